@@ -1,0 +1,29 @@
+"""Plain HTTP value types shared by every way a request reaches the backend.
+
+botocore, ``requests`` and the standalone server each convert their own
+request objects into :class:`HttpRequest` and take back an
+:class:`HttpResponse`; nothing below the interception layer knows which one
+it is talking to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """One incoming HTTP request.  ``headers`` keys are lower-case."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
