@@ -1,0 +1,111 @@
+"""AWS-shaped identifiers drawn from a seeded :class:`random.Random`.
+
+Design decisions:
+
+* Every function takes the backend's ``rng``; nothing here touches
+  ``os.urandom``, ``uuid.uuid4`` or module-level state, so ``seed=N`` reproduces
+  every identifier a test sees.
+* Access key IDs encode the account exactly as AWS's "new-generation" keys do:
+  the 16 characters after the prefix are the RFC 4648 base32 form of 10 bytes;
+  the first 6 bytes, big-endian, hold the account in bits 7..46.  The top bit is
+  always set, as in every post-2019 key (the fifth character is Q-Z or 2-7); the
+  7 low bits and the last 4 bytes are random.
+* Decoding works on any 16 base32 characters.  Pre-2019 keys (such as the docs'
+  ``AKIAIOSFODNN7EXAMPLE``) carry no account, and AWS answers GetAccessKeyInfo
+  for them from a lookup; we decode them anyway and get a meaningless number.
+* Unique IDs (AIDA, AROA, ...) are the prefix plus 17 random base32 characters.
+* Session tokens only look right: a v2 token (regional endpoints) begins with
+  ``IQoJb3JpZ2luX2Vj`` (``!\\n\\torigin_ec``) and carries the region as a
+  length-prefixed field near the start, a v1 token (global endpoint) begins with
+  ``FwoGZXIvYXdzE``.  The rest is random bytes: opaque, as for real tokens.
+* Request IDs are version-4 UUIDs built from 128 random bits of the rng.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import re
+import string
+import uuid
+
+__all__ = [
+    "access_key_id",
+    "account_from_access_key_id",
+    "request_id",
+    "secret_access_key",
+    "session_token",
+    "unique_id",
+]
+
+_BASE32 = string.ascii_uppercase + "234567"
+_SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
+_ENCODED_KEY = re.compile(r"[A-Z2-7]{16}")
+_ACCOUNT_MASK = 0x7FFFFFFFFF80
+_TOP_BIT = 1 << 47
+
+_V2_HEADER = b"!\n\torigin_ec"  # base64: IQoJb3JpZ2luX2Vj
+_V1_HEADER = b"\x17\n\x06er/aws"  # base64: FwoGZXIvYXdz
+
+
+def _encode_account(rng: random.Random, account_id: str) -> str:
+    """16 base32 characters whose decoding yields ``account_id``."""
+    if len(account_id) != 12 or not (account_id.isascii() and account_id.isdigit()):
+        raise ValueError(f"an account id is 12 digits, got {account_id!r}")
+    head = _TOP_BIT | (int(account_id) << 7) | rng.getrandbits(7)
+    data = head.to_bytes(6, "big") + rng.randbytes(4)
+    return base64.b32encode(data).decode("ascii")
+
+
+def access_key_id(rng: random.Random, account_id: str, *, temporary: bool) -> str:
+    """``AKIA`` (long-term) or ``ASIA`` (temporary) + 16 characters encoding the account."""
+    return ("ASIA" if temporary else "AKIA") + _encode_account(rng, account_id)
+
+
+def account_from_access_key_id(key_id: str) -> str | None:
+    """The 12-digit account a key ID encodes, or None when it is not 4 + 16 base32 chars."""
+    if len(key_id) != 20 or not _ENCODED_KEY.fullmatch(key_id, 4):
+        return None
+    data = base64.b32decode(key_id[4:])  # 16 characters: exactly 10 bytes, no padding
+    account = (int.from_bytes(data[:6], "big") & _ACCOUNT_MASK) >> 7
+    return f"{account:012d}"
+
+
+def secret_access_key(rng: random.Random) -> str:
+    """40 characters of ``[A-Za-z0-9+/]``."""
+    return "".join(rng.choices(_SECRET_ALPHABET, k=40))
+
+
+def unique_id(rng: random.Random, prefix: str) -> str:
+    """``prefix`` (AIDA, AROA, ...) + 17 base32 characters: 21 in all for AWS's prefixes."""
+    return prefix + "".join(rng.choices(_BASE32, k=17))
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def session_token(rng: random.Random, *, regional: bool, region: str) -> str:
+    """An opaque, AWS-looking session token: v2 for regional endpoints, v1 for the global one.
+
+    ``region`` is embedded in v2 tokens only (v1 tokens come from us-east-1).
+    """
+    field = b"\x10" + _varint(rng.getrandbits(40))
+    if regional:
+        name = region.encode("utf-8")[:127]
+        head = _V2_HEADER + field + b"\x1a" + bytes([len(name)]) + name
+        size = 600
+    else:
+        head = _V1_HEADER + field + b"\x1a\x0c"
+        size = 270
+    return base64.b64encode(head + rng.randbytes(size - len(head))).decode("ascii")
+
+
+def request_id(rng: random.Random) -> str:
+    """A version-4 UUID string (``x-amzn-RequestId``) from the rng."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
