@@ -1,0 +1,38 @@
+"""The botocore service models the protocol codec is driven by.
+
+Design decisions:
+
+* **The installed botocore is the source of truth.**  Models are read with
+  botocore's own loader (the same search path its clients use, so a model
+  the user's botocore knows is the model we speak), never copied into this
+  project.  A newer botocore that adds an operation is picked up as is.
+* **Loaded once per process.**  Reading and decompressing a model costs
+  milliseconds; :func:`load_service_model` is cached, and botocore's
+  ``ServiceModel`` caches its operation and shape objects, which lets the
+  codec cache its per-shape decoders and encoders by shape identity.  No
+  botocore ``Session`` is created.
+* **The codec takes the model as a parameter everywhere**, so IAM (the same
+  query protocol) can reuse it with ``load_service_model("iam")``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from botocore.loaders import Loader  # type: ignore[import-untyped, unused-ignore]
+from botocore.model import ServiceModel  # type: ignore[import-untyped, unused-ignore]
+
+__all__ = ["load_service_model"]
+
+
+@functools.cache
+def _loader() -> Any:
+    return Loader()
+
+
+@functools.cache
+def load_service_model(name: str = "sts") -> ServiceModel:
+    """Return botocore's ``ServiceModel`` for ``name`` (latest API version), cached."""
+    data = _loader().load_service_model(name, "service-2")
+    return ServiceModel(data, service_name=name)

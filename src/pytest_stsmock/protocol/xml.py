@@ -1,0 +1,274 @@
+"""Encode results and errors as AWS query-protocol XML, driven by the model.
+
+Layout (pinned byte for byte against real AWS STS answers)::
+
+    <GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+      <GetCallerIdentityResult>
+        <Arn>...</Arn>
+        ...
+      </GetCallerIdentityResult>
+      <ResponseMetadata>
+        <RequestId>...</RequestId>
+      </ResponseMetadata>
+    </GetCallerIdentityResponse>
+
+with 2-space indentation and a trailing newline; errors use the
+``<ErrorResponse>`` document of :func:`encode_error`.
+
+Design decisions:
+
+* **No templates.**  Each output shape gets an element writer, built once
+  (cached by shape identity and tag) from the model; a response only joins
+  precomputed strings.  Element names follow botocore's query parser:
+  ``locationName`` when given, list items ``<member>`` (or the member's
+  ``locationName``), flattened lists as repeated elements, maps as
+  ``<entry><key/><value/></entry>``.
+* **Member order is the model's**, except where AWS was recorded answering
+  in another order: :data:`WIRE_ORDER` lists those (GetCallerIdentity sends
+  Arn, UserId, Account; AssumeRole sends AssumedRoleUser before
+  Credentials).  Members it does not name follow in model order.
+* Members missing from the result or ``None`` are omitted.  An empty
+  structure or list is written as a self-closing element (``<XResult/>``,
+  ``<Tags/>``); an operation without an output shape has no result element
+  at all (as IAM's DeleteRole).  AWS's rendering of an *empty* result
+  structure has not been observed: ``<XResult/>`` is emulator-defined and
+  botocore parses it as ``{}``.  A flattened empty list cannot be written
+  and is omitted.
+* Timestamps are ISO 8601 in UTC without fraction (``2026-11-23T03:22:11Z``;
+  naive datetimes are taken as UTC), booleans ``true``/``false``, blobs
+  base64.  Text is escaped for ``&``, ``<`` and ``>``, and a carriage return
+  is written ``&#xD;`` so that it survives XML line-end normalisation.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from botocore.model import OperationModel  # type: ignore[import-untyped, unused-ignore]
+
+from pytest_stsmock.errors import AwsError
+
+__all__ = ["WIRE_ORDER", "encode_error", "encode_result"]
+
+_Writer = Callable[[Any, str, list[str]], None]
+_UTC = datetime.timezone.utc
+
+#: Output shapes whose members AWS sends in an order other than the model's,
+#: as recorded against real AWS (research/aws-error-strings.md section 15).
+WIRE_ORDER: dict[str, tuple[str, ...]] = {
+    "GetCallerIdentityResponse": ("Arn", "UserId", "Account"),
+    "AssumeRoleResponse": ("AssumedRoleUser", "Credentials", "PackedPolicySize", "SourceIdentity"),
+}
+
+
+def _escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#xD;")
+    return text
+
+
+def encode_result(op: OperationModel, result: Mapping[str, Any], request_id: str) -> bytes:
+    """The success document for operation ``op`` carrying ``result``."""
+    name = op.name
+    parts = [f'<{name}Response xmlns="{op.metadata["xmlNamespace"]}">\n']
+    shape = op.output_shape
+    if shape is not None:
+        wrapper = shape.serialization.get("resultWrapper") or f"{name}Result"
+        _writer(shape, wrapper)(result, "  ", parts)
+    parts.append(
+        f"  <ResponseMetadata>\n    <RequestId>{_escape(request_id)}</RequestId>\n"
+        f"  </ResponseMetadata>\n</{name}Response>\n"
+    )
+    return "".join(parts).encode()
+
+
+def encode_error(error: AwsError, request_id: str, default_namespace: str) -> bytes:
+    """AWS's ``<ErrorResponse>`` document for ``error``.
+
+    The namespace is ``error.namespace`` when set (``InvalidAction`` uses
+    AWS's fault namespace), else ``default_namespace`` (the model's
+    ``xmlNamespace``).  ``<Type>`` is ``Sender`` or ``Receiver``.
+    """
+    namespace = error.namespace or default_namespace
+    fault = "Sender" if error.sender else "Receiver"
+    return (
+        f'<ErrorResponse xmlns="{namespace}">\n'
+        f"  <Error>\n"
+        f"    <Type>{fault}</Type>\n"
+        f"    <Code>{_escape(error.code)}</Code>\n"
+        f"    <Message>{_escape(error.message)}</Message>\n"
+        f"  </Error>\n"
+        f"  <RequestId>{_escape(request_id)}</RequestId>\n"
+        f"</ErrorResponse>\n"
+    ).encode()
+
+
+# --- scalar text --------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return _escape(value if isinstance(value, str) else str(value))
+
+
+def _boolean(value: Any) -> str:
+    if isinstance(value, str):
+        return _escape(value)
+    return "true" if value else "false"
+
+
+def _timestamp(value: Any) -> str:
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=_UTC)
+        return _iso(value.astimezone(_UTC))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _iso(datetime.datetime.fromtimestamp(value, _UTC))
+    return _text(value)
+
+
+def _iso(t: datetime.datetime) -> str:
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
+
+
+def _blob(value: Any) -> str:
+    if isinstance(value, str):
+        value = value.encode("utf-8")
+    return base64.b64encode(value).decode("ascii")
+
+
+def _number(value: Any) -> str:
+    return repr(value) if isinstance(value, float) else _text(value)
+
+
+_SCALARS: dict[str, Callable[[Any], str]] = {
+    "boolean": _boolean,
+    "timestamp": _timestamp,
+    "blob": _blob,
+    "float": _number,
+    "double": _number,
+}
+
+
+# --- element writers ------------------------------------------------------------
+
+
+def _wire_name(member: Any, name: str) -> str:
+    if member.type_name == "list" and member.serialization.get("flattened"):
+        element_name = member.member.serialization.get("name")
+        if element_name:
+            return str(element_name)
+    return str(member.serialization.get("name", name))
+
+
+def _member_order(shape: Any) -> list[str]:
+    names = list(shape.members)
+    first = [n for n in WIRE_ORDER.get(shape.name, ()) if n in shape.members]
+    return first + [n for n in names if n not in first]
+
+
+@functools.cache
+def _writer(shape: Any, tag: str) -> _Writer:
+    """A function writing ``value`` as element(s) named ``tag`` at an indentation."""
+    kind = shape.type_name
+    if kind == "structure":
+        return _structure(shape, tag)
+    if kind == "list":
+        return _list(shape, tag)
+    if kind == "map":
+        return _map(shape, tag)
+    fmt = _SCALARS.get(kind, _text)
+    open_, close = f"<{tag}>", f"</{tag}>\n"
+
+    def scalar(value: Any, indent: str, parts: list[str]) -> None:
+        parts.append(f"{indent}{open_}{fmt(value)}{close}")
+
+    return scalar
+
+
+def _container(tag: str, indent: str, parts: list[str], mark: int) -> None:
+    """Close the element opened at ``parts[mark]``, self-closing it if it stayed empty."""
+    if len(parts) == mark + 1:
+        parts[mark] = f"{indent}<{tag}/>\n"
+    else:
+        parts.append(f"{indent}</{tag}>\n")
+
+
+def _structure(shape: Any, tag: str) -> _Writer:
+    members: list[tuple[str, _Writer]] | None = None
+    open_ = f"<{tag}>\n"
+
+    def write(value: Any, indent: str, parts: list[str]) -> None:
+        nonlocal members
+        if members is None:
+            shapes = shape.members
+            members = [
+                (name, _writer(shapes[name], _wire_name(shapes[name], name)))
+                for name in _member_order(shape)
+            ]
+        mark = len(parts)
+        parts.append(indent + open_)
+        inner = indent + "  "
+        for name, member in members:
+            item = value.get(name)
+            if item is not None:
+                member(item, inner, parts)
+        _container(tag, indent, parts, mark)
+
+    return write
+
+
+def _list(shape: Any, tag: str) -> _Writer:
+    flattened = bool(shape.serialization.get("flattened"))
+    element_tag = tag if flattened else shape.member.serialization.get("name", "member")
+    open_ = f"<{tag}>\n"
+
+    def write(value: Any, indent: str, parts: list[str]) -> None:
+        element = _writer(shape.member, element_tag)
+        if flattened:
+            for item in value:
+                element(item, indent, parts)
+            return
+        mark = len(parts)
+        parts.append(indent + open_)
+        inner = indent + "  "
+        for item in value:
+            element(item, inner, parts)
+        _container(tag, indent, parts, mark)
+
+    return write
+
+
+def _map(shape: Any, tag: str) -> _Writer:
+    flattened = bool(shape.serialization.get("flattened"))
+    key_tag = shape.key.serialization.get("name", "key")
+    value_tag = shape.value.serialization.get("name", "value")
+    entry_tag = tag if flattened else "entry"
+
+    def write(value: Any, indent: str, parts: list[str]) -> None:
+        write_key = _writer(shape.key, key_tag)
+        write_value = _writer(shape.value, value_tag)
+        mark = len(parts)
+        if not flattened:
+            parts.append(f"{indent}<{tag}>\n")
+            indent += "  "
+        inner = indent + "  "
+        for key, item in value.items():
+            parts.append(f"{indent}<{entry_tag}>\n")
+            write_key(key, inner, parts)
+            if item is not None:
+                write_value(item, inner, parts)
+            parts.append(f"{indent}</{entry_tag}>\n")
+        if not flattened:
+            _container(tag, indent[:-2], parts, mark)
+
+    return write
