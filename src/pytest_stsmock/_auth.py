@@ -1,0 +1,54 @@
+"""Authentication: SigV4 -> access key -> the caller's identity.
+
+Runs before anything else touches the backend.  A key the backend issued is
+verified with its secret; temporary credentials must come with their own
+session token and must not have expired.  A key the backend never issued acts
+as the default user when the mock is not strict, and is refused when it is.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from . import _messages as msg
+from ._http import HttpRequest
+from .backend import STSBackend
+from .backend.identity import Caller, caller_for_key, caller_for_session
+from .errors import AwsError
+from .protocol import sigv4
+
+
+def authenticate(
+    backend: STSBackend, signed: sigv4.SignedRequest | None, request: HttpRequest
+) -> Caller | None:
+    """The caller of a signed request; None when the request carries no signature."""
+    if signed is None:
+        return None
+    now = backend.now()
+    key = backend.access_key(signed.access_key_id)
+    if key is not None:
+        if signed.session_token is not None or not key.active:
+            raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN, 403)
+        _verify(request, signed, key.secret_access_key, now)
+        return caller_for_key(key)
+    session = backend.session(signed.access_key_id)
+    if session is not None:
+        if signed.session_token != session.session_token:
+            raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN, 403)
+        _verify(request, signed, session.secret_access_key, now)
+        if session.expired(now):
+            raise AwsError("ExpiredToken", msg.EXPIRED_TOKEN, 403)
+        return caller_for_session(session)
+    if backend.strict:
+        raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN, 403)
+    # Not strict: an unknown key (a test's dummy credentials) acts as the default user.
+    return caller_for_key(backend.default_access_key)
+
+
+def _verify(
+    request: HttpRequest, signed: sigv4.SignedRequest, secret: str, now: _dt.datetime
+) -> None:
+    if not sigv4.verify(request, signed, secret):
+        raise AwsError("SignatureDoesNotMatch", msg.SIGNATURE_MISMATCH, 403)
+    if signed.presigned and sigv4.presigned_expired(signed, now):
+        raise AwsError("AccessDenied", msg.PRESIGNED_EXPIRED, 403)

@@ -1,0 +1,185 @@
+"""Where STS requests are caught.  The only module that patches process-global state.
+
+Patch points, installed when the first mock activates and removed when the
+last one exits (nesting is counted; the innermost active backend answers):
+
+* ``botocore.endpoint.Endpoint._send``, as a class attribute, so clients made
+  before activation are caught too, and so are the STS clients botocore makes
+  for its own credential providers.  The test is the endpoint's prefix
+  (``sts``), not the host, so every endpoint form is caught: global, regional,
+  FIPS, dual-stack, the aws-cn and aws-us-gov partitions and any custom
+  ``endpoint_url``.  Requests for other services go on untouched.
+* moto answers from a ``before-send`` handler, which runs before
+  ``Endpoint._send``.  When moto is imported its stubber class is wrapped so
+  that it declines STS requests (everything else is still moto's), so with
+  both mocks active STS is answered here and S3 by moto.
+* ``requests`` (a presigned GetCallerIdentity URL, for example): a private
+  ``responses.RequestsMock`` answers URLs on STS hosts and passes every other
+  request to whatever ``requests`` would have done without it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import botocore.endpoint
+import requests.adapters
+import responses
+
+from . import _observe, _pipeline
+from ._http import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from .backend import STSBackend
+
+STS_HOST = re.compile(
+    r"^https?://sts(?:-fips)?(?:\.[a-z0-9-]+)?\."
+    r"(?:amazonaws\.com(?:\.cn)?|api\.aws|api\.amazonwebservices\.com\.cn|amazonaws\.eu)"
+    r"(?::\d+)?(?:/|\?|$)"
+)
+
+_lock = threading.RLock()
+_active: list[STSBackend] = []
+_undo: list[Callable[[], None]] = []
+
+
+class _RawBody:
+    """The minimal raw-stream object botocore's AWSResponse reads content from."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **kwargs: Any) -> Iterator[bytes]:
+        yield self._body
+
+    def read(self, *args: Any, **kwargs: Any) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        data = body.read()
+        if hasattr(body, "seek"):
+            body.seek(0)
+        return data if isinstance(data, bytes) else str(data).encode("utf-8")
+    return bytes(body)
+
+
+def _headers(headers: Any) -> dict[str, str]:
+    """Lower-cased header names; bytes values (botocore sends some) decoded."""
+    return {
+        str(k).lower(): v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+        for k, v in headers.items()
+    }
+
+
+def answer(request: HttpRequest) -> HttpResponse:
+    """Answer from the innermost active backend."""
+    return _pipeline.handle(_active[-1], request)
+
+
+def _patch_botocore() -> Callable[[], None]:
+    original = botocore.endpoint.Endpoint._send
+
+    def _send(self: botocore.endpoint.Endpoint, request: Any) -> Any:
+        if self._endpoint_prefix != "sts" or not _active:
+            return original(self, request)
+        response = answer(
+            HttpRequest(
+                request.method, request.url, _headers(request.headers), _body_bytes(request.body)
+            )
+        )
+        return botocore.awsrequest.AWSResponse(
+            request.url, response.status, response.headers, _RawBody(response.body)
+        )
+
+    botocore.endpoint.Endpoint._send = _send  # type: ignore[method-assign]
+
+    def undo() -> None:
+        botocore.endpoint.Endpoint._send = original  # type: ignore[method-assign]
+
+    return undo
+
+
+def _patch_moto() -> Callable[[], None] | None:
+    module = sys.modules.get("moto.core.botocore_stubber")
+    stubber = getattr(module, "BotocoreStubber", None)
+    if stubber is None:
+        return None
+    original = stubber.__call__
+
+    def __call__(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        if _active and event_name.startswith("before-send.sts."):
+            return None  # STS is ours; let the request reach Endpoint._send
+        return original(self, event_name, request, **kwargs)
+
+    stubber.__call__ = __call__
+
+    def undo() -> None:
+        stubber.__call__ = original
+
+    return undo
+
+
+def _requests_callback(request: Any) -> tuple[int, dict[str, str], bytes]:
+    response = answer(
+        HttpRequest(request.method, request.url, _headers(request.headers), _body_bytes(request.body))
+    )
+    return response.status, response.headers, response.body
+
+
+def _patch_requests() -> Callable[[], None]:
+    mock = responses.RequestsMock(
+        assert_all_requests_are_fired=False,
+        real_adapter_send=requests.adapters.HTTPAdapter.send,
+    )
+    for method in ("GET", "POST"):
+        mock.add_callback(method, STS_HOST, callback=_requests_callback)
+    mock.add_passthru(re.compile(".*"))
+    mock.start()
+
+    def undo() -> None:
+        mock.stop(allow_assert=False)
+        mock.reset()
+
+    return undo
+
+
+def push(backend: STSBackend) -> None:
+    """Make ``backend`` answer STS; install the patches if this is the first activation."""
+    with _lock:
+        if not _active:
+            _undo.append(_patch_botocore())
+            moto_undo = _patch_moto()
+            if moto_undo is not None:
+                _undo.append(moto_undo)
+            _undo.append(_patch_requests())
+        _active.append(backend)
+        _observe.activated(backend)
+
+
+def pop(backend: STSBackend) -> None:
+    """Stop ``backend`` answering; remove every patch when no mock is left active."""
+    with _lock:
+        for index in range(len(_active) - 1, -1, -1):
+            if _active[index] is backend:
+                del _active[index]
+                break
+        if not _active:
+            while _undo:
+                _undo.pop()()
+
+
+def active_backend() -> STSBackend | None:
+    return _active[-1] if _active else None

@@ -1,0 +1,137 @@
+"""Every message pytest-stsmock sends on the wire, in one place.
+
+Strings marked AWS are reproduced byte for byte from real AWS responses (see
+``shared/FIDELITY.md``): trailing periods, missing periods and double spaces
+included.  Strings marked OURS are emulator-defined, because AWS's text is not
+known; the README lists them.  A correction is one edit here.
+"""
+
+from __future__ import annotations
+
+from .errors import AwsError
+
+# -- authentication (AWS) ----------------------------------------------------
+INVALID_TOKEN = "The security token included in the request is invalid."
+EXPIRED_TOKEN = "The security token included in the request is expired"
+SIGNATURE_MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. "
+    "Consult the service documentation for details."
+)
+MISSING_AUTH = "Request is missing Authentication Token"
+# OURS: a presigned URL used after X-Amz-Expires.
+PRESIGNED_EXPIRED = "Request has expired"
+
+# -- MFA (AWS) -----------------------------------------------------------------
+MFA_INVALID_CODE = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+MFA_UNKNOWN_SERIAL = (
+    "MultiFactorAuthentication failed, unable to validate MFA code.  "
+    "Please verify your MFA serial number is valid and associated with this user."
+)
+MFA_NEED_BOTH = (
+    "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code."
+)
+
+# -- operation rules (AWS) ------------------------------------------------------
+ROOT_ASSUME_ROLE = "Roles may not be assumed by root accounts."
+MAX_SESSION_DURATION = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+CHAINING_LIMIT = (
+    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+)
+POLICY_NOT_JSON = "The policy is not in the valid JSON format."
+POLICY_SYNTAX = "Syntax errors in policy."
+DUPLICATE_TAG_KEYS = "Duplicate tag keys found. Please note that Tag keys are case insensitive."
+TRANSITIVE_NOT_IN_TAGS = "The specified transitive tag key must be included in the requested tags."
+TRANSITIVE_CONFLICT = (
+    "One of the specified transitive tag keys can't be set because it conflicts with a "
+    "transitive tag key from the calling session."
+)
+
+
+def cannot_call_with_session(operation: str) -> AwsError:
+    """AWS: GetSessionToken / GetFederationToken called with temporary credentials."""
+    return AwsError("AccessDenied", f"Cannot call {operation} with session credentials", 403)
+
+
+def not_authorized(caller_arn: str, action: str, resource: str) -> AwsError:
+    """AWS: the generic denial, identical whether a policy denied or the resource is missing."""
+    return AwsError(
+        "AccessDenied",
+        f"User: {caller_arn} is not authorized to perform: {action} on resource: {resource}",
+        403,
+    )
+
+
+def region_disabled(account_id: str) -> AwsError:
+    """AWS: STS deactivated in this region for the account (no space after 'account:')."""
+    return AwsError(
+        "RegionDisabledException",
+        f"STS is not activated in this region for account:{account_id}. Your account "
+        "administrator can activate STS in this region using the IAM Console.",
+        403,
+    )
+
+
+def packed_too_large(percent: int, *, tags: bool) -> AwsError:
+    """AWS: the packed session policy or session tags exceed the allotted space."""
+    if tags:
+        return AwsError(
+            "PackedPolicyTooLarge",
+            f"Packed size of session tags consumes {percent}% of allotted space.",
+        )
+    return AwsError("PackedPolicyTooLarge", f"Packed policy consumes {percent}% of allotted space")
+
+
+def malformed_policy(message: str) -> AwsError:
+    return AwsError("MalformedPolicyDocument", message)
+
+
+def invalid_parameter(message: str) -> AwsError:
+    return AwsError("InvalidParameterValue", message)
+
+
+# -- OURS ----------------------------------------------------------------------
+
+
+def policy_arn_not_found(arn: str) -> AwsError:
+    """OURS (IAM's wording for a missing managed policy)."""
+    return AwsError("MalformedPolicyDocument", f"Policy {arn} does not exist or is not attachable.")
+
+
+def reserved_tag_prefix(key: str) -> AwsError:
+    """OURS: AWS documents that session tag keys may not start with 'aws:'."""
+    return AwsError(
+        "InvalidParameterValue",
+        f"Tag key {key} is not valid: session tag keys cannot start with the reserved prefix 'aws:'.",
+    )
+
+
+def reserved_source_identity(value: str) -> AwsError:
+    """OURS: AWS documents that a source identity may not start with 'aws:'."""
+    return AwsError(
+        "ValidationError",
+        f"Source identity {value} is not valid: it cannot start with the reserved prefix 'aws:'.",
+    )
+
+
+def source_identity_change() -> AwsError:
+    """OURS: AWS documents that a chained session cannot change its source identity."""
+    return AwsError(
+        "InvalidParameterValue",
+        "SourceIdentity cannot be changed: the calling session already carries a source identity.",
+    )
+
+
+def not_implemented(operation: str) -> AwsError:
+    """OURS: an operation of the botocore model whose semantics are not built yet."""
+    return AwsError(
+        "NotImplemented",
+        f"pytest-stsmock does not implement {operation} yet; see the README's list of operations.",
+        501,
+        sender=False,
+    )
+
+
+def access_key_not_decodable(key_id: str) -> str:
+    """OURS: GetAccessKeyInfo for a key id that is not in AWS's base32 key format."""
+    return f"The access key ID {key_id} is not in a format that identifies an AWS account."

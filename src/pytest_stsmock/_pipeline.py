@@ -1,0 +1,134 @@
+"""One request, one way through: decode -> authenticate -> operate -> encode.
+
+``handle`` is the single entry point every transport uses (botocore, requests,
+the HTTP server).  It never raises: whatever happens, the answer is an AWS
+response (success XML, or an ErrorResponse with AWS's code and status), and
+the call is recorded on the backend.  An unexpected Python exception in our
+own code becomes a 500 ``InternalFailure`` whose message says it is a
+pytest-stsmock bug, so a user's boto3 call never sees a raw exception.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from . import _auth, _messages as msg
+from ._http import HttpRequest, HttpResponse
+from .backend import STSBackend, _ids
+from .backend.calls import Call
+from .errors import AwsError
+from .operations import UNSIGNED_OPERATIONS, OperationContext, lookup
+from .protocol import model as _model
+from .protocol import query, sigv4, xml
+
+log = logging.getLogger("pytest_stsmock")
+
+_CONTENT_TYPE = "text/xml"
+
+
+def _region_of(host: str, signed_region: str | None, default: str) -> tuple[str, bool]:
+    """(region, is the global endpoint) for an STS host name."""
+    labels = host.split(".")
+    if host in ("sts.amazonaws.com", "sts-fips.amazonaws.com") or labels[:1] == ["sts"] and len(
+        labels
+    ) == 3:
+        return signed_region or "us-east-1", True
+    if len(labels) >= 4 and labels[0] in ("sts", "sts-fips"):
+        return labels[1], False
+    return signed_region or default, False
+
+
+def _form(request: HttpRequest) -> dict[str, str]:
+    parts = urlsplit(request.url)
+    form = query.parse_form(parts.query) if parts.query else {}
+    if request.method.upper() == "POST" and request.body:
+        for key, value in query.parse_form(request.body).items():
+            form.setdefault(key, value)
+    return form
+
+
+def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
+    """Answer one STS HTTP request from ``backend``."""
+    with backend.lock:
+        request_id = _ids.request_id(backend.rng)
+        try:
+            return _handle(backend, request, request_id)
+        except Exception:  # a bug of ours: answer like AWS would for a server fault
+            log.exception("pytest-stsmock failed to answer an STS request")
+            error = AwsError(
+                "InternalFailure",
+                "pytest-stsmock hit an internal error answering this request; "
+                "please report it with the traceback from the 'pytest_stsmock' logger.",
+                500,
+                sender=False,
+            )
+            return _error_response(error, request_id)
+
+
+def _error_response(error: AwsError, request_id: str) -> HttpResponse:
+    namespace = _model.load_service_model().metadata["xmlNamespace"]
+    body = xml.encode_error(error, request_id, namespace)
+    return HttpResponse(error.status, body, _headers(request_id, len(body)))
+
+
+def _headers(request_id: str, length: int) -> dict[str, str]:
+    return {
+        "x-amzn-RequestId": request_id,
+        "Content-Type": _CONTENT_TYPE,
+        "Content-Length": str(length),
+    }
+
+
+def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpResponse:
+    service = _model.load_service_model()
+    now = backend.now()
+    form = _form(request)
+    host = urlsplit(request.url).hostname or ""
+    action = form.get("Action")
+    call = Call(
+        operation=action or "",
+        params={},
+        caller_arn=None,
+        region=backend.region,
+        time=now,
+    )
+    try:
+        if action is None:
+            raise query.MissingAction()
+        signed = sigv4.parse(request)
+        caller = _auth.authenticate(backend, signed, request)
+        signed_region = None if signed is None else signed.region
+        region, global_endpoint = _region_of(host, signed_region, backend.region)
+        call.region = region
+        if caller is not None:
+            call.caller_arn = caller.arn
+        operation_model, params = query.decode(service, form)
+        call.operation = operation_model.name
+        call.params = params
+        if caller is None and operation_model.name not in UNSIGNED_OPERATIONS:
+            raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH, 403)
+        if caller is not None and region in backend.account(caller.account_id).disabled_regions:
+            raise msg.region_disabled(caller.account_id)
+        ctx = OperationContext(
+            backend=backend,
+            caller=caller,
+            region=region,
+            global_endpoint=global_endpoint,
+            now=now,
+            call=call,
+            secure_transport=request.url.startswith("https:"),
+        )
+        result = lookup(operation_model.name)(ctx, params)
+    except query.MissingAction:
+        backend.calls.append(call)
+        call.error_code, call.error_message = "MissingAction", "redirected to the IAM console"
+        return HttpResponse(302, b"", {"Location": "https://aws.amazon.com/iam"})
+    except AwsError as error:
+        call.error_code, call.error_message = error.code, error.message
+        backend.calls.append(call)
+        return _error_response(error, request_id)
+    call.response = result
+    backend.calls.append(call)
+    body = xml.encode_result(operation_model, result, request_id)
+    return HttpResponse(200, body, _headers(request_id, len(body)))

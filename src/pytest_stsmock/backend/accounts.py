@@ -1,0 +1,136 @@
+"""Accounts: the namespace of users, roles, managed policies and enabled regions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..errors import StsMockError
+from .principals import ManagedPolicy, Role, Root, User, new_role, new_user, parse_policy
+
+if TYPE_CHECKING:
+    from . import STSBackend
+
+_NAME = re.compile(r"[\w+=,.@-]{1,64}")
+_PATH = re.compile(r"/([\x21-\x7e]{0,510}/)?")
+
+
+def _check_name(kind: str, name: object) -> str:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise StsMockError(
+            f"{kind} name {name!r} is not valid in IAM: use 1 to 64 letters, digits or +=,.@_-."
+        )
+    return name
+
+
+def _check_path(path: object) -> str:
+    if not isinstance(path, str) or not _PATH.fullmatch(path):
+        raise StsMockError(f"IAM path {path!r} must start and end with '/', e.g. '/team/'.")
+    return path
+
+
+class Account:
+    """One AWS account known to the backend (``sts.account(id)``)."""
+
+    def __init__(self, backend: STSBackend, account_id: str) -> None:
+        self.backend = backend
+        self.id = account_id
+        self.users: dict[str, User] = {}
+        self.roles: dict[str, Role] = {}
+        self.managed_policies: dict[str, ManagedPolicy] = {}
+        self.disabled_regions: set[str] = set()
+        self.root = Root(
+            account=self,
+            name="root",
+            arn=f"arn:aws:iam::{account_id}:root",
+            unique_id=account_id,
+            principal_type="Account",
+        )
+
+    def __repr__(self) -> str:
+        return f"Account({self.id!r})"
+
+    def create_user(
+        self,
+        name: str,
+        *,
+        path: str = "/",
+        tags: Mapping[str, str] | None = None,
+        policies: Iterable[Any] | None = None,
+    ) -> User:
+        """Create an IAM user; ``policies`` are identity policies (documents or ManagedPolicy)."""
+        _check_name("User", name)
+        _check_path(path)
+        if name.lower() in (n.lower() for n in self.users):
+            raise StsMockError(f"User {name!r} already exists in account {self.id}; pick another name.")
+        user = new_user(self, name, path, tags, policies or ())
+        self.users[name] = user
+        return user
+
+    def create_role(
+        self,
+        name: str,
+        *,
+        trust_policy: Mapping[str, Any] | str,
+        path: str = "/",
+        max_session_duration: int = 3600,
+        tags: Mapping[str, str] | None = None,
+        policies: Iterable[Any] | None = None,
+        permissions_boundary: Mapping[str, Any] | str | ManagedPolicy | None = None,
+    ) -> Role:
+        """Create a role; the trust policy is validated now, not at the first AssumeRole."""
+        _check_name("Role", name)
+        _check_path(path)
+        if name.lower() in (n.lower() for n in self.roles):
+            raise StsMockError(f"Role {name!r} already exists in account {self.id}; pick another name.")
+        role = new_role(
+            self,
+            name,
+            path=path,
+            trust_policy=trust_policy,
+            max_session_duration=max_session_duration,
+            tags=tags,
+            policies=policies or (),
+            permissions_boundary=permissions_boundary,
+        )
+        self.roles[name] = role
+        return role
+
+    def create_policy(
+        self, name: str, document: Mapping[str, Any] | str, *, path: str = "/"
+    ) -> ManagedPolicy:
+        """Create a customer managed policy (usable in policies=[...] and PolicyArns)."""
+        _check_name("Policy", name)
+        _check_path(path)
+        arn = f"arn:aws:iam::{self.id}:policy{path}{name}"
+        if arn in self.managed_policies:
+            raise StsMockError(f"Policy {arn} already exists; pick another name.")
+        parsed = parse_policy(document, "identity", f"Managed policy {name!r}")
+        policy = ManagedPolicy(
+            arn=arn,
+            name=name,
+            document=parsed,
+            source=dict(document) if isinstance(document, Mapping) else _loads(document),
+        )
+        self.managed_policies[arn] = policy
+        return policy
+
+    def role_by_arn(self, arn: str) -> Role | None:
+        """The role with exactly this ARN (path included), or None; O(1)."""
+        role = self.roles.get(arn.rsplit("/", 1)[-1])
+        return role if role is not None and role.arn == arn else None
+
+    def disable_region(self, region: str) -> None:
+        """Make STS in ``region`` answer RegionDisabledException for this account."""
+        self.disabled_regions.add(region)
+
+    def enable_region(self, region: str) -> None:
+        self.disabled_regions.discard(region)
+
+
+def _loads(text: str) -> dict[str, Any]:
+    import json
+
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded

@@ -1,0 +1,153 @@
+"""Authorization: who the caller is in policy terms, and what their policies allow.
+
+Builds the policy engine's :class:`RequestContext` from a :class:`Caller`
+(principal-derived keys: tags, MFA, token issue time, source identity) and
+picks the identity-side policies that govern the caller: a user's policies; a
+role session's role policies, permissions boundary and session policies; a
+federated user's federating policies intersected with its session policy.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .identity import Caller
+from .policy.evaluate import (
+    Decision,
+    LabeledPolicy,
+    PrincipalInfo,
+    RequestContext,
+    evaluate,
+)
+
+if TYPE_CHECKING:
+    from . import STSBackend
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A decision with its explanation in plain words (one reason a line)."""
+
+    allowed: bool
+    reasons: tuple[str, ...]
+
+    def explain(self) -> str:
+        return "\n".join(self.reasons)
+
+    @classmethod
+    def of(cls, decision: Decision) -> Verdict:
+        return cls(decision.allowed, decision.reasons)
+
+
+def principal_info(caller: Caller) -> PrincipalInfo:
+    if caller.kind == "assumed-role":
+        return PrincipalInfo(
+            arn=caller.arn,
+            account_id=caller.account_id,
+            type="AssumedRole",
+            source_role_arn=caller.principal.arn,
+            user_id=caller.user_id,
+        )
+    return PrincipalInfo(
+        arn=caller.arn,
+        account_id=caller.account_id,
+        type=caller.principal_type,  # type: ignore[arg-type]
+        user_id=caller.user_id,
+    )
+
+
+def principal_tags(caller: Caller) -> dict[str, str]:
+    """aws:PrincipalTag values: the principal's tags, overridden by session tags (any case)."""
+    tags = dict(getattr(caller.principal, "tags", {}) or {})
+    if caller.session is not None:
+        for key, value in caller.session.tags.items():
+            for existing in [k for k in tags if k.lower() == key.lower()]:
+                del tags[existing]
+            tags[key] = value
+    return tags
+
+
+def principal_keys(caller: Caller, now: _dt.datetime) -> dict[str, Any]:
+    """Condition keys that describe the caller (beyond the engine's own aws:Principal* keys)."""
+    keys: dict[str, Any] = {f"aws:PrincipalTag/{k}": v for k, v in principal_tags(caller).items()}
+    session = caller.session
+    if session is not None:
+        keys["aws:TokenIssueTime"] = session.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        keys["aws:MultiFactorAuthPresent"] = "true" if session.mfa_authenticated else "false"
+        if session.mfa_authenticated_at is not None:
+            age = int((now - session.mfa_authenticated_at).total_seconds())
+            keys["aws:MultiFactorAuthAge"] = str(max(age, 0))
+        if session.source_identity is not None:
+            keys["aws:SourceIdentity"] = session.source_identity
+    return keys
+
+
+def identity_policies(caller: Caller) -> list[LabeledPolicy]:
+    """The identity-side policies that bound what ``caller`` may do."""
+    principal = caller.principal
+    policies = [
+        LabeledPolicy(f"identity policy {i + 1} of {principal.arn}", doc)
+        for i, doc in enumerate(principal.policies)
+    ]
+    boundary = getattr(principal, "permissions_boundary", None)
+    if caller.kind == "assumed-role" and boundary is not None:
+        policies.append(LabeledPolicy(f"the permissions boundary of {principal.arn}", boundary))
+    if caller.session is not None:
+        policies.extend(
+            LabeledPolicy(f"session policy {i + 1} of {caller.arn}", doc)
+            for i, doc in enumerate(caller.session.session_policies)
+        )
+    return policies
+
+
+def request_context(
+    caller: Caller,
+    action: str,
+    resource: str,
+    now: _dt.datetime,
+    keys: Mapping[str, Any],
+) -> RequestContext:
+    merged = principal_keys(caller, now)
+    merged.update(keys)
+    return RequestContext(
+        action=action, resource=resource, principal=principal_info(caller), keys=merged
+    )
+
+
+def evaluate_identity(
+    backend: STSBackend,
+    caller: Caller,
+    action: str,
+    resource: str,
+    now: _dt.datetime,
+    keys: Mapping[str, Any],
+    *,
+    context: RequestContext | None = None,
+) -> Verdict:
+    """May ``caller``'s own policies perform ``action`` on ``resource``?"""
+    if caller.kind in ("root", "root-session") and resource.split(":")[4:5] in (
+        [caller.account_id],
+        [""],
+    ):
+        return Verdict(True, (f"the root user of {caller.account_id} may do anything in its account",))
+    if caller.kind == "federated-user" and caller.session and not caller.session.session_policies:
+        return Verdict(
+            False,
+            (
+                f"{caller.arn} was created by GetFederationToken without a session policy, "
+                "so it has no permissions (AWS grants none in that case)",
+            ),
+        )
+    policies = identity_policies(caller)
+    if not policies:
+        return Verdict(
+            False,
+            (f"{caller.principal.arn} has no identity policy, so nothing allows {action} on {resource}",),
+        )
+    ctx = context or request_context(caller, action, resource, now, keys)
+    return Verdict.of(evaluate(policies, ctx))
+
+

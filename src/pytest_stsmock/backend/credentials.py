@@ -1,0 +1,73 @@
+"""Temporary credentials: every session the backend issues, with its context.
+
+One registry keyed by access key id answers GetCallerIdentity, GetAccessKeyInfo,
+expiry checks and every condition key a later request needs (tags, MFA, source
+identity, chaining).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .policy.document import PolicyDocument
+    from .principals import Principal, Role
+
+SessionKind = Literal["session-token", "assumed-role", "federated-user", "root-session"]
+
+
+@dataclass(eq=False)
+class Session:
+    """Temporary credentials issued by GetSessionToken, AssumeRole*, GetFederationToken..."""
+
+    kind: SessionKind
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    arn: str
+    user_id: str
+    account_id: str
+    principal_arn: str
+    issued_at: _dt.datetime
+    expiration: _dt.datetime
+    principal: Principal | None = None
+    role: Role | None = None
+    session_name: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    transitive_tag_keys: list[str] = field(default_factory=list)
+    source_identity: str | None = None
+    mfa_authenticated: bool = False
+    mfa_authenticated_at: _dt.datetime | None = None
+    chained: bool = False
+    policy: str | None = None
+    policy_arns: list[str] = field(default_factory=list)
+    session_policies: list[PolicyDocument] = field(default_factory=list)
+    parent: Session | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Session({self.access_key_id!r}, arn={self.arn!r}, expires={self.expiration:%H:%M:%S})"
+
+    @property
+    def client_kwargs(self) -> dict[str, str]:
+        """Keyword arguments for ``boto3.client("sts", **kwargs)``."""
+        return {
+            "aws_access_key_id": self.access_key_id,
+            "aws_secret_access_key": self.secret_access_key,
+            "aws_session_token": self.session_token,
+        }
+
+    def expired(self, now: _dt.datetime) -> bool:
+        return now >= self.expiration
+
+    @property
+    def credentials(self) -> dict[str, Any]:
+        """The ``Credentials`` member of an STS response."""
+        return {
+            "AccessKeyId": self.access_key_id,
+            "SecretAccessKey": self.secret_access_key,
+            "SessionToken": self.session_token,
+            "Expiration": self.expiration,
+        }

@@ -1,0 +1,97 @@
+"""Who made a request: the identity behind an access key or a session.
+
+:class:`Caller` is what authentication hands to an operation.  It unifies
+long-term keys (root or IAM user) and temporary credentials, and answers the
+questions operations and policy evaluation ask: the ARN and UserId that
+GetCallerIdentity reports, the account, whether the credentials are
+temporary, and the MFA and tag context they carry.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Literal
+
+from .credentials import Session
+from .principals import AccessKey, Principal, Role
+
+CallerKind = Literal["root", "user", "assumed-role", "federated-user", "root-session"]
+
+
+@dataclass(frozen=True, eq=False)
+class Caller:
+    """The authenticated identity of one request."""
+
+    kind: CallerKind
+    arn: str
+    user_id: str
+    account_id: str
+    access_key_id: str
+    principal: Principal | Role
+    session: Session | None = None
+
+    @property
+    def temporary(self) -> bool:
+        """True for any temporary credentials, GetSessionToken's included."""
+        return self.session is not None
+
+    @property
+    def is_root(self) -> bool:
+        return self.kind == "root"
+
+    @property
+    def mfa_authenticated_at(self) -> _dt.datetime | None:
+        return None if self.session is None else self.session.mfa_authenticated_at
+
+    @property
+    def principal_type(self) -> str:
+        """aws:PrincipalType as AWS reports it."""
+        return {
+            "root": "Account",
+            "user": "User",
+            "assumed-role": "AssumedRole",
+            "federated-user": "FederatedUser",
+            "root-session": "Account",
+        }[self.kind]
+
+    @property
+    def principal_arn(self) -> str:
+        """aws:PrincipalArn: the role ARN for role sessions, else the caller ARN."""
+        if self.kind == "assumed-role":
+            return self.principal.arn
+        return self.arn
+
+
+def caller_for_key(key: AccessKey) -> Caller:
+    principal = key.principal
+    return Caller(
+        kind="root" if principal.principal_type == "Account" else "user",
+        arn=principal.arn,
+        user_id=principal.unique_id,
+        account_id=principal.account_id,
+        access_key_id=key.access_key_id,
+        principal=principal,
+    )
+
+
+def caller_for_session(session: Session) -> Caller:
+    principal = session.role if session.role is not None else session.principal
+    assert principal is not None, "every session has a principal or a role"
+    if session.kind == "assumed-role":
+        kind: CallerKind = "assumed-role"
+    elif session.kind == "federated-user":
+        kind = "federated-user"
+    elif session.kind == "root-session":
+        kind = "root-session"
+    else:
+        kind = "root" if principal.principal_type == "Account" else "user"
+    return Caller(
+        kind=kind,
+        arn=session.arn,
+        user_id=session.user_id,
+        account_id=session.account_id,
+        access_key_id=session.access_key_id,
+        principal=principal,
+        session=session,
+    )

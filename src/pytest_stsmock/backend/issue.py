@@ -1,0 +1,46 @@
+"""Minting temporary credentials: identifiers from the seeded RNG, then registration."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING, Any
+
+from . import _ids
+from .credentials import Session, SessionKind
+
+if TYPE_CHECKING:
+    from . import STSBackend
+
+
+def issue_session(
+    backend: STSBackend,
+    *,
+    kind: SessionKind,
+    account_id: str,
+    arn: str,
+    user_id: str,
+    principal_arn: str,
+    now: _dt.datetime,
+    duration_seconds: int,
+    global_endpoint: bool,
+    region: str,
+    **context: Any,
+) -> Session:
+    """Create, register and return a session valid for ``duration_seconds`` from ``now``."""
+    rng = backend.rng
+    now = now.replace(microsecond=0)
+    session = Session(
+        kind=kind,
+        access_key_id=_ids.access_key_id(rng, account_id, temporary=True),
+        secret_access_key=_ids.secret_access_key(rng),
+        session_token=_ids.session_token(rng, regional=not global_endpoint, region=region),
+        arn=arn,
+        user_id=user_id,
+        account_id=account_id,
+        principal_arn=principal_arn,
+        issued_at=now,
+        expiration=now + _dt.timedelta(seconds=duration_seconds),
+        **context,
+    )
+    backend._register_session(session)
+    return session

@@ -1,0 +1,259 @@
+"""IAM principals that can call STS or be assumed: the account root, users, roles.
+
+Every principal is created through its :class:`~.accounts.Account`, which owns
+the backend's seeded random generator and registers access keys and MFA
+devices with the backend so requests can find them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..errors import StsMockError
+from . import _ids
+from .mfa import MFADevice
+from .policy.document import PolicyDocument, PolicyError
+
+if TYPE_CHECKING:
+    from .accounts import Account
+
+PolicyInput = Mapping[str, Any] | str
+PrincipalType = Literal["Account", "User", "Role"]
+
+
+def parse_policy(document: object, kind: Any, what: str) -> PolicyDocument:
+    """Parse a seeding-time policy document or raise StsMockError naming the fix."""
+    if isinstance(document, ManagedPolicy):
+        return document.document
+    if not isinstance(document, (str, Mapping)):
+        raise StsMockError(
+            f"{what} must be a policy document (a dict or JSON string), "
+            f"not {type(document).__name__}."
+        )
+    try:
+        return PolicyDocument.parse(document, kind=kind)
+    except PolicyError as exc:
+        raise StsMockError(f"{what} is not a valid IAM policy: {exc.reason}") from None
+
+
+def _as_tags(tags: Mapping[str, str] | None, what: str) -> dict[str, str]:
+    if tags is None:
+        return {}
+    if not isinstance(tags, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in tags.items()
+    ):
+        raise StsMockError(f"{what} tags must be a dict of str to str, e.g. {{'team': 'blue'}}.")
+    return dict(tags)
+
+
+@dataclass(eq=False)
+class ManagedPolicy:
+    """A customer managed policy, usable in ``policies=[...]`` and as a PolicyArns entry."""
+
+    arn: str
+    name: str
+    document: PolicyDocument
+    source: dict[str, Any]
+
+
+@dataclass(eq=False)
+class AccessKey:
+    """A long-term access key of a user or of the account root."""
+
+    access_key_id: str
+    secret_access_key: str
+    principal: Principal
+    active: bool = True
+
+    @property
+    def client_kwargs(self) -> dict[str, str]:
+        """Keyword arguments for ``boto3.client("sts", **kwargs)``."""
+        return {
+            "aws_access_key_id": self.access_key_id,
+            "aws_secret_access_key": self.secret_access_key,
+        }
+
+    def __repr__(self) -> str:
+        return f"AccessKey({self.access_key_id!r}, principal={self.principal.arn!r})"
+
+
+@dataclass(eq=False)
+class Principal:
+    """Common behaviour of the account root and IAM users: keys, MFA, policies."""
+
+    account: Account
+    name: str
+    arn: str
+    unique_id: str
+    principal_type: PrincipalType
+    tags: dict[str, str] = field(default_factory=dict)
+    policies: list[PolicyDocument] = field(default_factory=list)
+    access_keys: list[AccessKey] = field(default_factory=list)
+    mfa_devices: list[MFADevice] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.arn!r})"
+
+    @property
+    def account_id(self) -> str:
+        return self.account.id
+
+    def create_access_key(self) -> AccessKey:
+        """Issue a long-term access key (AKIA..., encoding this account) for this principal."""
+        backend = self.account.backend
+        key = AccessKey(
+            access_key_id=_ids.access_key_id(backend.rng, self.account.id, temporary=False),
+            secret_access_key=_ids.secret_access_key(backend.rng),
+            principal=self,
+        )
+        self.access_keys.append(key)
+        backend._register_access_key(key)
+        return key
+
+    def add_mfa_device(self, serial_number: str | None = None) -> MFADevice:
+        """Assign a virtual TOTP MFA device; its ``code()`` gives the current code."""
+        if serial_number is None:
+            suffix = "root-account-mfa-device" if self.principal_type == "Account" else self.name
+            if any(d.serial_number.endswith(f":mfa/{suffix}") for d in self.mfa_devices):
+                suffix = f"{suffix}-{len(self.mfa_devices) + 1}"
+            serial_number = f"arn:aws:iam::{self.account.id}:mfa/{suffix}"
+        if not isinstance(serial_number, str) or not serial_number:
+            raise StsMockError("serial_number must be a non-empty string, or None for a default.")
+        backend = self.account.backend
+        if backend.mfa_device(serial_number) is not None:
+            raise StsMockError(
+                f"An MFA device with serial number {serial_number!r} already exists; "
+                "pass another serial_number or omit it."
+            )
+        device = MFADevice(serial_number, self, backend.rng)
+        self.mfa_devices.append(device)
+        backend._register_mfa_device(device)
+        return device
+
+    def attach_policy(self, document: PolicyInput | ManagedPolicy) -> None:
+        """Attach one more identity policy (document or ManagedPolicy)."""
+        self.policies.append(parse_policy(document, "identity", f"A policy for {self.arn}"))
+
+
+@dataclass(eq=False, repr=False)
+class Root(Principal):
+    """The account root user, ``arn:aws:iam::<id>:root``."""
+
+
+@dataclass(eq=False, repr=False)
+class User(Principal):
+    """An IAM user, ``arn:aws:iam::<id>:user/<path><name>``."""
+
+    path: str = "/"
+
+
+@dataclass(eq=False)
+class Role:
+    """An IAM role that sessions can assume, subject to its trust policy."""
+
+    account: Account
+    name: str
+    path: str
+    arn: str
+    unique_id: str
+    trust_policy_document: PolicyDocument
+    trust_policy_source: dict[str, Any]
+    max_session_duration: int = 3600
+    tags: dict[str, str] = field(default_factory=dict)
+    policies: list[PolicyDocument] = field(default_factory=list)
+    permissions_boundary: PolicyDocument | None = None
+    principal_type: PrincipalType = "Role"
+
+    def __repr__(self) -> str:
+        return f"Role({self.arn!r})"
+
+    @property
+    def account_id(self) -> str:
+        return self.account.id
+
+    @property
+    def trust_policy(self) -> dict[str, Any]:
+        """The trust policy as the JSON object it was given."""
+        return self.trust_policy_source
+
+    def update_trust_policy(self, document: PolicyInput) -> None:
+        """Replace the trust policy; an invalid one raises StsMockError and changes nothing."""
+        parsed = parse_policy(document, "trust", f"The trust policy of {self.arn}")
+        self.trust_policy_document = parsed
+        self.trust_policy_source = _source(document)
+
+    def attach_policy(self, document: PolicyInput | ManagedPolicy) -> None:
+        """Attach one more identity policy (document or ManagedPolicy)."""
+        self.policies.append(parse_policy(document, "identity", f"A policy for {self.arn}"))
+
+
+def _source(document: object) -> dict[str, Any]:
+    if isinstance(document, str):
+        loaded: dict[str, Any] = json.loads(document)
+        return loaded
+    assert isinstance(document, Mapping)
+    return dict(document)
+
+
+def new_user(
+    account: Account, name: str, path: str, tags: Mapping[str, str] | None, policies: Iterable[Any]
+) -> User:
+    arn = f"arn:aws:iam::{account.id}:user{path}{name}"
+    user = User(
+        account=account,
+        name=name,
+        arn=arn,
+        unique_id=_ids.unique_id(account.backend.rng, "AIDA"),
+        principal_type="User",
+        tags=_as_tags(tags, f"User {name!r}"),
+        policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies],
+        path=path,
+    )
+    return user
+
+
+def new_role(
+    account: Account,
+    name: str,
+    *,
+    path: str,
+    trust_policy: object,
+    max_session_duration: int,
+    tags: Mapping[str, str] | None,
+    policies: Iterable[Any],
+    permissions_boundary: object | None,
+) -> Role:
+    arn = f"arn:aws:iam::{account.id}:role{path}{name}"
+    if (
+        isinstance(max_session_duration, bool)
+        or not isinstance(max_session_duration, int)
+        or not 3600 <= max_session_duration <= 43200
+    ):
+        raise StsMockError(
+            f"max_session_duration of role {name!r} must be an int from 3600 to 43200 seconds, "
+            "as IAM allows."
+        )
+    trust = parse_policy(trust_policy, "trust", f"The trust policy of {arn}")
+    boundary = (
+        None
+        if permissions_boundary is None
+        else parse_policy(permissions_boundary, "boundary", f"The permissions boundary of {arn}")
+    )
+    return Role(
+        account=account,
+        name=name,
+        path=path,
+        arn=arn,
+        unique_id=_ids.unique_id(account.backend.rng, "AROA"),
+        trust_policy_document=trust,
+        trust_policy_source=_source(trust_policy)
+        if not isinstance(trust_policy, ManagedPolicy)
+        else trust_policy.source,
+        max_session_duration=max_session_duration,
+        tags=_as_tags(tags, f"Role {name!r}"),
+        policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies],
+        permissions_boundary=boundary,
+    )

@@ -1,0 +1,113 @@
+"""Request rules shared by several operations: MFA, session tags, session policies.
+
+Every check here only reads state.  Anything that must change on success (an
+MFA code becoming used) is returned as an object the operation applies after
+the whole request has passed, so a refused request leaves the backend as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .. import _messages as msg
+from ..errors import AwsError
+from . import packing
+from .mfa import MFADevice
+from .policy.document import PolicyDocument, PolicyError
+
+if TYPE_CHECKING:
+    from . import STSBackend
+    from .identity import Caller
+    from .principals import Principal
+
+
+@dataclass(frozen=True)
+class MfaUse:
+    """A verified MFA code, to be marked used once the request succeeds."""
+
+    device: MFADevice
+    step: int
+
+    def consume(self) -> None:
+        self.device.consume(self.step)
+
+
+def check_mfa(
+    backend: STSBackend, owner: Principal | None, params: Mapping[str, Any], now: _dt.datetime
+) -> MfaUse | None:
+    """Verify SerialNumber/TokenCode for ``owner``; None when neither was sent."""
+    serial = params.get("SerialNumber")
+    code = params.get("TokenCode")
+    if serial is None and code is None:
+        return None
+    if serial is None or code is None:
+        raise AwsError("AccessDenied", msg.MFA_NEED_BOTH, 403)
+    device = backend.mfa_device(serial)
+    if device is None or owner is None or device.owner is not owner:
+        raise AwsError("AccessDenied", msg.MFA_UNKNOWN_SERIAL, 403)
+    step = device.matching_step(code, now)
+    if step is None:
+        raise AwsError("AccessDenied", msg.MFA_INVALID_CODE, 403)
+    return MfaUse(device, step)
+
+
+def validate_tags(tags: Sequence[Mapping[str, str]], transitive_keys: Sequence[str]) -> dict[str, str]:
+    """Session tags as a dict, after AWS's duplicate, prefix and transitive-key checks."""
+    result: dict[str, str] = {}
+    seen: set[str] = set()
+    for tag in tags:
+        key, value = tag["Key"], tag["Value"]
+        if key.lower() in seen:
+            raise msg.invalid_parameter(msg.DUPLICATE_TAG_KEYS)
+        seen.add(key.lower())
+        if key.lower().startswith("aws:"):
+            raise msg.reserved_tag_prefix(key)
+        result[key] = value
+    for key in transitive_keys:
+        if key.lower() not in seen:
+            raise msg.invalid_parameter(msg.TRANSITIVE_NOT_IN_TAGS)
+    return result
+
+
+@dataclass(frozen=True)
+class SessionPolicies:
+    documents: tuple[PolicyDocument, ...]
+    packed_size: int
+
+
+def parse_session_policies(
+    backend: STSBackend,
+    caller: Caller,
+    params: Mapping[str, Any],
+    tags: Mapping[str, str],
+) -> SessionPolicies:
+    """Parse Policy and PolicyArns; compute PackedPolicySize; refuse what AWS refuses."""
+    documents: list[PolicyDocument] = []
+    sources: list[Mapping[str, Any]] = []
+    text = params.get("Policy")
+    if text is not None:
+        try:
+            document = PolicyDocument.parse(text, kind="session")
+        except PolicyError as exc:
+            raise msg.malformed_policy(exc.aws_message) from None
+        documents.append(document)
+        sources.append(json.loads(text))
+    arns: list[str] = [entry["arn"] for entry in params.get("PolicyArns", [])]
+    for arn in arns:
+        parts = arn.split(":", 5)
+        account = backend.accounts.get(parts[4]) if len(parts) == 6 else None
+        managed = None if account is None else account.managed_policies.get(arn)
+        if managed is None:
+            raise msg.policy_arn_not_found(arn)
+        documents.append(managed.document)
+        sources.append(managed.source)
+    policy_pct, tag_pct = packing.percentages(sources, arns, tags)
+    if tag_pct > 100 and tag_pct >= policy_pct:
+        raise msg.packed_too_large(tag_pct, tags=True)
+    if policy_pct > 100:
+        raise msg.packed_too_large(policy_pct, tags=False)
+    return SessionPolicies(tuple(documents), max(policy_pct, tag_pct))

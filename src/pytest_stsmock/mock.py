@@ -1,0 +1,191 @@
+"""``mock_sts``: one object that is a decorator, a context manager and start()/stop().
+
+Every activation starts a fresh :class:`~pytest_stsmock.backend.STSBackend`
+unless one was passed in, points the AWS credential environment variables at
+the default user's key (restoring the previous environment on exit), and asks
+:mod:`._intercept` to route STS requests to that backend.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import unittest
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from .backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, STSBackend
+from .errors import StsMockError
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+_ENV_UNSET = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+class MockSTS:
+    """An activation of the STS mock.  Use ``mock_sts(...)`` to make one."""
+
+    def __init__(
+        self,
+        *,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        region: str = DEFAULT_REGION,
+        strict: bool = False,
+        seed: int | None = None,
+        backend: STSBackend | None = None,
+    ) -> None:
+        if backend is not None and not isinstance(backend, STSBackend):
+            raise StsMockError("backend= takes an STSBackend, e.g. the one a previous mock yielded.")
+        self._options = {"account_id": account_id, "region": region, "strict": strict, "seed": seed}
+        if backend is None:
+            STSBackend(**self._options)  # validate the options now, where the user wrote them
+        self._given = backend
+        self._stack: list[tuple[STSBackend, dict[str, str | None]]] = []
+
+    @property
+    def backend(self) -> STSBackend:
+        """The backend of the current activation."""
+        if not self._stack:
+            raise StsMockError("This mock_sts is not active; call start() or enter it with 'with'.")
+        return self._stack[-1][0]
+
+    # -- start / stop ---------------------------------------------------------
+
+    def start(self) -> STSBackend:
+        """Activate; return the backend now answering STS."""
+        backend = self._given if self._given is not None else STSBackend(**self._options)
+        saved = {name: os.environ.get(name) for name in (*_ENV_UNSET, *_ENV_SET)}
+        key = backend.default_access_key
+        os.environ["AWS_ACCESS_KEY_ID"] = key.access_key_id
+        os.environ["AWS_SECRET_ACCESS_KEY"] = key.secret_access_key
+        for name in _ENV_UNSET:
+            os.environ.pop(name, None)
+        if not os.environ.get("AWS_DEFAULT_REGION"):
+            os.environ["AWS_DEFAULT_REGION"] = backend.region
+        from . import _intercept  # imported on first use: keeps plugin import cheap
+
+        _intercept.push(backend)
+        self._stack.append((backend, saved))
+        return backend
+
+    def stop(self) -> None:
+        """Deactivate the most recent start(); restore the environment it changed."""
+        if not self._stack:
+            raise StsMockError("stop() was called on a mock_sts that is not active; call start() first.")
+        backend, saved = self._stack.pop()
+        from . import _intercept
+
+        try:
+            _intercept.pop(backend)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+    # -- context managers -----------------------------------------------------
+
+    def __enter__(self) -> STSBackend:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> STSBackend:
+        return self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- decorator --------------------------------------------------------------
+
+    def __call__(self, target: T) -> T:
+        """Decorate a function (sync or async) or a class (each test method is wrapped)."""
+        if isinstance(target, type):
+            return self._decorate_class(target)  # type: ignore[return-value]
+        if not callable(target):
+            raise StsMockError("mock_sts decorates functions and classes; use 'with mock_sts():' otherwise.")
+        return self._decorate_function(target)  # type: ignore[return-value]
+
+    def _fresh(self) -> MockSTS:
+        return MockSTS(**self._options, backend=self._given)  # type: ignore[arg-type]
+
+    def _decorate_function(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self._fresh():
+                    return await func(*args, **kwargs)
+
+            return async_wrapper
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self._fresh():
+                return func(*args, **kwargs)
+
+        return wrapper
+
+    def _decorate_class(self, cls: type) -> type:
+        if issubclass(cls, unittest.TestCase):
+            original_run = cls.run
+            mock = self
+
+            def run(self: unittest.TestCase, result: Any = None) -> Any:
+                # setUp, the test and tearDown all run under one activation.
+                with mock._fresh():
+                    return original_run(self, result)
+
+            cls.run = run  # type: ignore[method-assign]
+            return cls
+        for name, attribute in list(vars(cls).items()):
+            if name.startswith("test") and callable(attribute):
+                setattr(cls, name, self._decorate_function(attribute))
+        return cls
+
+
+_ENV_SET = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+
+
+@overload
+def mock_sts(func: F, /) -> F: ...
+
+
+@overload
+def mock_sts(
+    *,
+    account_id: str = ...,
+    region: str = ...,
+    strict: bool = ...,
+    seed: int | None = ...,
+    backend: STSBackend | None = ...,
+) -> MockSTS: ...
+
+
+def mock_sts(func: Any = None, /, **options: Any) -> Any:
+    """Answer STS from an in-process backend: decorator, context manager or start()/stop().
+
+    ``@mock_sts`` decorates a function or class directly; ``mock_sts(...)`` with
+    options returns a :class:`MockSTS` usable as a decorator, ``with`` block
+    (yielding the backend) or through ``start()`` / ``stop()``.
+    """
+    if func is None:
+        return MockSTS(**options)
+    if options:
+        raise StsMockError("Use @mock_sts or @mock_sts(option=...), not both at once.")
+    return MockSTS()(func)
