@@ -1,0 +1,253 @@
+"""Policy evaluation: one statement matcher for every policy kind, with reasons.
+
+Design decisions:
+
+* One function decides whether a statement applies to a request: action
+  (Action/NotAction, case-insensitive globs), principal (resource and trust
+  policies only), resource (Resource/NotResource, case-sensitive ARN globs
+  with policy variables) and conditions.  Its answer is three-valued; the
+  ``None`` of an unevaluable condition makes an Allow statement not apply and
+  a Deny statement apply, so a broken condition never grants access.
+* A Resource entry whose policy variable has no value does not match; in
+  NotResource it makes the statement not apply (AWS: an unresolvable variable
+  makes the statement invalid).
+* :func:`evaluate` combines identity-based policies the AWS way: an explicit
+  Deny in any policy wins; otherwise every *kind* of policy present
+  (identity, permissions boundary, session) must have an Allow, so passing a
+  boundary or session policy intersects it with the identity policies.  With
+  only identity policies this is "Deny beats Allow beats implicit deny".
+* :func:`evaluate_resource_policy` answers for trust and resource policies
+  and reports how the caller matched the Principal of the Allow that
+  decided: ``"explicit"`` (named, a role naming its sessions, or ``"*"``) or
+  ``"account"`` (only the account was named, so the caller's identity
+  policies must also allow; the caller combines the two decisions).  When
+  several Allows apply, an explicit match wins.  NotPrincipal appears only in
+  Deny statements (the grammar refuses it with Allow), so it never produces
+  a match kind.
+* Reasons are plain sentences naming the policy label given by the caller,
+  the statement (Sid and index), and the condition operator, key and actual
+  value that decided.  Strings for statements that did not decide are built
+  only when the outcome is an implicit deny.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from pytest_stsmock.errors import StsMockError
+
+from ._principals import PrincipalMatch
+from .conditions import ConditionTest, Outcome, Tri, describe_conditions, evaluate_conditions
+from .context import PrincipalInfo, PrincipalType, RequestContext
+from .document import PolicyDocument, Statement
+
+__all__ = [
+    "Decision",
+    "DecisionEffect",
+    "LabeledPolicy",
+    "PrincipalInfo",
+    "PrincipalType",
+    "RequestContext",
+    "ResourceDecision",
+    "evaluate",
+    "evaluate_resource_policy",
+]
+
+DecisionEffect = Literal["Allow", "ExplicitDeny", "ImplicitDeny"]
+_IDENTITY_KINDS = ("identity", "boundary", "session")
+
+
+@dataclass(frozen=True, slots=True)
+class LabeledPolicy:
+    """A parsed policy and the words that name it in reasons (``identity policy "Ops"``)."""
+
+    label: str
+    document: PolicyDocument
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome for a set of identity-based policies, with reasons."""
+
+    effect: DecisionEffect
+    reasons: tuple[str, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return self.effect == "Allow"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceDecision:
+    """The outcome of a trust or resource policy, and how the principal matched."""
+
+    effect: DecisionEffect
+    reasons: tuple[str, ...]
+    principal_match: PrincipalMatch | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.effect == "Allow"
+
+
+class _Outcome(NamedTuple):
+    applies: Tri
+    why: str
+    match: PrincipalMatch | None = None
+    conditions: list[tuple[ConditionTest, Outcome]] | None = None
+
+    def explain(self) -> str:
+        if self.conditions is None:
+            return self.why
+        return describe_conditions(self.conditions)
+
+
+def _check(stmt: Statement, ctx: RequestContext) -> _Outcome:
+    """Does ``stmt`` apply to ``ctx``?  ``None`` means a condition cannot be evaluated."""
+    hit = stmt.actions.match(ctx.action)
+    if hit == stmt.not_action:
+        element = "NotAction" if stmt.not_action else "Action"
+        verb = "excludes" if stmt.not_action else "does not include"
+        return _Outcome(False, f"its {element} {verb} {ctx.action}")
+    match: PrincipalMatch | None = None
+    if stmt.principal is not None:
+        if stmt.not_principal:
+            if stmt.principal.excludes(ctx.identities):
+                return _Outcome(False, f"its NotPrincipal exempts {ctx.principal.arn}")
+            match = "account"
+        else:
+            match = stmt.principal.matches(ctx.identities)
+            if match is None:
+                return _Outcome(
+                    False,
+                    f"its Principal {stmt.principal.display} does not match {ctx.principal.arn}",
+                )
+    if stmt.resources is not None:
+        results = [r.match(ctx.resource, ctx.lookup) for r in stmt.resources]
+        if stmt.not_resource:
+            if any(results):
+                return _Outcome(False, f"its NotResource covers {ctx.resource}")
+            if None in results:
+                return _Outcome(False, "its NotResource has a policy variable with no value")
+        elif not any(results):
+            return _Outcome(False, f"its Resource does not match {ctx.resource}")
+    if not stmt.conditions:
+        return _Outcome(True, "", match)
+    result, outcomes = evaluate_conditions(stmt.conditions, ctx.lookup)
+    return _Outcome(result, "", match, outcomes)
+
+
+def _applies(stmt: Statement, outcome: _Outcome) -> bool:
+    if stmt.effect == "Deny":
+        return outcome.applies is not False
+    return outcome.applies is True
+
+
+def _decided(label: str, stmt: Statement, outcome: _Outcome, ctx: RequestContext) -> str:
+    verb = "allows" if stmt.effect == "Allow" else "explicitly denies"
+    text = f"{stmt.label} in {label} {verb} {ctx.action} on {ctx.resource}"
+    if stmt.not_principal:
+        text += f" (its NotPrincipal does not exempt {ctx.principal.arn})"
+    if outcome.conditions:
+        text += f" (conditions: {outcome.explain()})"
+    if outcome.applies is None:
+        text += "; a condition that cannot be evaluated makes a Deny apply (fail closed)"
+    return text
+
+
+def _missed(label: str, stmt: Statement, outcome: _Outcome) -> str:
+    what = outcome.explain()
+    if outcome.conditions is not None:
+        what = f"condition {what}"
+    return f"{stmt.label} in {label} does not apply: {what}"
+
+
+def _no_allow(label: str, ctx: RequestContext) -> str:
+    return f"no statement in {label} allows {ctx.action} on {ctx.resource}"
+
+
+def evaluate(policies: Sequence[LabeledPolicy], ctx: RequestContext) -> Decision:
+    """Decide a request against identity, permissions-boundary and session policies."""
+    denies: list[str] = []
+    allowed_kinds: dict[str, list[str]] = {}
+    misses: list[tuple[str, LabeledPolicy, Statement, _Outcome]] = []
+    for policy in policies:
+        kind = policy.document.kind
+        if kind not in _IDENTITY_KINDS:
+            raise StsMockError(
+                f"{policy.label} is a {kind} policy; evaluate it with "
+                "evaluate_resource_policy(), not evaluate()."
+            )
+        allowed_kinds.setdefault(kind, [])
+        for stmt in policy.document.statements:
+            outcome = _check(stmt, ctx)
+            if not _applies(stmt, outcome):
+                misses.append((kind, policy, stmt, outcome))
+            elif stmt.effect == "Deny":
+                denies.append(_decided(policy.label, stmt, outcome, ctx))
+            else:
+                allowed_kinds[kind].append(_decided(policy.label, stmt, outcome, ctx))
+    if denies:
+        return Decision("ExplicitDeny", tuple(denies))
+    if not policies:
+        return Decision(
+            "ImplicitDeny",
+            (f"no policy was given, so nothing allows {ctx.action} on {ctx.resource}",),
+        )
+    lacking = [k for k, reasons in allowed_kinds.items() if not reasons]
+    if not lacking:
+        return Decision(
+            "Allow", tuple(r for k in _IDENTITY_KINDS for r in allowed_kinds.get(k, []))
+        )
+    reasons = [_no_allow(p.label, ctx) for p in policies if p.document.kind in lacking]
+    reasons += [_missed(p.label, s, o) for k, p, s, o in misses if k in lacking]
+    for other in _IDENTITY_KINDS:
+        if other not in lacking and allowed_kinds.get(other):
+            reasons.append(
+                f"the {other} policies allow it, but every kind of policy given must allow it"
+            )
+    return Decision("ImplicitDeny", tuple(reasons))
+
+
+def evaluate_resource_policy(
+    policy: LabeledPolicy | PolicyDocument, ctx: RequestContext
+) -> ResourceDecision:
+    """Decide a request against one trust or resource policy."""
+    if isinstance(policy, PolicyDocument):
+        policy = LabeledPolicy(f"the {policy.kind} policy", policy)
+    doc = policy.document
+    if doc.kind not in ("trust", "resource"):
+        raise StsMockError(
+            f"{policy.label} is a {doc.kind} policy; evaluate it with evaluate(), "
+            "not evaluate_resource_policy()."
+        )
+    denies: list[str] = []
+    allows: list[str] = []
+    best: PrincipalMatch | None = None
+    misses: list[tuple[Statement, _Outcome]] = []
+    for stmt in doc.statements:
+        outcome = _check(stmt, ctx)
+        if not _applies(stmt, outcome):
+            misses.append((stmt, outcome))
+        elif stmt.effect == "Deny":
+            denies.append(_decided(policy.label, stmt, outcome, ctx))
+        else:
+            allows.append(_decided(policy.label, stmt, outcome, ctx))
+            if best != "explicit":
+                best = outcome.match
+    if denies:
+        return ResourceDecision("ExplicitDeny", tuple(denies), None)
+    if allows:
+        if best == "account":
+            allows.append(
+                f"the principal matched only through its account {ctx.principal.account_id}, "
+                f"so the caller's identity-based policies must also allow {ctx.action}"
+            )
+        else:
+            allows.append(f"the principal {ctx.principal.arn} matched explicitly")
+        return ResourceDecision("Allow", tuple(allows), best)
+    reasons = [_no_allow(policy.label, ctx)]
+    reasons += [_missed(policy.label, s, o) for s, o in misses]
+    return ResourceDecision("ImplicitDeny", tuple(reasons), None)
