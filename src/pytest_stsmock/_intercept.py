@@ -104,10 +104,10 @@ def _patch_botocore() -> Callable[[], None]:
             request.url, response.status, response.headers, _RawBody(response.body)
         )
 
-    botocore.endpoint.Endpoint._send = _send  # type: ignore[method-assign]
+    botocore.endpoint.Endpoint._send = _send
 
     def undo() -> None:
-        botocore.endpoint.Endpoint._send = original  # type: ignore[method-assign]
+        botocore.endpoint.Endpoint._send = original
 
     return undo
 
@@ -134,7 +134,9 @@ def _patch_moto() -> Callable[[], None] | None:
 
 def _requests_callback(request: Any) -> tuple[int, dict[str, str], bytes]:
     response = answer(
-        HttpRequest(request.method, request.url, _headers(request.headers), _body_bytes(request.body))
+        HttpRequest(
+            request.method, request.url, _headers(request.headers), _body_bytes(request.body)
+        )
     )
     return response.status, response.headers, response.body
 

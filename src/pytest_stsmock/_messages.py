@@ -34,9 +34,12 @@ MFA_NEED_BOTH = (
 
 # -- operation rules (AWS) ------------------------------------------------------
 ROOT_ASSUME_ROLE = "Roles may not be assumed by root accounts."
-MAX_SESSION_DURATION = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+MAX_SESSION_DURATION = (
+    "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+)
 CHAINING_LIMIT = (
-    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+    "The requested DurationSeconds exceeds the 1 hour session limit "
+    "for roles assumed by role chaining."
 )
 POLICY_NOT_JSON = "The policy is not in the valid JSON format."
 POLICY_SYNTAX = "Syntax errors in policy."
@@ -53,12 +56,15 @@ def cannot_call_with_session(operation: str) -> AwsError:
     return AwsError("AccessDenied", f"Cannot call {operation} with session credentials", 403)
 
 
-def not_authorized(caller_arn: str, action: str, resource: str) -> AwsError:
+def not_authorized(
+    caller_arn: str, action: str, resource: str, explanation: str | None = None
+) -> AwsError:
     """AWS: the generic denial, identical whether a policy denied or the resource is missing."""
     return AwsError(
         "AccessDenied",
         f"User: {caller_arn} is not authorized to perform: {action} on resource: {resource}",
         403,
+        explanation=explanation,
     )
 
 
@@ -102,7 +108,8 @@ def reserved_tag_prefix(key: str) -> AwsError:
     """OURS: AWS documents that session tag keys may not start with 'aws:'."""
     return AwsError(
         "InvalidParameterValue",
-        f"Tag key {key} is not valid: session tag keys cannot start with the reserved prefix 'aws:'.",
+        f"Tag key {key} is not valid: session tag keys cannot start with "
+        "the reserved prefix 'aws:'.",
     )
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from . import _auth, _messages as msg
+from . import _auth
+from . import _messages as msg
 from ._http import HttpRequest, HttpResponse
 from .backend import STSBackend, _ids
 from .backend.calls import Call
@@ -30,9 +31,9 @@ _CONTENT_TYPE = "text/xml"
 def _region_of(host: str, signed_region: str | None, default: str) -> tuple[str, bool]:
     """(region, is the global endpoint) for an STS host name."""
     labels = host.split(".")
-    if host in ("sts.amazonaws.com", "sts-fips.amazonaws.com") or labels[:1] == ["sts"] and len(
-        labels
-    ) == 3:
+    if host in ("sts.amazonaws.com", "sts-fips.amazonaws.com") or (
+        labels[:1] == ["sts"] and len(labels) == 3
+    ):
         return signed_region or "us-east-1", True
     if len(labels) >= 4 and labels[0] in ("sts", "sts-fips"):
         return labels[1], False
@@ -126,6 +127,7 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         return HttpResponse(302, b"", {"Location": "https://aws.amazon.com/iam"})
     except AwsError as error:
         call.error_code, call.error_message = error.code, error.message
+        call.explanation = error.explanation
         backend.calls.append(call)
         return _error_response(error, request_id)
     call.response = result

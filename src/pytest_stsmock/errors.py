@@ -26,6 +26,7 @@ class AwsError(Exception):
 
     ``namespace`` overrides the XML namespace of the error envelope (AWS uses a
     different one for protocol faults such as ``InvalidAction``).
+    ``explanation`` says why, for ``Call.explanation``; it never goes on the wire.
     """
 
     def __init__(
@@ -36,6 +37,7 @@ class AwsError(Exception):
         *,
         sender: bool = True,
         namespace: str | None = None,
+        explanation: str | None = None,
     ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
@@ -43,6 +45,8 @@ class AwsError(Exception):
         self.status = status
         self.sender = sender
         self.namespace = namespace
+        #: Why it was refused, in plain words (ours, never sent on the wire).
+        self.explanation = explanation
 
     def __repr__(self) -> str:
         return f"AwsError({self.code!r}, {self.message!r}, {self.status})"

@@ -13,6 +13,7 @@ import inspect
 import os
 import unittest
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
@@ -23,6 +24,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
 _ENV_UNSET = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+@dataclass(frozen=True)
+class _Options:
+    account_id: str
+    region: str
+    strict: bool
+    seed: int | None
+
+    def backend(self) -> STSBackend:
+        return STSBackend(
+            account_id=self.account_id, region=self.region, strict=self.strict, seed=self.seed
+        )
 
 
 class MockSTS:
@@ -38,10 +52,12 @@ class MockSTS:
         backend: STSBackend | None = None,
     ) -> None:
         if backend is not None and not isinstance(backend, STSBackend):
-            raise StsMockError("backend= takes an STSBackend, e.g. the one a previous mock yielded.")
-        self._options = {"account_id": account_id, "region": region, "strict": strict, "seed": seed}
+            raise StsMockError(
+                "backend= takes an STSBackend, e.g. the one a previous mock yielded."
+            )
+        self._options = _Options(account_id, region, strict, seed)
         if backend is None:
-            STSBackend(**self._options)  # validate the options now, where the user wrote them
+            self._options.backend()  # validate the options now, where the user wrote them
         self._given = backend
         self._stack: list[tuple[STSBackend, dict[str, str | None]]] = []
 
@@ -56,7 +72,7 @@ class MockSTS:
 
     def start(self) -> STSBackend:
         """Activate; return the backend now answering STS."""
-        backend = self._given if self._given is not None else STSBackend(**self._options)
+        backend = self._given if self._given is not None else self._options.backend()
         saved = {name: os.environ.get(name) for name in (*_ENV_UNSET, *_ENV_SET)}
         key = backend.default_access_key
         os.environ["AWS_ACCESS_KEY_ID"] = key.access_key_id
@@ -74,7 +90,9 @@ class MockSTS:
     def stop(self) -> None:
         """Deactivate the most recent start(); restore the environment it changed."""
         if not self._stack:
-            raise StsMockError("stop() was called on a mock_sts that is not active; call start() first.")
+            raise StsMockError(
+                "stop() was called on a mock_sts that is not active; call start() first."
+            )
         backend, saved = self._stack.pop()
         from . import _intercept
 
@@ -118,11 +136,20 @@ class MockSTS:
         if isinstance(target, type):
             return self._decorate_class(target)  # type: ignore[return-value]
         if not callable(target):
-            raise StsMockError("mock_sts decorates functions and classes; use 'with mock_sts():' otherwise.")
+            raise StsMockError(
+                "mock_sts decorates functions and classes; use 'with mock_sts():' otherwise."
+            )
         return self._decorate_function(target)  # type: ignore[return-value]
 
     def _fresh(self) -> MockSTS:
-        return MockSTS(**self._options, backend=self._given)  # type: ignore[arg-type]
+        options = self._options
+        return MockSTS(
+            account_id=options.account_id,
+            region=options.region,
+            strict=options.strict,
+            seed=options.seed,
+            backend=self._given,
+        )
 
     def _decorate_function(self, func: Callable[..., Any]) -> Callable[..., Any]:
         if inspect.iscoroutinefunction(func):

@@ -15,19 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _messages as msg
-from .backend import STSBackend
-from .backend import _ids
+from .backend import STSBackend, _ids
+from .backend import assume as _assume
+from .backend.authz import evaluate_identity
 from .backend.calls import Call
 from .backend.identity import Caller
 from .backend.issue import issue_session
 from .backend.principals import Principal
-from .errors import AwsError
-from .backend.authz import evaluate_identity
 from .backend.rules import (
     check_mfa,
     parse_session_policies,
     validate_tags,
 )
+from .errors import AwsError
 
 
 @dataclass
@@ -64,8 +64,7 @@ def authorize(ctx: OperationContext, caller: Caller, action: str, resource: str)
     """Refuse with AWS's generic AccessDenied unless the caller's policies allow ``action``."""
     decision = evaluate_identity(ctx.backend, caller, action, resource, ctx.now, ctx.request_keys)
     if not decision.allowed:
-        ctx.call.explanation = decision.explain()
-        raise msg.not_authorized(caller.arn, action, resource)
+        raise msg.not_authorized(caller.arn, action, resource, decision.explain())
 
 
 Operation = Callable[[OperationContext, Mapping[str, Any]], dict[str, Any]]
@@ -121,10 +120,11 @@ def get_session_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[
         principal=principal,
         mfa_authenticated=mfa is not None,
         mfa_authenticated_at=ctx.now.replace(microsecond=0) if mfa is not None else None,
+        minimum_token_size=params.get("MinimumSessionTokenSize", 0),
     )
     if mfa is not None:
         mfa.consume()
-    return {"Credentials": session.credentials}
+    return {"Credentials": session.credentials, **_token_size(params, session.session_token)}
 
 
 def get_federation_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -157,13 +157,46 @@ def get_federation_token(ctx: OperationContext, params: Mapping[str, Any]) -> di
         policy=params.get("Policy"),
         policy_arns=[p["arn"] for p in params.get("PolicyArns", [])],
         session_policies=list(policies.documents),
-        extra={"federated_without_policy": not policies.documents},
+        minimum_token_size=params.get("MinimumSessionTokenSize", 0),
     )
     return {
         "Credentials": session.credentials,
         "FederatedUser": {"FederatedUserId": session.user_id, "Arn": arn},
         "PackedPolicySize": policies.packed_size,
+        **_token_size(params, session.session_token),
     }
+
+
+def _token_size(params: Mapping[str, Any], token: str) -> dict[str, Any]:
+    """SessionTokenSize/SessionTokenUtilization, sent when MinimumSessionTokenSize was asked for."""
+    if "MinimumSessionTokenSize" not in params:
+        return {}
+    size = len(token)
+    return {"SessionTokenSize": size, "SessionTokenUtilization": min(100, -(-100 * size // 4096))}
+
+
+def assume_role(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    caller = ctx.require_caller()
+    assumed = _assume.assume_role(
+        ctx.backend,
+        caller,
+        params,
+        now=ctx.now,
+        region=ctx.region,
+        global_endpoint=ctx.global_endpoint,
+        request_keys=ctx.request_keys,
+    )
+    session = assumed.session
+    result: dict[str, Any] = {
+        "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
+        "Credentials": session.credentials,
+    }
+    if assumed.packed_size is not None:
+        result["PackedPolicySize"] = assumed.packed_size
+    if session.source_identity is not None:
+        result["SourceIdentity"] = session.source_identity
+    result.update(_token_size(params, session.session_token))
+    return result
 
 
 def not_implemented(name: str) -> Operation:
@@ -179,6 +212,7 @@ OPERATIONS: dict[str, Operation] = {
     "GetAccessKeyInfo": get_access_key_info,
     "GetSessionToken": get_session_token,
     "GetFederationToken": get_federation_token,
+    "AssumeRole": assume_role,
 }
 
 #: Operations of the model that need no signature (AWS accepts them unsigned).

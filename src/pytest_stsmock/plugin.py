@@ -122,7 +122,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                 if sts_call.error_code is None:
                     continue
                 lines.append(
-                    f"{number}. {sts_call.operation} by {sts_call.caller_arn or 'an unsigned caller'}"
+                    f"{number}. {sts_call.operation} "
+                    f"by {sts_call.caller_arn or 'an unsigned caller'}"
                     f" -> {sts_call.error_code}: {sts_call.error_message}"
                 )
                 if sts_call.explanation:

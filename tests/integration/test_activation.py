@@ -12,10 +12,9 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 from botocore.httpsession import URLLib3Session
+from integration_helpers import sts
 
 from pytest_stsmock import DEFAULT_ACCOUNT_ID, STSBackend, StsMockError, mock_sts
-
-from integration_helpers import sts
 
 
 def test_default_account_id_is_the_documented_one() -> None:

@@ -9,10 +9,9 @@ import pytest
 import requests
 import time_machine
 from botocore.exceptions import ClientError
+from integration_helpers import sts
 
 from pytest_stsmock import STSBackend, mock_sts
-
-from integration_helpers import sts
 
 
 def _error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str, int]:
@@ -228,9 +227,11 @@ class TestAuthentication:
         )
         with time_machine.travel(start + dt.timedelta(seconds=899), tick=False):
             client.get_caller_identity()
-        with time_machine.travel(start + dt.timedelta(seconds=900), tick=False):
-            with pytest.raises(ClientError) as exc:
-                client.get_caller_identity()
+        with (
+            time_machine.travel(start + dt.timedelta(seconds=900), tick=False),
+            pytest.raises(ClientError) as exc,
+        ):
+            client.get_caller_identity()
         assert _error(exc) == (
             "ExpiredToken",
             "The security token included in the request is expired",

@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
+from integration_helpers import sts
 
 from pytest_stsmock import STSBackend
-
-from integration_helpers import sts
 
 
 def _error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str, int]:

@@ -14,7 +14,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import StsMockError
+from pytest_stsmock.errors import StsMockError
+
 from . import _clock
 from .accounts import Account
 from .calls import Call, describe_mismatch, match

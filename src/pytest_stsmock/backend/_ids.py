@@ -109,3 +109,16 @@ def session_token(rng: random.Random, *, regional: bool, region: str) -> str:
 def request_id(rng: random.Random) -> str:
     """A version-4 UUID string (``x-amzn-RequestId``) from the rng."""
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def pad_token(rng: random.Random, token: str, minimum: int) -> str:
+    """``token`` grown with random base64 to at least ``minimum`` bytes (MinimumSessionTokenSize).
+
+    Tokens are ASCII, so bytes and characters are the same count; the result
+    stays valid base64 (a multiple of four characters).
+    """
+    if len(token) >= minimum:
+        return token
+    missing = minimum - len(token)
+    extra = base64.b64encode(rng.randbytes((missing + 3) // 4 * 3)).decode("ascii")
+    return token + extra[: (missing + 3) // 4 * 4]

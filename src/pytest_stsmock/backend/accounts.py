@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import StsMockError
+from pytest_stsmock.errors import StsMockError
+
 from .principals import ManagedPolicy, Role, Root, User, new_role, new_user, parse_policy
 
 if TYPE_CHECKING:
@@ -63,7 +64,9 @@ class Account:
         _check_name("User", name)
         _check_path(path)
         if name.lower() in (n.lower() for n in self.users):
-            raise StsMockError(f"User {name!r} already exists in account {self.id}; pick another name.")
+            raise StsMockError(
+                f"User {name!r} already exists in account {self.id}; pick another name."
+            )
         user = new_user(self, name, path, tags, policies or ())
         self.users[name] = user
         return user
@@ -83,7 +86,9 @@ class Account:
         _check_name("Role", name)
         _check_path(path)
         if name.lower() in (n.lower() for n in self.roles):
-            raise StsMockError(f"Role {name!r} already exists in account {self.id}; pick another name.")
+            raise StsMockError(
+                f"Role {name!r} already exists in account {self.id}; pick another name."
+            )
         role = new_role(
             self,
             name,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .identity import Caller
 from .policy.evaluate import (
     Decision,
+    DecisionEffect,
     LabeledPolicy,
     PrincipalInfo,
     RequestContext,
@@ -31,15 +32,19 @@ if TYPE_CHECKING:
 class Verdict:
     """A decision with its explanation in plain words (one reason a line)."""
 
-    allowed: bool
+    effect: DecisionEffect
     reasons: tuple[str, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return self.effect == "Allow"
 
     def explain(self) -> str:
         return "\n".join(self.reasons)
 
     @classmethod
     def of(cls, decision: Decision) -> Verdict:
-        return cls(decision.allowed, decision.reasons)
+        return cls(decision.effect, decision.reasons)
 
 
 def principal_info(caller: Caller) -> PrincipalInfo:
@@ -132,10 +137,12 @@ def evaluate_identity(
         [caller.account_id],
         [""],
     ):
-        return Verdict(True, (f"the root user of {caller.account_id} may do anything in its account",))
+        return Verdict(
+            "Allow", (f"the root user of {caller.account_id} may do anything in its account",)
+        )
     if caller.kind == "federated-user" and caller.session and not caller.session.session_policies:
         return Verdict(
-            False,
+            "ImplicitDeny",
             (
                 f"{caller.arn} was created by GetFederationToken without a session policy, "
                 "so it has no permissions (AWS grants none in that case)",
@@ -144,10 +151,11 @@ def evaluate_identity(
     policies = identity_policies(caller)
     if not policies:
         return Verdict(
-            False,
-            (f"{caller.principal.arn} has no identity policy, so nothing allows {action} on {resource}",),
+            "ImplicitDeny",
+            (
+                f"{caller.principal.arn} has no identity policy, "
+                f"so nothing allows {action} on {resource}",
+            ),
         )
     ctx = context or request_context(caller, action, resource, now, keys)
     return Verdict.of(evaluate(policies, ctx))
-
-

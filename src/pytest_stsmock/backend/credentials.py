@@ -48,7 +48,9 @@ class Session:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
-        return f"Session({self.access_key_id!r}, arn={self.arn!r}, expires={self.expiration:%H:%M:%S})"
+        return (
+            f"Session({self.access_key_id!r}, arn={self.arn!r}, expires={self.expiration:%H:%M:%S})"
+        )
 
     @property
     def client_kwargs(self) -> dict[str, str]:

@@ -24,6 +24,7 @@ def issue_session(
     duration_seconds: int,
     global_endpoint: bool,
     region: str,
+    minimum_token_size: int = 0,
     **context: Any,
 ) -> Session:
     """Create, register and return a session valid for ``duration_seconds`` from ``now``."""
@@ -33,7 +34,11 @@ def issue_session(
         kind=kind,
         access_key_id=_ids.access_key_id(rng, account_id, temporary=True),
         secret_access_key=_ids.secret_access_key(rng),
-        session_token=_ids.session_token(rng, regional=not global_endpoint, region=region),
+        session_token=_ids.pad_token(
+            rng,
+            _ids.session_token(rng, regional=not global_endpoint, region=region),
+            minimum_token_size,
+        ),
         arn=arn,
         user_id=user_id,
         account_id=account_id,

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import StsMockError
+from pytest_stsmock.errors import StsMockError
+
 from . import _ids
 from .mfa import MFADevice
 from .policy.document import PolicyDocument, PolicyError

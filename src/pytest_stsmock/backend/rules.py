@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .. import _messages as msg
-from ..errors import AwsError
+from pytest_stsmock import _messages as msg
+from pytest_stsmock.errors import AwsError
+
 from . import packing
 from .mfa import MFADevice
 from .policy.document import PolicyDocument, PolicyError
@@ -55,7 +56,9 @@ def check_mfa(
     return MfaUse(device, step)
 
 
-def validate_tags(tags: Sequence[Mapping[str, str]], transitive_keys: Sequence[str]) -> dict[str, str]:
+def validate_tags(
+    tags: Sequence[Mapping[str, str]], transitive_keys: Sequence[str]
+) -> dict[str, str]:
     """Session tags as a dict, after AWS's duplicate, prefix and transitive-key checks."""
     result: dict[str, str] = {}
     seen: set[str] = set()

@@ -98,10 +98,24 @@ def violations(shape: StructureShape, params: Mapping[str, Any], prefix: str = "
     return out
 
 
+#: AWS checks that a RoleArn that passed the model's own checks looks like an
+#: ARN (``arn:<partition>:<service>:<region>:<account>:<resource>``, partition,
+#: service and resource non-empty), before reporting any other member's
+#: violations; a failure is ``<value> is invalid``.
+_ARN_SHAPE = re.compile(r"arn:[^:]+:[^:]+:[^:]*:[^:]*:[^:]+", re.DOTALL)
+
+
 def check(op_model: OperationModel, params: Mapping[str, Any]) -> None:
     """Raise ``AwsError("ValidationError", ...)`` if ``params`` break the input shape."""
     shape = op_model.input_shape
     out = [] if shape is None else violations(shape, params)
+    role_arn = params.get("RoleArn")
+    if (
+        isinstance(role_arn, str)
+        and not _ARN_SHAPE.fullmatch(role_arn)
+        and not any(" at 'roleArn' " in part for part in out)
+    ):
+        raise AwsError("ValidationError", f"{role_arn} is invalid", 400)
     if out:
         raise AwsError("ValidationError", _message(out), 400)
 

@@ -1,0 +1,230 @@
+"""AssumeRole as AWS decides it: who may assume which role, with what, for how long.
+
+The decision for each action the request needs (sts:AssumeRole, and
+sts:TagSession, sts:SetSourceIdentity, sts:SetContext when the request or the
+calling session brings tags, a source identity or contexts):
+
+* An explicit Deny in the trust policy or in the caller's own policies refuses.
+* The trust policy must allow.  When it names the caller itself (its ARN, its
+  role for a role session, or "*") and the role is in the caller's account,
+  that is enough; a role session's session policies still limit it.
+* When it names the caller's account, or the role is in another account, the
+  caller's identity policies (with a role session's permissions boundary and
+  session policies) must allow as well.
+
+Order of checks (ours where AWS has not been observed): root callers, tag and
+source-identity rules, session policies and packed size, MFA, the role's
+existence and the policies above, then durations.  Nothing is changed before
+the whole request has passed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pytest_stsmock import _messages as msg
+from pytest_stsmock.errors import AwsError
+
+from .authz import Verdict, evaluate_identity, request_context
+from .credentials import Session
+from .identity import Caller
+from .issue import issue_session
+from .policy.evaluate import LabeledPolicy, evaluate, evaluate_resource_policy
+from .principals import Principal, Role
+from .rules import check_mfa, parse_session_policies, validate_tags
+
+if TYPE_CHECKING:
+    from . import STSBackend
+
+CHAIN_LIMIT = 3600
+DEFAULT_DURATION = 3600
+
+
+@dataclass(frozen=True)
+class Assumed:
+    session: Session
+    packed_size: int | None
+
+
+def _inherited(caller: Caller) -> tuple[dict[str, str], list[str], str | None]:
+    """Transitive tags, their keys and the source identity a role session passes on."""
+    session = caller.session
+    if session is None or caller.kind != "assumed-role":
+        return {}, [], None if session is None else session.source_identity
+    keys = list(session.transitive_tag_keys)
+    lowered = {k.lower() for k in keys}
+    tags = {k: v for k, v in session.tags.items() if k.lower() in lowered}
+    return tags, keys, session.source_identity
+
+
+def _source_identity(requested: str | None, inherited: str | None) -> str | None:
+    if requested is not None and requested.lower().startswith("aws:"):
+        raise msg.reserved_source_identity(requested)
+    if inherited is not None and requested is not None and requested != inherited:
+        raise msg.source_identity_change()
+    return inherited if inherited is not None else requested
+
+
+def _duration(role: Role, requested: int | None, chained: bool) -> int:
+    if requested is not None and requested > role.max_session_duration:
+        raise AwsError("ValidationError", msg.MAX_SESSION_DURATION)
+    if chained and requested is not None and requested > CHAIN_LIMIT:
+        raise AwsError("ValidationError", msg.CHAINING_LIMIT)
+    return requested if requested is not None else DEFAULT_DURATION
+
+
+def decide(
+    backend: STSBackend,
+    caller: Caller,
+    role: Role,
+    action: str,
+    now: _dt.datetime,
+    keys: Mapping[str, Any],
+) -> Verdict:
+    """May ``caller`` perform ``action`` (an assume-role action) on ``role``?"""
+    ctx = request_context(caller, action, role.arn, now, keys)
+    trust = evaluate_resource_policy(
+        LabeledPolicy(f"the trust policy of {role.arn}", role.trust_policy_document), ctx
+    )
+    identity = evaluate_identity(backend, caller, action, role.arn, now, keys, context=ctx)
+    reasons = [*trust.reasons]
+    if trust.effect == "ExplicitDeny":
+        return Verdict("ExplicitDeny", tuple(reasons))
+    if identity.effect == "ExplicitDeny":
+        return identity
+    if not trust.allowed:
+        return Verdict("ImplicitDeny", tuple(reasons))
+    same_account = caller.account_id == role.account_id
+    if same_account and trust.principal_match == "explicit":
+        session = caller.session
+        if session is not None and session.session_policies:
+            limited = evaluate(
+                [
+                    LabeledPolicy(f"session policy {i + 1} of {caller.arn}", doc)
+                    for i, doc in enumerate(session.session_policies)
+                ],
+                ctx,
+            )
+            if not limited.allowed:
+                return Verdict(limited.effect, (*reasons, *limited.reasons))
+        return Verdict(
+            "Allow", (*reasons, "the trust policy names the caller in the role's own account")
+        )
+    why = (
+        "the trust policy names only the caller's account, so the caller's own policies must allow"
+        if same_account
+        else "the role is in another account, so the caller's own policies must allow too"
+    )
+    return Verdict(identity.effect, (*reasons, why, *identity.reasons))
+
+
+def assume_role(
+    backend: STSBackend,
+    caller: Caller,
+    params: Mapping[str, Any],
+    *,
+    now: _dt.datetime,
+    region: str,
+    global_endpoint: bool,
+    request_keys: Mapping[str, Any],
+) -> Assumed:
+    role_arn: str = params["RoleArn"]
+    session_name: str = params["RoleSessionName"]
+    if caller.kind == "root":
+        raise AwsError("AccessDenied", msg.ROOT_ASSUME_ROLE, 403)
+    if caller.kind == "federated-user":
+        raise msg.not_authorized(
+            caller.arn,
+            "sts:AssumeRole",
+            role_arn,
+            "credentials from GetFederationToken cannot call any STS operation except "
+            "GetCallerIdentity",
+        )
+    transitive_keys: list[str] = list(params.get("TransitiveTagKeys", []))
+    passed = validate_tags(params.get("Tags", []), transitive_keys)
+    carried, carried_keys, carried_identity = _inherited(caller)
+    carried_lower = {k.lower() for k in carried_keys}
+    if any(k.lower() in carried_lower for k in passed):
+        raise msg.invalid_parameter(msg.TRANSITIVE_CONFLICT)
+    source_identity = _source_identity(params.get("SourceIdentity"), carried_identity)
+    session_tags = {**carried, **passed}
+    policies = parse_session_policies(backend, caller, params, session_tags)
+    owner = caller.principal if isinstance(caller.principal, Principal) else None
+    mfa = check_mfa(backend, owner, params, now)
+
+    keys: dict[str, Any] = dict(request_keys)
+    keys.update({f"aws:RequestTag/{k}": v for k, v in passed.items()})
+    keys["aws:TagKeys"] = list(passed)
+    keys["sts:RoleSessionName"] = session_name
+    keys["sts:TransitiveTagKeys"] = transitive_keys
+    for name in ("ExternalId", "SourceIdentity"):
+        keys[f"sts:{name}"] = params.get(name)
+    if source_identity is not None:
+        keys["sts:SourceIdentity"] = source_identity
+    if mfa is not None:
+        keys["aws:MultiFactorAuthPresent"] = "true"
+        keys["aws:MultiFactorAuthAge"] = "0"
+
+    role = backend.find_role(role_arn)
+    if role is None:
+        raise msg.not_authorized(
+            caller.arn, "sts:AssumeRole", role_arn, f"the role {role_arn} does not exist"
+        )
+    if region in role.account.disabled_regions:
+        raise msg.region_disabled(role.account_id)
+    for name, value in role.tags.items():
+        keys[f"aws:ResourceTag/{name}"] = value
+        keys[f"iam:ResourceTag/{name}"] = value
+    actions = ["sts:AssumeRole"]
+    if session_tags or transitive_keys:
+        actions.append("sts:TagSession")
+    if source_identity is not None:
+        actions.append("sts:SetSourceIdentity")
+    if params.get("ProvidedContexts"):
+        actions.append("sts:SetContext")
+    for action in actions:
+        verdict = decide(backend, caller, role, action, now, keys)
+        if not verdict.allowed:
+            raise msg.not_authorized(caller.arn, action, role.arn, verdict.explain())
+
+    chained = caller.kind == "assumed-role"
+    duration = _duration(role, params.get("DurationSeconds"), chained)
+    parent = caller.session
+    if mfa is not None:
+        mfa_at: _dt.datetime | None = now.replace(microsecond=0)
+    else:
+        mfa_at = None if parent is None else parent.mfa_authenticated_at
+    partition = role_arn.split(":")[1]
+    session = issue_session(
+        backend,
+        kind="assumed-role",
+        account_id=role.account_id,
+        arn=f"arn:{partition}:sts::{role.account_id}:assumed-role/{role.name}/{session_name}",
+        user_id=f"{role.unique_id}:{session_name}",
+        principal_arn=role.arn,
+        now=now,
+        duration_seconds=duration,
+        global_endpoint=global_endpoint,
+        region=region,
+        role=role,
+        session_name=session_name,
+        tags=session_tags,
+        transitive_tag_keys=[*carried_keys, *transitive_keys],
+        source_identity=source_identity,
+        mfa_authenticated=mfa_at is not None,
+        mfa_authenticated_at=mfa_at,
+        chained=chained,
+        policy=params.get("Policy"),
+        policy_arns=[p["arn"] for p in params.get("PolicyArns", [])],
+        session_policies=list(policies.documents),
+        parent=parent,
+        extra={"provided_contexts": list(params.get("ProvidedContexts", []))},
+        minimum_token_size=params.get("MinimumSessionTokenSize", 0),
+    )
+    if mfa is not None:
+        mfa.consume()
+    sends_packed = any(params.get(k) for k in ("Policy", "PolicyArns", "Tags"))
+    return Assumed(session, policies.packed_size if sends_packed else None)
