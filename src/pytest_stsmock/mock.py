@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import sys
 import unittest
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ class MockSTS:
             os.environ["AWS_DEFAULT_REGION"] = backend.region
         from . import _intercept  # imported on first use: keeps plugin import cheap
 
+        _forget_boto3_default_session()
         _intercept.push(backend)
         self._stack.append((backend, saved))
         return backend
@@ -104,6 +106,7 @@ class MockSTS:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
+            _forget_boto3_default_session()
 
     # -- context managers -----------------------------------------------------
 
@@ -187,6 +190,17 @@ class MockSTS:
 
 
 _ENV_SET = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+
+
+def _forget_boto3_default_session() -> None:
+    """Drop boto3's cached default session, which caches credentials from the environment.
+
+    Without this, ``boto3.client(...)`` keeps the credentials it resolved before
+    the environment changed (before activation, or in an earlier test).
+    """
+    boto3 = sys.modules.get("boto3")
+    if boto3 is not None:
+        boto3.DEFAULT_SESSION = None
 
 
 @overload

@@ -221,3 +221,16 @@ def test_seed_makes_identifiers_reproducible() -> None:
     assert run() == run()
     with mock_sts(seed=8) as other:
         assert other.default_access_key.access_key_id != run()[0]
+
+
+def test_boto3_default_session_does_not_keep_stale_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    with mock_sts() as backend:
+        boto3.client("sts", region_name="us-east-1").get_caller_identity()
+        key = backend.default_account.create_user("late").create_access_key()
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key.access_key_id)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key.secret_access_key)
+    with mock_sts(backend=backend):
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key.access_key_id)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key.secret_access_key)
+        arn = boto3.client("sts", region_name="us-east-1").get_caller_identity()["Arn"]
+    assert arn == "arn:aws:iam::123456789012:user/late"
