@@ -17,6 +17,9 @@ def _no_real_aws_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     monkeypatch.setenv("AWS_CONFIG_FILE", str(empty))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # Regional STS endpoints, botocore's newer default; older versions sent
+    # us-east-1 and the other legacy regions to the global endpoint.
+    monkeypatch.setenv("AWS_STS_REGIONAL_ENDPOINTS", "regional")
     for name in (
         "AWS_PROFILE",
         "AWS_DEFAULT_PROFILE",

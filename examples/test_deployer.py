@@ -12,7 +12,9 @@ from pytest_stsmock import STSBackend, mock_sts
 PROD, STAGING, LEGACY = "111111111111", "222222222222", "333333333333"
 
 
-def deployer_trust(ci_user_arn: str, external_id: str = "acme-ci", **condition: object) -> dict[str, object]:
+def deployer_trust(
+    ci_user_arn: str, external_id: str = "acme-ci", **condition: object
+) -> dict[str, object]:
     """The trust policy each target account gives its Deployer role."""
     conditions: dict[str, object] = {"StringEquals": {"sts:ExternalId": external_id}}
     conditions.update(condition)
@@ -38,7 +40,11 @@ def ci_user(sts_backend: STSBackend, monkeypatch: pytest.MonkeyPatch):  # type: 
             {
                 "Version": "2012-10-17",
                 "Statement": [
-                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/Deployer"}
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Resource": "arn:aws:iam::*:role/Deployer",
+                    }
                 ],
             }
         ],
@@ -51,7 +57,9 @@ def ci_user(sts_backend: STSBackend, monkeypatch: pytest.MonkeyPatch):  # type: 
 
 def test_deploys_to_every_account_that_trusts_us(sts_backend: STSBackend, ci_user) -> None:  # type: ignore[no-untyped-def]
     for account in (PROD, STAGING):
-        sts_backend.account(account).create_role("Deployer", trust_policy=deployer_trust(ci_user.arn))
+        sts_backend.account(account).create_role(
+            "Deployer", trust_policy=deployer_trust(ci_user.arn)
+        )
 
     report = deploy([Target(PROD), Target(STAGING)], external_id="acme-ci")
 
@@ -59,7 +67,9 @@ def test_deploys_to_every_account_that_trusts_us(sts_backend: STSBackend, ci_use
         PROD: f"arn:aws:sts::{PROD}:assumed-role/Deployer/deployer",
         STAGING: f"arn:aws:sts::{STAGING}:assumed-role/Deployer/deployer",
     }
-    sts_backend.assert_called("AssumeRole", RoleArn=f"arn:aws:iam::{PROD}:role/Deployer", ExternalId="acme-ci")
+    sts_backend.assert_called(
+        "AssumeRole", RoleArn=f"arn:aws:iam::{PROD}:role/Deployer", ExternalId="acme-ci"
+    )
 
 
 def test_reports_accounts_it_cannot_enter(sts_backend: STSBackend, ci_user) -> None:  # type: ignore[no-untyped-def]
@@ -72,16 +82,24 @@ def test_reports_accounts_it_cannot_enter(sts_backend: STSBackend, ci_user) -> N
     report = deploy([Target(PROD), Target(STAGING), Target(LEGACY)], external_id="acme-ci")
 
     assert report.refused == {STAGING: "AccessDenied", LEGACY: "AccessDenied"}
-    assert report.summary().splitlines()[0] == f"OK   {PROD} as arn:aws:sts::{PROD}:assumed-role/Deployer/deployer"
+    assert (
+        report.summary().splitlines()[0]
+        == f"OK   {PROD} as arn:aws:sts::{PROD}:assumed-role/Deployer/deployer"
+    )
     # Why was STAGING refused?  The mock says, even though AWS does not.
-    staging_call = next(c for c in sts_backend.calls if c.params.get("RoleArn", "").startswith(f"arn:aws:iam::{STAGING}"))
+    staging_call = next(
+        c
+        for c in sts_backend.calls
+        if c.params.get("RoleArn", "").startswith(f"arn:aws:iam::{STAGING}")
+    )
     assert "sts:ExternalId" in (staging_call.explanation or "")
 
 
 def test_production_requires_mfa(sts_backend: STSBackend, ci_user) -> None:  # type: ignore[no-untyped-def]
     device = ci_user.add_mfa_device()
     sts_backend.account(PROD).create_role(
-        "Deployer", trust_policy=deployer_trust(ci_user.arn, Bool={"aws:MultiFactorAuthPresent": "true"})
+        "Deployer",
+        trust_policy=deployer_trust(ci_user.arn, Bool={"aws:MultiFactorAuthPresent": "true"}),
     )
 
     without = deploy([Target(PROD)], external_id="acme-ci")

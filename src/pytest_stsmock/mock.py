@@ -200,7 +200,7 @@ def _forget_boto3_default_session() -> None:
     """
     boto3 = sys.modules.get("boto3")
     if boto3 is not None:
-        boto3.DEFAULT_SESSION = None
+        boto3.DEFAULT_SESSION = None  # type: ignore[attr-defined]
 
 
 @overload

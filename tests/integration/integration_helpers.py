@@ -16,6 +16,5 @@ ADMIN = {
 
 def sts(region: str = "us-east-1", **kwargs: Any) -> BaseClient:
     """A real boto3 STS client, no retries (so errors surface at once)."""
-    return boto3.client(
-        "sts", region_name=region, config=Config(retries={"max_attempts": 1}), **kwargs
-    )
+    config = Config(retries={"max_attempts": 1})
+    return boto3.client("sts", region_name=region, config=config, **kwargs)

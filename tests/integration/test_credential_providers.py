@@ -45,8 +45,12 @@ def profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sts_backend: STSBa
     return add
 
 
-def test_role_profile_assumes_and_refreshes_after_expiry(sts_backend: STSBackend, profiles: Any) -> None:
-    role = sts_backend.default_account.create_role("deployer", trust_policy=trust({"AWS": profiles.user.arn}))
+def test_role_profile_assumes_and_refreshes_after_expiry(
+    sts_backend: STSBackend, profiles: Any
+) -> None:
+    role = sts_backend.default_account.create_role(
+        "deployer", trust_policy=trust({"AWS": profiles.user.arn})
+    )
     profiles("deploy", role_arn=role.arn, role_session_name="from-profile")
     with time_machine.travel(START, tick=False):
         client = boto3.Session(profile_name="deploy").client("sts")
@@ -67,7 +71,9 @@ def test_role_profile_assumes_and_refreshes_after_expiry(sts_backend: STSBackend
 def test_credentials_used_after_expiry_without_refresh_are_refused(
     sts_backend: STSBackend, profiles: Any
 ) -> None:
-    role = sts_backend.default_account.create_role("deployer", trust_policy=trust({"AWS": profiles.user.arn}))
+    role = sts_backend.default_account.create_role(
+        "deployer", trust_policy=trust({"AWS": profiles.user.arn})
+    )
     with time_machine.travel(START, tick=False):
         creds = boto3.client("sts", **profiles.user.access_keys[0].client_kwargs).assume_role(
             RoleArn=role.arn, RoleSessionName="static", DurationSeconds=900
@@ -79,12 +85,17 @@ def test_credentials_used_after_expiry_without_refresh_are_refused(
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
     )
-    with time_machine.travel(START + dt.timedelta(minutes=15), tick=False), pytest.raises(ClientError) as exc:
+    with (
+        time_machine.travel(START + dt.timedelta(minutes=15), tick=False),
+        pytest.raises(ClientError) as exc,
+    ):
         static.get_caller_identity()
     assert exc.value.response["Error"]["Code"] == "ExpiredToken"
 
 
-def test_mfa_serial_profile_prompts_for_the_device_code(sts_backend: STSBackend, profiles: Any) -> None:
+def test_mfa_serial_profile_prompts_for_the_device_code(
+    sts_backend: STSBackend, profiles: Any
+) -> None:
     device = profiles.user.add_mfa_device()
     role = sts_backend.default_account.create_role(
         "admin",
@@ -108,9 +119,13 @@ def test_mfa_serial_profile_prompts_for_the_device_code(sts_backend: STSBackend,
     sts_backend.assert_called("AssumeRole", SerialNumber=device.serial_number)
 
 
-def test_mfa_serial_profile_with_a_wrong_code_fails_like_aws(sts_backend: STSBackend, profiles: Any) -> None:
+def test_mfa_serial_profile_with_a_wrong_code_fails_like_aws(
+    sts_backend: STSBackend, profiles: Any
+) -> None:
     device = profiles.user.add_mfa_device()
-    role = sts_backend.default_account.create_role("admin", trust_policy=trust({"AWS": profiles.user.arn}))
+    role = sts_backend.default_account.create_role(
+        "admin", trust_policy=trust({"AWS": profiles.user.arn})
+    )
     profiles("admin", role_arn=role.arn, mfa_serial=device.serial_number)
     session = boto3.Session(profile_name="admin")
     provider = session._session.get_component("credential_provider").get_provider("assume-role")
@@ -122,10 +137,14 @@ def test_mfa_serial_profile_with_a_wrong_code_fails_like_aws(sts_backend: STSBac
     )
 
 
-def test_external_id_and_duration_seconds_are_honoured(sts_backend: STSBackend, profiles: Any) -> None:
+def test_external_id_and_duration_seconds_are_honoured(
+    sts_backend: STSBackend, profiles: Any
+) -> None:
     role = sts_backend.default_account.create_role(
         "vendor",
-        trust_policy=trust({"AWS": profiles.user.arn}, condition={"StringEquals": {"sts:ExternalId": "tenant-42"}}),
+        trust_policy=trust(
+            {"AWS": profiles.user.arn}, condition={"StringEquals": {"sts:ExternalId": "tenant-42"}}
+        ),
     )
     profiles("vendor", role_arn=role.arn, external_id="tenant-42", duration_seconds="900")
     profiles("vendor-wrong", role_arn=role.arn, external_id="tenant-43")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from _shapes import example_input
 from botocore import xform_name
 from botocore.exceptions import ClientError
 from botocore.session import get_session
 from integration_helpers import sts
-from _shapes import example_input
 
 from pytest_stsmock import STSBackend
 from pytest_stsmock.operations import OPERATIONS
@@ -21,7 +21,9 @@ def test_every_built_operation_is_in_the_model() -> None:
 
 
 @pytest.mark.parametrize("operation", NOT_BUILT)
-def test_operations_not_built_yet_answer_not_implemented(sts_backend: STSBackend, operation: str) -> None:
+def test_operations_not_built_yet_answer_not_implemented(
+    sts_backend: STSBackend, operation: str
+) -> None:
     method = getattr(sts(), xform_name(operation))
     with pytest.raises(ClientError) as exc:
         method(**example_input(MODEL.operation_model(operation)))

@@ -167,6 +167,14 @@ OUR_MESSAGES = [
         "at 'providedContexts' failed to satisfy constraint: Member must have length greater "
         "than or equal to 1",
         id="list-min-and-lowercase-member",
+        marks=pytest.mark.skipif(
+            "min"
+            not in load_service_model()
+            .operation_model("AssumeRole")
+            .input_shape.members["ProvidedContexts"]
+            .metadata,
+            reason="this botocore's model has no minimum on ProvidedContexts (added in later models)",
+        ),
     ),
 ]
 

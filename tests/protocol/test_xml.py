@@ -185,9 +185,15 @@ def test_text_escaping_survives_botocore(text: str) -> None:
     ],
 )
 def test_timestamps_are_utc_without_fraction(when: datetime.datetime, wire: str) -> None:
-    op = STS.operation_model("GetWebIdentityToken")
-    body = encode_result(op, {"Expiration": when}, RID)
-    assert f"    <Expiration>{wire}</Expiration>\n".encode() in body
+    op = STS.operation_model("GetSessionToken")
+    credentials = {
+        "AccessKeyId": "A",
+        "SecretAccessKey": "S",
+        "SessionToken": "T",
+        "Expiration": when,
+    }
+    body = encode_result(op, {"Credentials": credentials}, RID)
+    assert f"<Expiration>{wire}</Expiration>\n".encode() in body
 
 
 # --- errors ---------------------------------------------------------------------------------
