@@ -91,6 +91,13 @@ def answer(request: HttpRequest) -> HttpResponse:
 
 def _patch_botocore() -> Callable[[], None]:
     original = botocore.endpoint.Endpoint._send
+    original_send_request = botocore.endpoint.Endpoint._send_request
+
+    def _send_request(self: botocore.endpoint.Endpoint, *args: Any, **kwargs: Any) -> Any:
+        # Runs before the before-send event, where moto would answer.
+        if self._endpoint_prefix == "sts" and _active:
+            _patch_moto_if_imported_late()
+        return original_send_request(self, *args, **kwargs)
 
     def _send(self: botocore.endpoint.Endpoint, request: Any) -> Any:
         if self._endpoint_prefix != "sts" or not _active:
@@ -105,9 +112,11 @@ def _patch_botocore() -> Callable[[], None]:
         )
 
     botocore.endpoint.Endpoint._send = _send
+    botocore.endpoint.Endpoint._send_request = _send_request
 
     def undo() -> None:
         botocore.endpoint.Endpoint._send = original
+        botocore.endpoint.Endpoint._send_request = original_send_request
 
     return undo
 
@@ -115,7 +124,7 @@ def _patch_botocore() -> Callable[[], None]:
 def _patch_moto() -> Callable[[], None] | None:
     module = sys.modules.get("moto.core.botocore_stubber")
     stubber = getattr(module, "BotocoreStubber", None)
-    if stubber is None:
+    if stubber is None or getattr(stubber.__call__, "_stsmock", False):
         return None
     original = stubber.__call__
 
@@ -124,12 +133,22 @@ def _patch_moto() -> Callable[[], None] | None:
             return None  # STS is ours; let the request reach Endpoint._send
         return original(self, event_name, request, **kwargs)
 
+    __call__._stsmock = True  # type: ignore[attr-defined]
     stubber.__call__ = __call__
 
     def undo() -> None:
         stubber.__call__ = original
 
     return undo
+
+
+def _patch_moto_if_imported_late() -> None:
+    """moto may be imported after activation: wrap its stubber before its first STS request."""
+    if "moto.core.botocore_stubber" in sys.modules:
+        with _lock:
+            undo = _patch_moto() if _active else None
+            if undo is not None:
+                _undo.insert(0, undo)
 
 
 def _requests_callback(request: Any) -> tuple[int, dict[str, str], bytes]:

@@ -28,14 +28,20 @@ log = logging.getLogger("pytest_stsmock")
 _CONTENT_TYPE = "text/xml"
 
 
+#: Domains of AWS STS endpoints, whose second label names the region.
+_AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".api.amazonwebservices.com.cn")
+
+
 def _region_of(host: str, signed_region: str | None, default: str) -> tuple[str, bool]:
-    """(region, is the global endpoint) for an STS host name."""
-    labels = host.split(".")
-    if host in ("sts.amazonaws.com", "sts-fips.amazonaws.com") or (
-        labels[:1] == ["sts"] and len(labels) == 3
-    ):
+    """(region, is the global endpoint) for an STS host name.
+
+    Only AWS's own host names carry a region; for a custom ``endpoint_url``
+    the region is the one the request was signed for.
+    """
+    if host in ("sts.amazonaws.com", "sts-fips.amazonaws.com"):
         return signed_region or "us-east-1", True
-    if len(labels) >= 4 and labels[0] in ("sts", "sts-fips"):
+    labels = host.split(".")
+    if labels[0] in ("sts", "sts-fips") and len(labels) >= 4 and host.endswith(_AWS_SUFFIXES):
         return labels[1], False
     return signed_region or default, False
 

@@ -416,3 +416,92 @@ class TestValidation:
             client_for(creds).assume_role(RoleArn=second.arn, RoleSessionName="s2")
         assert _error(exc) == denied(f"arn:aws:sts::{ACCT}:assumed-role/first/s1", second.arn)
         assert "session policy" in (sts_backend.calls[-1].explanation or "")
+
+
+def test_at_most_ten_policy_arns(sts_backend: STSBackend, bob: Any) -> None:
+    role = sts_backend.default_account.create_role("r", trust_policy=trust({"AWS": bob.arn}))
+    arns = [
+        sts_backend.default_account.create_policy(f"p{i}", allow("s3:*")).arn for i in range(11)
+    ]
+    client = sts(**bob.create_access_key().client_kwargs)
+    with pytest.raises(ClientError) as exc:
+        client.assume_role(
+            RoleArn=role.arn, RoleSessionName="s1", PolicyArns=[{"arn": a} for a in arns]
+        )
+    rendered = ", ".join(f"{{arn={a}}}" for a in arns)
+    assert _error(exc) == (
+        "ValidationError",
+        f"1 validation error detected: Value '[{rendered}]' at 'policyArns' failed to satisfy "
+        "constraint: Member must have length less than or equal to 10",
+        400,
+    )
+    result = client.assume_role(
+        RoleArn=role.arn, RoleSessionName="s1", PolicyArns=[{"arn": a} for a in arns[:10]]
+    )
+    assert result["PackedPolicySize"] > 0
+
+
+def test_policy_arn_that_does_not_exist(sts_backend: STSBackend, bob: Any) -> None:
+    role = sts_backend.default_account.create_role("r", trust_policy=trust({"AWS": bob.arn}))
+    missing = f"arn:aws:iam::{ACCT}:policy/nope"
+    with pytest.raises(ClientError) as exc:
+        sts(**bob.create_access_key().client_kwargs).assume_role(
+            RoleArn=role.arn, RoleSessionName="s1", PolicyArns=[{"arn": missing}]
+        )
+    assert _error(exc) == (
+        "MalformedPolicyDocument",
+        f"Policy {missing} does not exist or is not attachable.",
+        400,
+    )
+
+
+def test_managed_session_policy_limits_the_session(sts_backend: STSBackend, bob: Any) -> None:
+    first = sts_backend.default_account.create_role(
+        "first", trust_policy=trust({"AWS": bob.arn}), policies=[allow("*")]
+    )
+    second = sts_backend.default_account.create_role("second", trust_policy=trust({"AWS": ACCT}))
+    only_s3 = sts_backend.default_account.create_policy("only-s3", allow("s3:*"))
+    creds = sts(**bob.create_access_key().client_kwargs).assume_role(
+        RoleArn=first.arn, RoleSessionName="s1", PolicyArns=[{"arn": only_s3.arn}]
+    )["Credentials"]
+    with pytest.raises(ClientError):
+        client_for(creds).assume_role(RoleArn=second.arn, RoleSessionName="s2")
+    creds = sts(**bob.create_access_key().client_kwargs).assume_role(
+        RoleArn=first.arn, RoleSessionName="s1"
+    )["Credentials"]
+    client_for(creds).assume_role(RoleArn=second.arn, RoleSessionName="s2")
+
+
+def test_minimum_session_token_size(sts_backend: STSBackend, bob: Any) -> None:
+    role = sts_backend.default_account.create_role("r", trust_policy=trust({"AWS": bob.arn}))
+    client = sts(**bob.create_access_key().client_kwargs)
+    plain = client.assume_role(RoleArn=role.arn, RoleSessionName="s1")
+    assert "SessionTokenSize" not in plain
+    padded = client.assume_role(
+        RoleArn=role.arn, RoleSessionName="s1", MinimumSessionTokenSize=2000
+    )
+    token = padded["Credentials"]["SessionToken"]
+    assert len(token) >= 2000
+    assert padded["SessionTokenSize"] == len(token)
+    assert padded["SessionTokenUtilization"] == -(-100 * len(token) // 4096)
+    assert client_for(padded["Credentials"]).get_caller_identity()["Arn"].endswith("/r/s1")
+
+
+def test_provided_contexts_need_set_context(sts_backend: STSBackend, bob: Any) -> None:
+    contexts = [
+        {
+            "ProviderArn": "arn:aws:iam::aws:contextProvider/IdentityCenter",
+            "ContextAssertion": "x" * 20,
+        }
+    ]
+    plain = sts_backend.default_account.create_role("plain", trust_policy=trust({"AWS": bob.arn}))
+    client = sts(**bob.create_access_key().client_kwargs)
+    with pytest.raises(ClientError) as exc:
+        client.assume_role(RoleArn=plain.arn, RoleSessionName="s1", ProvidedContexts=contexts)
+    assert _error(exc) == denied(bob.arn, plain.arn, "sts:SetContext")
+    ok = sts_backend.default_account.create_role(
+        "ok", trust_policy=trust({"AWS": bob.arn}, actions=["sts:AssumeRole", "sts:SetContext"])
+    )
+    result = client.assume_role(RoleArn=ok.arn, RoleSessionName="s1", ProvidedContexts=contexts)
+    session = sts_backend.session(result["Credentials"]["AccessKeyId"])
+    assert session is not None and session.extra["provided_contexts"] == contexts

@@ -14,7 +14,10 @@ Emulator-defined model, calibrated to both data points and deterministic:
 
 * policy units: per statement 4; per action or principal name 2; per
   resource its length (``*`` counts 1); per condition operator 2 and per key
-  and value their length; per PolicyArns entry its ARN length.  Allotted: 224.
+  and value their length.  A managed policy passed in PolicyArns is packed as
+  a reference: a quarter of its ARN's length, rounded up (AWS accepts ten of
+  them, so a reference must be cheap; the document itself is not packed).
+  Allotted: 224.
 * tag units: per tag ``len(key) + len(value) + 2``.  Allotted: 640.
 * PackedPolicySize = max(ceil(100 * policy / 224), ceil(100 * tags / 640)).
 """
@@ -60,7 +63,7 @@ def policy_units(document: Mapping[str, Any]) -> int:
 def percentages(
     documents: Iterable[Mapping[str, Any]], policy_arns: Iterable[str], tags: Mapping[str, str]
 ) -> tuple[int, int]:
-    """(policy percent, tag percent), each rounded up."""
-    policy = sum(policy_units(d) for d in documents) + sum(len(a) for a in policy_arns)
+    """(policy percent, tag percent), each rounded up; ``documents`` are the inline policies."""
+    policy = sum(policy_units(d) for d in documents) + sum(-(-len(a) // 4) for a in policy_arns)
     tag = sum(len(k) + len(v) + 2 for k, v in tags.items())
     return math.ceil(100 * policy / POLICY_BUDGET), math.ceil(100 * tag / TAG_BUDGET)

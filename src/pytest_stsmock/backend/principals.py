@@ -7,6 +7,7 @@ devices with the backend so requests can find them.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ class ManagedPolicy:
     name: str
     document: PolicyDocument
     source: dict[str, Any]
+
+    @functools.cached_property
+    def session_document(self) -> PolicyDocument:
+        """The same document read as a session policy (when passed in PolicyArns)."""
+        return PolicyDocument.parse(self.source, kind="session")
 
 
 @dataclass(eq=False)

@@ -106,8 +106,7 @@ def parse_session_policies(
         managed = None if account is None else account.managed_policies.get(arn)
         if managed is None:
             raise msg.policy_arn_not_found(arn)
-        documents.append(managed.document)
-        sources.append(managed.source)
+        documents.append(managed.session_document)
     policy_pct, tag_pct = packing.percentages(sources, arns, tags)
     if tag_pct > 100 and tag_pct >= policy_pct:
         raise msg.packed_too_large(tag_pct, tags=True)

@@ -105,10 +105,19 @@ def violations(shape: StructureShape, params: Mapping[str, Any], prefix: str = "
 _ARN_SHAPE = re.compile(r"arn:[^:]+:[^:]+:[^:]*:[^:]*:[^:]+", re.DOTALL)
 
 
+#: Limits AWS documents that the model does not carry: "You can pass up to 10
+#: managed policy ARNs" for PolicyArns.  Reported in the model's wording (ours).
+_DOCUMENTED_MAX_LENGTH = {"PolicyArns": 10}
+
+
 def check(op_model: OperationModel, params: Mapping[str, Any]) -> None:
     """Raise ``AwsError("ValidationError", ...)`` if ``params`` break the input shape."""
     shape = op_model.input_shape
     out = [] if shape is None else violations(shape, params)
+    for member, limit in _DOCUMENTED_MAX_LENGTH.items():
+        value = params.get(member)
+        if isinstance(value, list) and len(value) > limit:
+            _fail(out, value, _camel(member), f"have length less than or equal to {limit}")
     role_arn = params.get("RoleArn")
     if (
         isinstance(role_arn, str)
