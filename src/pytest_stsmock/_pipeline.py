@@ -123,7 +123,6 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
             region=region,
             global_endpoint=global_endpoint,
             now=now,
-            call=call,
             secure_transport=request.url.startswith("https:"),
         )
         result = lookup(operation_model.name)(ctx, params)

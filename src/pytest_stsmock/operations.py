@@ -18,7 +18,6 @@ from . import _messages as msg
 from .backend import STSBackend, _ids
 from .backend import assume as _assume
 from .backend.authz import evaluate_identity
-from .backend.calls import Call
 from .backend.identity import Caller
 from .backend.issue import issue_session
 from .backend.principals import Principal
@@ -39,7 +38,6 @@ class OperationContext:
     region: str
     global_endpoint: bool
     now: _dt.datetime
-    call: Call
     secure_transport: bool = True
     source_ip: str = "127.0.0.1"
 
