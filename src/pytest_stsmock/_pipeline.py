@@ -32,23 +32,31 @@ _CONTENT_TYPE = "text/xml"
 _AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".api.amazonwebservices.com.cn")
 
 
-def _region_of(host: str, signed_region: str | None, default: str) -> tuple[str, bool]:
-    """(region, is the global endpoint) for an STS host name.
+def _endpoint_region(host: str) -> tuple[str | None, bool]:
+    """(signing region, is the global endpoint) of an AWS STS host; (None, False) otherwise.
 
     Only AWS's own host names carry a region; for a custom ``endpoint_url``
     the region is the one the request was signed for.
     """
     if host in ("sts.amazonaws.com", "sts-fips.amazonaws.com"):
-        return signed_region or "us-east-1", True
+        return "us-east-1", True
     labels = host.split(".")
     if labels[0] in ("sts", "sts-fips") and len(labels) >= 4 and host.endswith(_AWS_SUFFIXES):
         return labels[1], False
-    return signed_region or default, False
+    return None, False
 
 
-def _form(request: HttpRequest) -> dict[str, str]:
-    parts = urlsplit(request.url)
-    form = query.parse_form(parts.query) if parts.query else {}
+def _split(url: str) -> tuple[str, str]:
+    """(host, query string) of a URL; a URL that cannot be parsed has neither."""
+    try:
+        parts = urlsplit(url)
+        return parts.hostname or "", parts.query
+    except ValueError:
+        return "", ""
+
+
+def _form(request: HttpRequest, query_string: str) -> dict[str, str]:
+    form = query.parse_form(query_string) if query_string else {}
     if request.method.upper() == "POST" and request.body:
         for key, value in query.parse_form(request.body).items():
             form.setdefault(key, value)
@@ -90,8 +98,8 @@ def _headers(request_id: str, length: int) -> dict[str, str]:
 def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpResponse:
     service = _model.load_service_model()
     now = backend.now()
-    form = _form(request)
-    host = urlsplit(request.url).hostname or ""
+    host, query_string = _split(request.url)
+    form = _form(request, query_string)
     action = form.get("Action")
     call = Call(
         operation=action or "",
@@ -104,9 +112,11 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         if action is None:
             raise query.MissingAction()
         signed = sigv4.parse(request)
+        endpoint_region, global_endpoint = _endpoint_region(host)
+        if signed is not None and endpoint_region is not None:
+            sigv4.check_scope(signed, region=endpoint_region)
         caller = _auth.authenticate(backend, signed, request)
-        signed_region = None if signed is None else signed.region
-        region, global_endpoint = _region_of(host, signed_region, backend.region)
+        region = endpoint_region or (signed.region if signed is not None else backend.region)
         call.region = region
         if caller is not None:
             call.caller_arn = caller.arn

@@ -60,7 +60,8 @@ class MockSTS:
         if backend is None:
             self._options.backend()  # validate the options now, where the user wrote them
         self._given = backend
-        self._stack: list[tuple[STSBackend, dict[str, str | None]]] = []
+        # (backend, environment before start, environment as start left it)
+        self._stack: list[tuple[STSBackend, dict[str, str | None], dict[str, str | None]]] = []
 
     @property
     def backend(self) -> STSBackend:
@@ -82,11 +83,12 @@ class MockSTS:
             os.environ.pop(name, None)
         if not os.environ.get("AWS_DEFAULT_REGION"):
             os.environ["AWS_DEFAULT_REGION"] = backend.region
+        ours = {name: os.environ.get(name) for name in saved}
         from . import _intercept  # imported on first use: keeps plugin import cheap
 
         _forget_boto3_default_session()
         _intercept.push(backend)
-        self._stack.append((backend, saved))
+        self._stack.append((backend, saved, ours))
         return backend
 
     def stop(self) -> None:
@@ -95,13 +97,15 @@ class MockSTS:
             raise StsMockError(
                 "stop() was called on a mock_sts that is not active; call start() first."
             )
-        backend, saved = self._stack.pop()
+        backend, saved, ours = self._stack.pop()
         from . import _intercept
 
         try:
             _intercept.pop(backend)
         finally:
             for name, value in saved.items():
+                if os.environ.get(name) != ours[name]:
+                    continue  # changed since we set it (by moto, say): not ours to restore
                 if value is None:
                     os.environ.pop(name, None)
                 else:

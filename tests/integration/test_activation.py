@@ -240,3 +240,14 @@ def test_boto3_default_session_does_not_keep_stale_credentials(
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key.secret_access_key)
         arn = boto3.client("sts", region_name="us-east-1").get_caller_identity()["Arn"]
     assert arn == "arn:aws:iam::123456789012:user/late"
+
+
+def test_exit_leaves_alone_what_another_mock_changed_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAORIGINALORIGINAL")
+    mock = mock_sts()
+    mock.start()
+    os.environ["AWS_ACCESS_KEY_ID"] = "AKIASETBYANOTHERMOCK"  # as moto's mock_aws does
+    mock.stop()
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIASETBYANOTHERMOCK"

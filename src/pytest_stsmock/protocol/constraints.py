@@ -108,12 +108,20 @@ _ARN_SHAPE = re.compile(r"arn:[^:]+:[^:]+:[^:]*:[^:]*:[^:]+", re.DOTALL)
 #: Limits AWS documents that the model does not carry: "You can pass up to 10
 #: managed policy ARNs" for PolicyArns.  Reported in the model's wording (ours).
 _DOCUMENTED_MAX_LENGTH = {"PolicyArns": 10}
+#: A PolicyArns entry without its ARN names no policy; the model leaves the
+#: member optional, we report it as AWS reports a missing required member (ours).
+_DOCUMENTED_REQUIRED = {"PolicyArns": "arn"}
 
 
 def check(op_model: OperationModel, params: Mapping[str, Any]) -> None:
     """Raise ``AwsError("ValidationError", ...)`` if ``params`` break the input shape."""
     shape = op_model.input_shape
     out = [] if shape is None else violations(shape, params)
+    for member, field in _DOCUMENTED_REQUIRED.items():
+        for index, entry in enumerate(params.get(member) or (), 1):
+            if isinstance(entry, Mapping) and entry.get(field) is None:
+                path = f"{_camel(member)}.{index}.member.{field}"
+                out.append(f"Value null at '{path}{_CONSTRAINT}not be null")
     for member, limit in _DOCUMENTED_MAX_LENGTH.items():
         value = params.get(member)
         if isinstance(value, list) and len(value) > limit:

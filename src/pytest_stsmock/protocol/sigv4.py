@@ -84,6 +84,9 @@ _CREDENTIAL_ELEMENTS = (
     "e.g. keyid/date/region/service/term, got '{0}'"
 )
 _BAD_EXPIRES = "X-Amz-Expires must be a non-negative whole number of seconds, got '{0}'."  # OURS
+#: SigV4 caps presigned URLs at seven days; the wording is S3's, STS's is unknown.
+_MAX_EXPIRES = 604800
+_LONG_EXPIRES = "X-Amz-Expires must be less than a week (in seconds) that is 604800"
 _SCOPE_REGION = "Credential should be scoped to a valid region, not '{0}'."
 _SCOPE_SERVICE = "Credential should be scoped to correct service: '{0}'."
 _SCOPE_TERMINATOR = (
@@ -223,6 +226,8 @@ def _parse_query(query: dict[str, str], request: HttpRequest) -> SignedRequest:
         if not (raw_expires.isascii() and raw_expires.isdigit()):
             raise _incomplete(_BAD_EXPIRES, raw_expires)
         expires = int(raw_expires)
+        if expires > _MAX_EXPIRES:
+            raise _incomplete(_LONG_EXPIRES)
     token = query.get("X-Amz-Security-Token", request.headers.get("x-amz-security-token"))
     return _finish(
         query["X-Amz-Algorithm"], query["X-Amz-Credential"], query["X-Amz-SignedHeaders"],
@@ -281,7 +286,10 @@ def presigned_expired(signed: SignedRequest, now: datetime) -> bool:
         return False
     if now.tzinfo is None:
         now = now.replace(tzinfo=_UTC)
-    return now > signed.amz_date + timedelta(seconds=signed.expires)
+    try:
+        return now > signed.amz_date + timedelta(seconds=signed.expires)
+    except OverflowError:  # signed for a date near the end of the calendar: not yet expired
+        return False
 
 
 # Already canonical: unreserved characters and upper-case %XX of other bytes only.

@@ -45,6 +45,7 @@ from __future__ import annotations
 import base64
 import datetime
 import functools
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -74,7 +75,15 @@ def _escape(text: str) -> str:
         text = text.replace(">", "&gt;")
     if "\r" in text:
         text = text.replace("\r", "&#xD;")
+    if not _XML_SAFE(text):
+        # XML 1.0 cannot carry most control characters, even escaped; AWS's own
+        # answer is unknown.  Replace them so the document stays parseable.
+        text = _XML_UNSAFE.sub("\ufffd", text)
     return text
+
+
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_SAFE = re.compile("[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*").fullmatch
 
 
 def encode_result(op: OperationModel, result: Mapping[str, Any], request_id: str) -> bytes:

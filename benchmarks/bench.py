@@ -1,0 +1,514 @@
+"""How fast pytest-stsmock answers, next to botocore's own floor and next to moto.
+
+    python benchmarks/bench.py                 # full run, about a minute on 2 cores
+    python benchmarks/bench.py --quick         # a few seconds, for CI
+    python benchmarks/bench.py --json out.json # also write the numbers
+    python benchmarks/bench.py --profile       # also cProfile the plugin's per-call path
+
+Everything is measured in one run.  Per-call rows are interleaved: every round
+enters each row's setup in turn (the order rotates from round to round), warms
+up, then times a batch of calls with the garbage collector off; a row's number
+is the median of its rounds, and its ratio to the floor is the median of
+the per-round ratios.  The floor row sends the same client's request to
+a ``before-send`` handler that hands back a canned response, so it costs what
+botocore's own serialize / sign / parse costs and nothing more: no mock can be
+faster than it.  Import rows time fresh interpreters, the commands alternating.
+
+This is a report, not a gate: it always exits 0, and a row that cannot run
+(moto not installed, say) is reported as skipped.
+
+To add a row, add a ``Row`` to ``ROWS``: an operation, a contender name, a
+setup (a context manager yielding what the call needs) and the call.  Ratios
+are to the ``floor`` row of the same operation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import gc
+import importlib.metadata
+import json
+import os
+import platform
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+# Keep any real AWS configuration (and the instance metadata service) out of the run.
+os.environ.update(
+    AWS_CONFIG_FILE=os.devnull,
+    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    AWS_EC2_METADATA_DISABLED="true",
+    AWS_STS_REGIONAL_ENDPOINTS="regional",
+)
+for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN"):
+    os.environ.pop(_name, None)
+
+import boto3  # noqa: E402
+import botocore  # noqa: E402
+from botocore.awsrequest import AWSResponse  # noqa: E402
+from botocore.client import BaseClient  # noqa: E402
+from botocore.config import Config  # noqa: E402
+
+from pytest_stsmock import mock_sts  # noqa: E402
+
+SEED = 1234  # fixed: every activation has the same default key, so one client serves all rounds
+REGION = "us-east-1"
+NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+TARGET_RATIO = 1.25  # per call: plugin / floor
+TARGET_ACTIVATION_NS = 100_000  # one enter+exit of mock_sts()
+TARGET_IMPORT_NS = 50_000_000  # what importing pytest_stsmock adds to importing botocore
+
+
+# -- canned responses for the floor -----------------------------------------------------------
+
+
+def _envelope(operation: str, result: str) -> bytes:
+    return (
+        f'<{operation}Response xmlns="{NS}">\n'
+        f"  <{operation}Result>{result}</{operation}Result>\n"
+        "  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>"
+        f"</ResponseMetadata>\n</{operation}Response>\n"
+    ).encode()
+
+
+GET_CALLER_IDENTITY_XML = _envelope(
+    "GetCallerIdentity",
+    "<Arn>arn:aws:iam::123456789012:user/stsmock</Arn>"
+    "<UserId>AIDAEXAMPLEEXAMPLE123</UserId><Account>123456789012</Account>",
+)
+GET_SESSION_TOKEN_XML = _envelope(
+    "GetSessionToken",
+    "<Credentials><AccessKeyId>ASIAEXAMPLEEXAMPLE12</AccessKeyId>"
+    "<SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</SecretAccessKey>"
+    f"<SessionToken>IQoJb3JpZ2luX2Vj{'A' * 784}</SessionToken>"  # 800 chars, as the plugin's
+    "<Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>",
+)
+
+
+class _Body:
+    """The raw stream AWSResponse reads its content from."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **kwargs: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+def _canned(body: bytes) -> Callable[..., AWSResponse]:
+    headers = {
+        "x-amzn-RequestId": "c6104cbe-af31-11e0-8154-cbc7ccf896c7",
+        "Content-Type": "text/xml",
+        "Content-Length": str(len(body)),
+    }
+
+    def before_send(request: Any, **kwargs: Any) -> AWSResponse:
+        return AWSResponse(request.url, 200, dict(headers), _Body(body))
+
+    return before_send
+
+
+# -- contenders ---------------------------------------------------------------------------------
+
+
+def _client(**kwargs: Any) -> BaseClient:
+    return boto3.Session().client(
+        "sts", region_name=REGION, config=Config(retries={"max_attempts": 1}), **kwargs
+    )
+
+
+@dataclass
+class Clients:
+    """Clients made once per run.  ``shared`` is made before moto is imported, so it
+    carries no moto handler; the floor and the plugin rows both use it."""
+
+    shared: BaseClient
+    _moto: BaseClient | None = None
+
+    @property
+    def moto(self) -> BaseClient:
+        if self._moto is None:  # made after moto's import, so moto's handler is on it
+            import moto  # noqa: F401
+
+            self._moto = _client(
+                aws_access_key_id="AKIAMOTOBENCH0000000", aws_secret_access_key="x" * 40
+            )
+        return self._moto
+
+
+Setup = Callable[[Clients], contextlib.AbstractContextManager[Any]]
+
+
+def floor(body: bytes) -> Setup:
+    """botocore alone: the shared client, answered with ``body`` at before-send."""
+
+    @contextlib.contextmanager
+    def setup(clients: Clients) -> Iterator[BaseClient]:
+        events = clients.shared.meta.events
+        events.register_first("before-send.sts", _canned(body), unique_id="bench-floor")
+        try:
+            yield clients.shared
+        finally:
+            events.unregister("before-send.sts", unique_id="bench-floor")
+
+    return setup
+
+
+def plugin(seed: Callable[[Any], None] | None = None) -> Setup:
+    """pytest-stsmock active with a fresh backend each round (``seed`` may add roles and
+    so on); the shared client signs with the backend's default key, so every call is
+    SigV4-verified as in a real test."""
+
+    @contextlib.contextmanager
+    def setup(clients: Clients) -> Iterator[BaseClient]:
+        with mock_sts(seed=SEED) as backend:
+            if seed is not None:
+                seed(backend)
+            yield clients.shared
+
+    return setup
+
+
+def moto_sts() -> Setup:
+    """moto's mock_aws active; moto's own client."""
+
+    @contextlib.contextmanager
+    def setup(clients: Clients) -> Iterator[BaseClient]:
+        client = clients.moto
+        import moto
+
+        with moto.mock_aws():
+            yield client
+
+    return setup
+
+
+@contextlib.contextmanager
+def nothing(clients: Clients) -> Iterator[None]:
+    yield None
+
+
+# -- the rows -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    ratio: float | None = None  # to the floor row of the same operation
+    absolute_ns: float | None = None
+
+    def describe(self) -> str:
+        if self.ratio is not None:
+            return f"<= {self.ratio:g}x floor"
+        return f"<= {_fmt(self.absolute_ns or 0)}"
+
+
+@dataclass(frozen=True)
+class Row:
+    operation: str
+    contender: str
+    setup: Setup
+    call: Callable[[Any], object]
+    batch: int = 100  # calls per timed batch in a full run
+    target: Target | None = None
+
+
+def get_caller_identity(client: BaseClient) -> object:
+    return client.get_caller_identity()
+
+
+def get_session_token(client: BaseClient) -> object:
+    return client.get_session_token()
+
+
+def enter_exit(_: object) -> None:
+    with mock_sts():
+        pass
+
+
+PER_CALL = Target(ratio=TARGET_RATIO)
+
+ROWS: list[Row] = [
+    Row("get_caller_identity", "floor", floor(GET_CALLER_IDENTITY_XML), get_caller_identity),
+    Row("get_caller_identity", "plugin", plugin(), get_caller_identity, target=PER_CALL),
+    Row("get_caller_identity", "moto", moto_sts(), get_caller_identity, batch=50),
+    Row("get_session_token", "floor", floor(GET_SESSION_TOKEN_XML), get_session_token),
+    Row("get_session_token", "plugin", plugin(), get_session_token, target=PER_CALL),
+    Row("get_session_token", "moto", moto_sts(), get_session_token, batch=50),
+    Row(
+        "mock_sts() enter+exit",
+        "plugin",
+        nothing,
+        enter_exit,
+        batch=200,
+        target=Target(absolute_ns=TARGET_ACTIVATION_NS),
+    ),
+]
+
+IMPORTS = {
+    "python -c pass": "pass",
+    "import botocore": "import botocore",
+    "import botocore, pytest_stsmock": "import botocore, pytest_stsmock",
+    "import pytest": "import pytest",
+    "import pytest, pytest_stsmock.plugin": "import pytest, pytest_stsmock.plugin",
+    "botocore + pytest_stsmock + first activation": (
+        "import botocore, pytest_stsmock\nwith pytest_stsmock.mock_sts():\n    pass"
+    ),
+}
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    row: Row
+    samples: list[float] = field(default_factory=list)  # ns per call, one per round
+    error: str | None = None
+
+
+def _spread(samples: list[float]) -> tuple[float, float, float]:
+    """(median, 25th, 75th percentile)."""
+    if len(samples) < 2:
+        return samples[0], samples[0], samples[0]
+    low, _, high = statistics.quantiles(samples, n=4)
+    return statistics.median(samples), low, high
+
+
+def _time_batch(call: Callable[[Any], object], state: Any, n: int) -> float:
+    """ns per call over ``n`` calls, with the garbage collector off."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            call(state)
+        return (time.perf_counter_ns() - start) / n
+    finally:
+        gc.enable()
+
+
+def run_rows(
+    rows: list[Row], clients: Clients, rounds: int, scale: float, warmup: int
+) -> list[Result]:
+    results = [Result(row) for row in rows]
+    for index in range(rounds):
+        shift = index % len(results)
+        for result in results[shift:] + results[:shift]:
+            if result.error is not None:
+                continue
+            row = result.row
+            try:
+                with row.setup(clients) as state:
+                    for _ in range(warmup):
+                        row.call(state)
+                    result.samples.append(
+                        _time_batch(row.call, state, max(5, int(row.batch * scale)))
+                    )
+            except Exception as error:  # a report, not a gate: show it and go on
+                result.error = f"{type(error).__name__}: {error}"
+    return results
+
+
+def run_imports(runs: int) -> dict[str, list[float]]:
+    """Wall time of fresh interpreters, one of each command per run."""
+    samples: dict[str, list[float]] = {name: [] for name in IMPORTS}
+    for index in range(runs + 1):  # the first pass only warms the OS and bytecode caches
+        for name, code in IMPORTS.items():
+            start = time.perf_counter_ns()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            if index:
+                samples[name].append(time.perf_counter_ns() - start)
+    return samples
+
+
+# -- reporting ----------------------------------------------------------------------------------
+
+
+def _fmt(ns: float) -> str:
+    if ns >= 1_000_000:
+        return f"{ns / 1_000_000:.1f} ms"
+    return f"{ns / 1_000:.0f} µs"
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "MISS"
+
+
+def _ratio(samples: list[float], floor_samples: list[float] | None) -> float | None:
+    """Median over rounds of (this row / the floor row) in the same round: a slow moment
+    of the machine weighs on both halves of each ratio alike."""
+    if not floor_samples or len(floor_samples) != len(samples):
+        return None
+    return statistics.median(
+        mine / floor for mine, floor in zip(samples, floor_samples, strict=True)
+    )
+
+
+def report_rows(results: list[Result]) -> list[dict[str, Any]]:
+    floors = {r.row.operation: r.samples for r in results if r.row.contender == "floor"}
+    header = f"{'row':<24} {'contender':<9} {'median':>9} {'p25-p75':>17} {'x floor':>8}  target"
+    print(header)
+    print("-" * (len(header) + 16))
+    out = []
+    for result in results:
+        row = result.row
+        entry: dict[str, Any] = {"operation": row.operation, "contender": row.contender}
+        out.append(entry)
+        if result.error is not None or not result.samples:
+            entry["error"] = result.error or "no samples"
+            print(f"{row.operation:<24} {row.contender:<9} skipped: {entry['error']}")
+            continue
+        median, low, high = _spread(result.samples)
+        ratio = _ratio(result.samples, floors.get(row.operation))
+        entry.update(
+            median_ns=median,
+            p25_ns=low,
+            p75_ns=high,
+            ratio_to_floor=ratio,
+            rounds=len(result.samples),
+        )
+        target = ""
+        if row.target is not None:
+            if row.target.ratio is not None:
+                met = ratio is not None and ratio <= row.target.ratio
+            else:
+                met = median <= (row.target.absolute_ns or 0)
+            target = f"{row.target.describe()}  {_verdict(met)}"
+            entry.update(target=row.target.describe(), target_met=met)
+        ratio_text = f"{ratio:.2f}x" if ratio is not None else ""
+        print(
+            f"{row.operation:<24} {row.contender:<9} {_fmt(median):>9} "
+            f"{_fmt(low) + '-' + _fmt(high):>17} {ratio_text:>8}  {target}"
+        )
+    return out
+
+
+def report_imports(samples: dict[str, list[float]]) -> dict[str, Any]:
+    print(f"\n{'fresh interpreter':<44} {'median':>9} {'p25-p75':>19}")
+    out: dict[str, Any] = {}
+    medians = {}
+    for name, values in samples.items():
+        median, low, high = _spread(values)
+        medians[name] = median
+        out[name] = {"median_ns": median, "p25_ns": low, "p75_ns": high}
+        print(f"{name:<44} {_fmt(median):>9} {_fmt(low) + '-' + _fmt(high):>19}")
+    added = medians["import botocore, pytest_stsmock"] - medians["import botocore"]
+    plugin_added = medians["import pytest, pytest_stsmock.plugin"] - medians["import pytest"]
+    first = (
+        medians["botocore + pytest_stsmock + first activation"]
+        - medians["import botocore, pytest_stsmock"]
+    )
+    met = added <= TARGET_IMPORT_NS
+    print(
+        f"importing pytest_stsmock adds {_fmt(added)} to botocore "
+        f"(target <= {_fmt(TARGET_IMPORT_NS)}  {_verdict(met)});\n"
+        f"loading the pytest plugin adds {_fmt(plugin_added)} to pytest's own import; "
+        f"the first activation in a process costs {_fmt(first)}, once"
+    )
+    out.update(
+        import_added_ns=added,
+        import_target_met=met,
+        plugin_added_to_pytest_ns=plugin_added,
+        first_activation_ns=first,
+    )
+    return out
+
+
+def _short(filename: str) -> str:
+    for marker in ("/src/", "site-packages/", "/lib/python3"):
+        if marker in filename:
+            return filename.rsplit(marker, 1)[1]
+    return filename
+
+
+def profile(clients: Clients, calls: int) -> None:
+    """Where the plugin's per-call time goes: its own functions by cumulative time per call,
+    then every function by own time per call."""
+    for name, call in (
+        ("get_caller_identity", get_caller_identity),
+        ("get_session_token", get_session_token),
+    ):
+        with plugin()(clients) as client:
+            for _ in range(20):
+                call(client)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(calls):
+                call(client)
+            profiler.disable()
+        stats = pstats.Stats(profiler)
+        entries = stats.stats  # type: ignore[attr-defined]
+        total = stats.total_tt  # type: ignore[attr-defined]
+        print(f"\nprofile of {name}: {total / calls * 1e6:.0f} µs per call under cProfile")
+        print(f"  {'cum µs':>8} {'own µs':>8}  per call, pytest_stsmock's own functions")
+        own = sorted(
+            (ct, tt, f"{_short(f)}:{line} {fn}")
+            for (f, line, fn), (_cc, _nc, tt, ct, _callers) in entries.items()
+            if "pytest_stsmock" in f
+        )
+        for ct, tt, label in own[::-1][:20]:
+            print(f"  {ct / calls * 1e6:>8.1f} {tt / calls * 1e6:>8.1f}  {label}")
+        print(f"  {'':>8} {'own µs':>8}  per call, every function")
+        every = sorted(
+            (tt, f"{_short(f)}:{line} {fn}")
+            for (f, line, fn), (_cc, _nc, tt, _ct, _callers) in entries.items()
+        )
+        for tt, label in every[::-1][:12]:
+            print(f"  {'':>8} {tt / calls * 1e6:>8.1f}  {label}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a few short rounds, for CI")
+    parser.add_argument("--json", metavar="PATH", help="also write the numbers as JSON")
+    parser.add_argument("--profile", action="store_true", help="also cProfile the plugin's path")
+    parser.add_argument("--no-imports", action="store_true", help="skip the import rows")
+    args = parser.parse_args(argv)
+    rounds, scale, warmup, import_runs = (5, 0.3, 5, 5) if args.quick else (21, 1.0, 20, 21)
+
+    try:  # the version without importing moto: the shared client must be made first
+        moto_version = importlib.metadata.version("moto")
+    except importlib.metadata.PackageNotFoundError:
+        moto_version = "not installed"
+    settings = {
+        "python": platform.python_version(),
+        "botocore": botocore.__version__,
+        "boto3": boto3.__version__,
+        "moto": moto_version,
+        "cpus": os.cpu_count(),
+        "rounds": rounds,
+        "quick": args.quick,
+    }
+    print(", ".join(f"{key} {value}" for key, value in settings.items()) + "\n")
+
+    out: dict[str, Any] = {"settings": settings}
+    try:
+        with mock_sts(seed=SEED) as backend:  # the fixed seed's default key, for the shared client
+            keys = backend.default_access_key.client_kwargs
+        clients = Clients(shared=_client(**keys))
+        out["rows"] = report_rows(run_rows(ROWS, clients, rounds, scale, warmup))
+        if not args.no_imports:
+            out["imports"] = report_imports(run_imports(import_runs))
+        if args.profile:
+            profile(clients, 50 if args.quick else 300)
+    except Exception as error:  # a report, not a gate
+        print(f"benchmark stopped early: {type(error).__name__}: {error}")
+        out["error"] = f"{type(error).__name__}: {error}"
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(out, handle, indent=2)
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
