@@ -256,7 +256,8 @@ ROWS: list[Row] = [
 IMPORTS = {
     "python -c pass": "pass",
     "import botocore": "import botocore",
-    "import botocore, pytest_stsmock": "import botocore, pytest_stsmock",
+    # What a user imports: the public names, not just the (lazy) package.
+    "import botocore, pytest_stsmock": "import botocore\nfrom pytest_stsmock import mock_sts, STSBackend",
     "import pytest": "import pytest",
     "import pytest, pytest_stsmock.plugin": "import pytest, pytest_stsmock.plugin",
     "botocore + pytest_stsmock + first activation": (

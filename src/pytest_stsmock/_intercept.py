@@ -13,13 +13,17 @@ last one exits (nesting is counted; the innermost active backend answers):
   ``Endpoint._send``.  When moto is imported its stubber class is wrapped so
   that it declines STS requests (everything else is still moto's), so with
   both mocks active STS is answered here and S3 by moto.
-* ``requests`` (a presigned GetCallerIdentity URL, for example): a private
-  ``responses.RequestsMock`` answers URLs on STS hosts and passes every other
-  request to whatever ``requests`` would have done without it.
+* ``requests`` (a presigned GetCallerIdentity URL, for example):
+  ``HTTPAdapter.send`` answers URLs on STS hosts and passes every other request
+  to whatever ``requests`` would have done without it.  (``responses`` was the
+  first tool for this; a private RequestsMock cost tens of microseconds per
+  activation and fixed its pass-through target at creation, so a plain
+  reversible patch does the job better.)
 """
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 import threading
@@ -28,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import botocore.endpoint
 import requests.adapters
-import responses
+import urllib3
 
 from . import _observe, _pipeline
 from ._http import HttpRequest, HttpResponse
@@ -78,9 +82,14 @@ def _body_bytes(body: Any) -> bytes:
 
 def _headers(headers: Any) -> dict[str, str]:
     """Lower-cased header names; bytes values (botocore sends some) decoded."""
+    # botocore's HTTPHeaders is an email.message.Message: its items() is slow,
+    # its list of (name, value) pairs is not.
+    pairs = getattr(headers, "_headers", None)
+    if not isinstance(pairs, list):
+        pairs = headers.items()
     return {
         str(k).lower(): v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-        for k, v in headers.items()
+        for k, v in pairs
     }
 
 
@@ -151,28 +160,40 @@ def _patch_moto_if_imported_late() -> None:
                 _undo.insert(0, undo)
 
 
-def _requests_callback(request: Any) -> tuple[int, dict[str, str], bytes]:
-    response = answer(
-        HttpRequest(
-            request.method, request.url, _headers(request.headers), _body_bytes(request.body)
-        )
-    )
-    return response.status, response.headers, response.body
-
-
 def _patch_requests() -> Callable[[], None]:
-    mock = responses.RequestsMock(
-        assert_all_requests_are_fired=False,
-        real_adapter_send=requests.adapters.HTTPAdapter.send,
-    )
-    for method in ("GET", "POST"):
-        mock.add_callback(method, STS_HOST, callback=_requests_callback)
-    mock.add_passthru(re.compile(".*"))
-    mock.start()
+    """Answer ``requests`` calls to STS hosts; pass everything else to what was there before.
+
+    One class attribute is swapped, so whatever patched ``HTTPAdapter.send``
+    earlier (a user's own ``responses`` mock, say) still sees the rest.  The
+    response is built by requests' own ``build_response`` from a urllib3
+    response, as a real transport would.
+    """
+    original = requests.adapters.HTTPAdapter.send
+
+    def send(self: requests.adapters.HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not _active or not STS_HOST.match(request.url or ""):
+            return original(self, request, *args, **kwargs)
+        response = answer(
+            HttpRequest(
+                request.method or "GET",
+                request.url,
+                _headers(request.headers),
+                _body_bytes(request.body),
+            )
+        )
+        raw = urllib3.HTTPResponse(
+            body=io.BytesIO(response.body),
+            headers=response.headers,
+            status=response.status,
+            preload_content=False,
+            decode_content=False,
+        )
+        return self.build_response(request, raw)
+
+    requests.adapters.HTTPAdapter.send = send  # type: ignore[method-assign]
 
     def undo() -> None:
-        mock.stop(allow_assert=False)
-        mock.reset()
+        requests.adapters.HTTPAdapter.send = original  # type: ignore[method-assign]
 
     return undo
 

@@ -9,16 +9,14 @@ the default user's key (restoring the previous environment on exit), and asks
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import sys
-import unittest
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
-from .backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, STSBackend
+from .backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, STSBackend, check_options
 from .errors import StsMockError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,7 +56,7 @@ class MockSTS:
             )
         self._options = _Options(account_id, region, strict, seed)
         if backend is None:
-            self._options.backend()  # validate the options now, where the user wrote them
+            check_options(account_id, region)  # fail where the user wrote them
         self._given = backend
         # (backend, environment before start, environment as start left it)
         self._stack: list[tuple[STSBackend, dict[str, str | None], dict[str, str | None]]] = []
@@ -159,7 +157,7 @@ class MockSTS:
         )
 
     def _decorate_function(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        if inspect.iscoroutinefunction(func):
+        if _is_coroutine_function(func):
 
             @functools.wraps(func)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -176,16 +174,17 @@ class MockSTS:
         return wrapper
 
     def _decorate_class(self, cls: type) -> type:
-        if issubclass(cls, unittest.TestCase):
-            original_run = cls.run
+        unittest = sys.modules.get("unittest")  # a TestCase exists only if unittest is loaded
+        if unittest is not None and issubclass(cls, unittest.TestCase):
+            original_run = cls.run  # type: ignore[attr-defined]
             mock = self
 
-            def run(self: unittest.TestCase, result: Any = None) -> Any:
+            def run(self: Any, result: Any = None) -> Any:
                 # setUp, the test and tearDown all run under one activation.
                 with mock._fresh():
                     return original_run(self, result)
 
-            cls.run = run  # type: ignore[method-assign]
+            cls.run = run  # type: ignore[attr-defined]
             return cls
         for name, attribute in list(vars(cls).items()):
             if name.startswith("test") and callable(attribute):
@@ -194,6 +193,16 @@ class MockSTS:
 
 
 _ENV_SET = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+
+
+def _is_coroutine_function(func: Callable[..., Any]) -> bool:
+    """inspect.iscoroutinefunction, without importing inspect for plain functions."""
+    code = getattr(func, "__code__", None)
+    if code is not None and not hasattr(func, "_is_coroutine_marker"):
+        return bool(code.co_flags & 0x80)  # CO_COROUTINE
+    import inspect
+
+    return inspect.iscoroutinefunction(func)
 
 
 def _forget_boto3_default_session() -> None:

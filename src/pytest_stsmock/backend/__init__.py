@@ -8,11 +8,12 @@ and to assert on calls.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.errors import StsMockError
 
@@ -22,6 +23,9 @@ from .calls import Call, describe_mismatch, match
 from .credentials import Session
 from .mfa import MFADevice
 from .principals import AccessKey, ManagedPolicy, Principal, Role, Root, User
+
+if TYPE_CHECKING:
+    from .policy.document import PolicyDocument
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
@@ -50,6 +54,21 @@ ALLOW_EVERYTHING: dict[str, Any] = {
 }
 
 
+@functools.cache
+def _allow_everything() -> PolicyDocument:
+    """The default user's policy, parsed once per process (documents are immutable)."""
+    from .policy.document import PolicyDocument
+
+    return PolicyDocument.parse(ALLOW_EVERYTHING, kind="identity")
+
+
+def check_options(account_id: object, region: object) -> None:
+    """Raise StsMockError for an account id or region the backend would refuse."""
+    _check_account_id(account_id)
+    if not isinstance(region, str) or not region:
+        raise StsMockError(f"region {region!r} must be a region name such as 'eu-west-1'.")
+
+
 def _check_account_id(account_id: object) -> str:
     if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
         raise StsMockError(
@@ -70,9 +89,8 @@ class STSBackend:
         strict: bool = False,
         seed: int | None = None,
     ) -> None:
-        self.account_id = _check_account_id(account_id)
-        if not isinstance(region, str) or not region:
-            raise StsMockError(f"region {region!r} must be a region name such as 'eu-west-1'.")
+        check_options(account_id, region)
+        self.account_id = account_id
         self.region = region
         self.strict = bool(strict)
         self.seed = seed
@@ -88,7 +106,7 @@ class STSBackend:
         self._sessions_by_key: dict[str, Session] = {}
         self._mfa_devices: dict[str, MFADevice] = {}
         self.default_user: User = self.default_account.create_user(
-            DEFAULT_USER_NAME, policies=[ALLOW_EVERYTHING]
+            DEFAULT_USER_NAME, policies=[_allow_everything()]
         )
         self.default_access_key: AccessKey = self.default_user.create_access_key()
 

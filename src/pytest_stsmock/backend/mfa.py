@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import hmac
 import random
 from typing import TYPE_CHECKING
-
-import pyotp
 
 from . import _clock
 
@@ -30,6 +29,8 @@ class MFADevice:
         self.serial_number = serial_number
         self.owner = owner
         self.secret = base64.b32encode(rng.getrandbits(160).to_bytes(20, "big")).decode()
+        import pyotp  # loaded with the first device, not with the package
+
         self._totp = pyotp.TOTP(self.secret, digits=6, interval=STEP_SECONDS)
         self._used_steps: set[int] = set()
 
@@ -50,7 +51,7 @@ class MFADevice:
         for candidate in (step, step - 1):
             if candidate < 0 or candidate in self._used_steps:
                 continue
-            if pyotp.utils.strings_equal(self._totp.generate_otp(candidate), code):
+            if hmac.compare_digest(self._totp.generate_otp(candidate), code):
                 return candidate
         return None
 

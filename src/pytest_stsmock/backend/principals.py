@@ -8,7 +8,6 @@ devices with the backend so requests can find them.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -17,10 +16,10 @@ from pytest_stsmock.errors import StsMockError
 
 from . import _ids
 from .mfa import MFADevice
-from .policy.document import PolicyDocument, PolicyError
 
 if TYPE_CHECKING:
     from .accounts import Account
+    from .policy.document import PolicyDocument
 
 PolicyInput = Mapping[str, Any] | str
 PrincipalType = Literal["Account", "User", "Role"]
@@ -28,8 +27,12 @@ PrincipalType = Literal["Account", "User", "Role"]
 
 def parse_policy(document: object, kind: Any, what: str) -> PolicyDocument:
     """Parse a seeding-time policy document or raise StsMockError naming the fix."""
+    from .policy.document import PolicyDocument, PolicyError  # the engine loads on first use
+
     if isinstance(document, ManagedPolicy):
         return document.document
+    if isinstance(document, PolicyDocument) and document.kind == kind:
+        return document
     if not isinstance(document, (str, Mapping)):
         raise StsMockError(
             f"{what} must be a policy document (a dict or JSON string), "
@@ -63,7 +66,7 @@ class ManagedPolicy:
     @functools.cached_property
     def session_document(self) -> PolicyDocument:
         """The same document read as a session policy (when passed in PolicyArns)."""
-        return PolicyDocument.parse(self.source, kind="session")
+        return parse_policy(self.source, "session", f"Managed policy {self.arn}")
 
 
 @dataclass(eq=False)
@@ -199,6 +202,8 @@ class Role:
 
 def _source(document: object) -> dict[str, Any]:
     if isinstance(document, str):
+        import json
+
         loaded: dict[str, Any] = json.loads(document)
         return loaded
     assert isinstance(document, Mapping)
