@@ -257,7 +257,9 @@ IMPORTS = {
     "python -c pass": "pass",
     "import botocore": "import botocore",
     # What a user imports: the public names, not just the (lazy) package.
-    "import botocore, pytest_stsmock": "import botocore\nfrom pytest_stsmock import mock_sts, STSBackend",
+    "import botocore, pytest_stsmock": (
+        "import botocore\nfrom pytest_stsmock import mock_sts, STSBackend"
+    ),
     "import pytest": "import pytest",
     "import pytest, pytest_stsmock.plugin": "import pytest, pytest_stsmock.plugin",
     "botocore + pytest_stsmock + first activation": (
