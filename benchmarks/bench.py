@@ -53,6 +53,7 @@ for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_RO
 
 import boto3  # noqa: E402
 import botocore  # noqa: E402
+import botocore.credentials  # noqa: E402
 from botocore.awsrequest import AWSResponse  # noqa: E402
 from botocore.client import BaseClient  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -64,6 +65,7 @@ REGION = "us-east-1"
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 TARGET_RATIO = 1.25  # per call: plugin / floor
+TARGET_ASSUME_RATIO = 1.4  # AssumeRole with a conditional trust policy: plugin / floor
 TARGET_ACTIVATION_NS = 100_000  # one enter+exit of mock_sts()
 TARGET_IMPORT_NS = 50_000_000  # what importing pytest_stsmock adds to importing botocore
 
@@ -92,6 +94,92 @@ GET_SESSION_TOKEN_XML = _envelope(
     f"<SessionToken>IQoJb3JpZ2luX2Vj{'A' * 784}</SessionToken>"  # 800 chars, as the plugin's
     "<Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>",
 )
+
+
+ASSUME_ROLE_XML = _envelope(
+    "AssumeRole",
+    "<AssumedRoleUser><AssumedRoleId>AROAEXAMPLEEXAMPLE123:bench</AssumedRoleId>"
+    "<Arn>arn:aws:sts::123456789012:assumed-role/target/bench</Arn></AssumedRoleUser>"
+    "<Credentials><AccessKeyId>ASIAEXAMPLEEXAMPLE12</AccessKeyId>"
+    "<SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</SecretAccessKey>"
+    f"<SessionToken>IQoJb3JpZ2luX2Vj{'A' * 784}</SessionToken>"
+    "<Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>",
+)
+
+ACCOUNT = "123456789012"
+CALLER = f"arn:aws:iam::{ACCOUNT}:user/stsmock"  # the default user the shared client signs as
+
+
+def _role_arn(name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:role/{name}"
+
+
+#: Three statements with conditions: the caller by ARN with an ExternalId and TLS, CI roles
+#: of the account by ARN pattern, and an explicit deny from a private network.
+TRUST_WITH_CONDITIONS: dict[str, Any] = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "Caller",
+            "Effect": "Allow",
+            "Principal": {"AWS": CALLER},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "StringEquals": {"sts:ExternalId": "bench-external-id"},
+                "Bool": {"aws:SecureTransport": "true"},
+            },
+        },
+        {
+            "Sid": "CiRoles",
+            "Effect": "Allow",
+            "Principal": {"AWS": ACCOUNT},
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Condition": {"StringLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/ci-*"}},
+        },
+        {
+            "Sid": "NotFromTheLan",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sts:*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+        },
+    ],
+}
+
+
+def seed_roles(count: int) -> Callable[[Any], None]:
+    """Seed ``count`` roles; the one assumed is ``target``, the rest are ballast."""
+
+    def seed(backend: Any) -> None:
+        account = backend.default_account
+        account.create_role("target", trust_policy=TRUST_WITH_CONDITIONS)
+        for index in range(count - 1):
+            account.create_role(f"ballast-{index}", trust_policy=TRUST_WITH_CONDITIONS)
+
+    return seed
+
+
+def seed_chain(backend: Any) -> None:
+    """hop1 trusts the default user, hop2 trusts hop1, hop3 trusts hop2."""
+    account = backend.default_account
+    previous = CALLER
+    for name in ("hop1", "hop2", "hop3"):
+        role = account.create_role(
+            name,
+            trust_policy={
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": previous}, "Action": "sts:AssumeRole"}
+                ],
+            },
+            policies=[
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
+                }
+            ],
+        )
+        previous = role.arn
 
 
 class _Body:
@@ -229,12 +317,40 @@ def get_session_token(client: BaseClient) -> object:
     return client.get_session_token()
 
 
+def assume_role(client: BaseClient) -> object:
+    return client.assume_role(
+        RoleArn=_role_arn("target"), RoleSessionName="bench", ExternalId="bench-external-id"
+    )
+
+
+def three_hop_chain(client: BaseClient) -> object:
+    """user -> hop1 -> hop2 -> hop3, each hop signed with the previous hop's credentials.
+
+    One client serves every hop: its signer's credentials are swapped between
+    hops (a client per hop would cost more than the calls), and put back after.
+    """
+    signer = client._request_signer
+    original = signer._credentials
+    try:
+        result: Any = None
+        for name in ("hop1", "hop2", "hop3"):
+            result = client.assume_role(RoleArn=_role_arn(name), RoleSessionName="bench")
+            creds = result["Credentials"]
+            signer._credentials = botocore.credentials.Credentials(
+                creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]
+            )
+        return result
+    finally:
+        signer._credentials = original
+
+
 def enter_exit(_: object) -> None:
     with mock_sts():
         pass
 
 
 PER_CALL = Target(ratio=TARGET_RATIO)
+ASSUME_CALL = Target(ratio=TARGET_ASSUME_RATIO)
 
 ROWS: list[Row] = [
     Row("get_caller_identity", "floor", floor(GET_CALLER_IDENTITY_XML), get_caller_identity),
@@ -243,6 +359,26 @@ ROWS: list[Row] = [
     Row("get_session_token", "floor", floor(GET_SESSION_TOKEN_XML), get_session_token),
     Row("get_session_token", "plugin", plugin(), get_session_token, target=PER_CALL),
     Row("get_session_token", "moto", moto_sts(), get_session_token, batch=50),
+    Row("assume_role", "floor", floor(ASSUME_ROLE_XML), assume_role),
+    Row("assume_role", "plugin", plugin(seed_roles(10)), assume_role, target=ASSUME_CALL),
+    Row(
+        "assume_role",
+        "plugin, 10,000 roles",
+        plugin(seed_roles(10_000)),
+        assume_role,
+        target=ASSUME_CALL,
+    ),
+    Row("assume_role", "moto", moto_sts(), assume_role, batch=50),
+    Row("three-hop chain", "floor", floor(ASSUME_ROLE_XML), three_hop_chain, batch=40),
+    Row(
+        "three-hop chain",
+        "plugin",
+        plugin(seed_chain),
+        three_hop_chain,
+        batch=40,
+        target=ASSUME_CALL,
+    ),
+    Row("three-hop chain", "moto", moto_sts(), three_hop_chain, batch=20),
     Row(
         "mock_sts() enter+exit",
         "plugin",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _messages as msg
-from .backend import STSBackend, _ids
+from .backend import STSBackend, _clock, _ids
 from .backend import assume as _assume
 from .backend.authz import evaluate_identity
 from .backend.identity import Caller
@@ -45,7 +45,7 @@ class OperationContext:
     def request_keys(self) -> dict[str, Any]:
         """Global condition keys of this request (aws:CurrentTime, aws:RequestedRegion...)."""
         return {
-            "aws:CurrentTime": self.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "aws:CurrentTime": _clock.iso(self.now),
             "aws:EpochTime": str(int(self.now.timestamp())),
             "aws:RequestedRegion": self.region,
             "aws:SecureTransport": "true" if self.secure_transport else "false",

@@ -24,3 +24,11 @@ def as_datetime(value: _dt.datetime | float | int | None) -> _dt.datetime:
             return value.replace(tzinfo=_dt.timezone.utc)
         return value.astimezone(_dt.timezone.utc)
     return _dt.datetime.fromtimestamp(float(value), _dt.timezone.utc)
+
+
+def iso(moment: _dt.datetime) -> str:
+    """``2026-11-23T03:22:11Z`` for an aware UTC datetime (strftime is several times slower)."""
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
+    )

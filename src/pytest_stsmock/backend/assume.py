@@ -89,14 +89,13 @@ def decide(
     trust = evaluate_resource_policy(
         LabeledPolicy(f"the trust policy of {role.arn}", role.trust_policy_document), ctx
     )
-    identity = evaluate_identity(backend, caller, action, role.arn, now, keys, context=ctx)
-    reasons = [*trust.reasons]
     if trust.effect == "ExplicitDeny":
-        return Verdict("ExplicitDeny", tuple(reasons))
+        return Verdict("ExplicitDeny", lambda: trust.reasons)
+    identity = evaluate_identity(backend, caller, action, role.arn, now, keys, context=ctx)
     if identity.effect == "ExplicitDeny":
         return identity
     if not trust.allowed:
-        return Verdict("ImplicitDeny", tuple(reasons))
+        return Verdict("ImplicitDeny", lambda: trust.reasons)
     same_account = caller.account_id == role.account_id
     if same_account and trust.principal_match == "explicit":
         session = caller.session
@@ -109,16 +108,17 @@ def decide(
                 ctx,
             )
             if not limited.allowed:
-                return Verdict(limited.effect, (*reasons, *limited.reasons))
+                return Verdict(limited.effect, lambda: (*trust.reasons, *limited.reasons))
         return Verdict(
-            "Allow", (*reasons, "the trust policy names the caller in the role's own account")
+            "Allow",
+            lambda: (*trust.reasons, "the trust policy names the caller in the role's own account"),
         )
     why = (
         "the trust policy names only the caller's account, so the caller's own policies must allow"
         if same_account
         else "the role is in another account, so the caller's own policies must allow too"
     )
-    return Verdict(identity.effect, (*reasons, why, *identity.reasons))
+    return Verdict(identity.effect, lambda: (*trust.reasons, why, *identity.reasons))
 
 
 def assume_role(

@@ -10,10 +10,11 @@ federated user's federating policies intersected with its session policy.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import _clock
 from .identity import Caller
 from .policy.evaluate import (
     Decision,
@@ -33,18 +34,27 @@ class Verdict:
     """A decision with its explanation in plain words (one reason a line)."""
 
     effect: DecisionEffect
-    reasons: tuple[str, ...]
+    #: The sentences, or a function writing them (only read when a call is denied).
+    _reasons: tuple[str, ...] | Callable[[], tuple[str, ...]]
 
     @property
     def allowed(self) -> bool:
         return self.effect == "Allow"
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        reasons = self._reasons
+        if callable(reasons):
+            reasons = reasons()
+            object.__setattr__(self, "_reasons", reasons)
+        return reasons
 
     def explain(self) -> str:
         return "\n".join(self.reasons)
 
     @classmethod
     def of(cls, decision: Decision) -> Verdict:
-        return cls(decision.effect, decision.reasons)
+        return cls(decision.effect, lambda: decision.reasons)
 
 
 def principal_info(caller: Caller) -> PrincipalInfo:
@@ -80,7 +90,7 @@ def principal_keys(caller: Caller, now: _dt.datetime) -> dict[str, Any]:
     keys: dict[str, Any] = {f"aws:PrincipalTag/{k}": v for k, v in principal_tags(caller).items()}
     session = caller.session
     if session is not None:
-        keys["aws:TokenIssueTime"] = session.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        keys["aws:TokenIssueTime"] = _clock.iso(session.issued_at)
         keys["aws:MultiFactorAuthPresent"] = "true" if session.mfa_authenticated else "false"
         if session.mfa_authenticated_at is not None:
             age = int((now - session.mfa_authenticated_at).total_seconds())

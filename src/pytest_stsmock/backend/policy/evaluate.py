@@ -32,7 +32,7 @@ Design decisions:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -67,16 +67,34 @@ class LabeledPolicy:
     document: PolicyDocument
 
 
+Reasons = tuple[str, ...] | Callable[[], tuple[str, ...]]
+
+
+def _resolve(owner: Decision | ResourceDecision, reasons: Reasons) -> tuple[str, ...]:
+    if callable(reasons):
+        reasons = reasons()
+        object.__setattr__(owner, "_reasons", reasons)
+    return reasons
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The outcome for a set of identity-based policies, with reasons."""
+    """The outcome for a set of identity-based policies, with reasons.
+
+    ``reasons`` may be given as a function: an Allow's sentences are only
+    written if someone reads them (allowed requests are the hot path).
+    """
 
     effect: DecisionEffect
-    reasons: tuple[str, ...]
+    _reasons: Reasons
 
     @property
     def allowed(self) -> bool:
         return self.effect == "Allow"
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return _resolve(self, self._reasons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +102,16 @@ class ResourceDecision:
     """The outcome of a trust or resource policy, and how the principal matched."""
 
     effect: DecisionEffect
-    reasons: tuple[str, ...]
+    _reasons: Reasons
     principal_match: PrincipalMatch | None
 
     @property
     def allowed(self) -> bool:
         return self.effect == "Allow"
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return _resolve(self, self._reasons)
 
 
 class _Outcome(NamedTuple):
@@ -171,7 +193,7 @@ def _no_allow(label: str, ctx: RequestContext) -> str:
 def evaluate(policies: Sequence[LabeledPolicy], ctx: RequestContext) -> Decision:
     """Decide a request against identity, permissions-boundary and session policies."""
     denies: list[str] = []
-    allowed_kinds: dict[str, list[str]] = {}
+    allowed_kinds: dict[str, list[tuple[str, Statement, _Outcome]]] = {}
     misses: list[tuple[str, LabeledPolicy, Statement, _Outcome]] = []
     for policy in policies:
         kind = policy.document.kind
@@ -188,7 +210,7 @@ def evaluate(policies: Sequence[LabeledPolicy], ctx: RequestContext) -> Decision
             elif stmt.effect == "Deny":
                 denies.append(_decided(policy.label, stmt, outcome, ctx))
             else:
-                allowed_kinds[kind].append(_decided(policy.label, stmt, outcome, ctx))
+                allowed_kinds[kind].append((policy.label, stmt, outcome))
     if denies:
         return Decision("ExplicitDeny", tuple(denies))
     if not policies:
@@ -198,9 +220,8 @@ def evaluate(policies: Sequence[LabeledPolicy], ctx: RequestContext) -> Decision
         )
     lacking = [k for k, reasons in allowed_kinds.items() if not reasons]
     if not lacking:
-        return Decision(
-            "Allow", tuple(r for k in _IDENTITY_KINDS for r in allowed_kinds.get(k, []))
-        )
+        decided = [d for k in _IDENTITY_KINDS for d in allowed_kinds.get(k, [])]
+        return Decision("Allow", lambda: tuple(_decided(*d, ctx) for d in decided))
     reasons = [_no_allow(p.label, ctx) for p in policies if p.document.kind in lacking]
     reasons += [_missed(p.label, s, o) for k, p, s, o in misses if k in lacking]
     for other in _IDENTITY_KINDS:
@@ -224,7 +245,7 @@ def evaluate_resource_policy(
             "not evaluate_resource_policy()."
         )
     denies: list[str] = []
-    allows: list[str] = []
+    allows: list[tuple[Statement, _Outcome]] = []
     best: PrincipalMatch | None = None
     misses: list[tuple[Statement, _Outcome]] = []
     for stmt in doc.statements:
@@ -234,20 +255,26 @@ def evaluate_resource_policy(
         elif stmt.effect == "Deny":
             denies.append(_decided(policy.label, stmt, outcome, ctx))
         else:
-            allows.append(_decided(policy.label, stmt, outcome, ctx))
+            allows.append((stmt, outcome))
             if best != "explicit":
                 best = outcome.match
     if denies:
         return ResourceDecision("ExplicitDeny", tuple(denies), None)
     if allows:
-        if best == "account":
-            allows.append(
-                f"the principal matched only through its account {ctx.principal.account_id}, "
-                f"so the caller's identity-based policies must also allow {ctx.action}"
-            )
-        else:
-            allows.append(f"the principal {ctx.principal.arn} matched explicitly")
-        return ResourceDecision("Allow", tuple(allows), best)
+        label = policy.label
+
+        def allow_reasons() -> tuple[str, ...]:
+            reasons = [_decided(label, stmt, outcome, ctx) for stmt, outcome in allows]
+            if best == "account":
+                reasons.append(
+                    f"the principal matched only through its account {ctx.principal.account_id}, "
+                    f"so the caller's identity-based policies must also allow {ctx.action}"
+                )
+            else:
+                reasons.append(f"the principal {ctx.principal.arn} matched explicitly")
+            return tuple(reasons)
+
+        return ResourceDecision("Allow", allow_reasons, best)
     reasons = [_no_allow(policy.label, ctx)]
     reasons += [_missed(policy.label, s, o) for s, o in misses]
     return ResourceDecision("ImplicitDeny", tuple(reasons), None)
