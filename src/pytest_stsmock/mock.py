@@ -73,15 +73,19 @@ class MockSTS:
     def start(self) -> STSBackend:
         """Activate; return the backend now answering STS."""
         backend = self._given if self._given is not None else self._options.backend()
-        saved = {name: os.environ.get(name) for name in (*_ENV_UNSET, *_ENV_SET)}
+        environ = os.environ
+        saved = {name: environ.get(name) for name in _ENV_NAMES}
         key = backend.default_access_key
-        os.environ["AWS_ACCESS_KEY_ID"] = key.access_key_id
-        os.environ["AWS_SECRET_ACCESS_KEY"] = key.secret_access_key
-        for name in _ENV_UNSET:
-            os.environ.pop(name, None)
-        if not os.environ.get("AWS_DEFAULT_REGION"):
-            os.environ["AWS_DEFAULT_REGION"] = backend.region
-        ours = {name: os.environ.get(name) for name in saved}
+        ours: dict[str, str | None] = dict.fromkeys(_ENV_UNSET)
+        ours["AWS_ACCESS_KEY_ID"] = key.access_key_id
+        ours["AWS_SECRET_ACCESS_KEY"] = key.secret_access_key
+        ours["AWS_DEFAULT_REGION"] = saved["AWS_DEFAULT_REGION"] or backend.region
+        for name, value in ours.items():
+            if value is None:
+                if saved[name] is not None:
+                    del environ[name]
+            elif value != saved[name]:
+                environ[name] = value
         from . import _intercept  # imported on first use: keeps plugin import cheap
 
         _forget_boto3_default_session()
@@ -101,13 +105,15 @@ class MockSTS:
         try:
             _intercept.pop(backend)
         finally:
+            environ = os.environ
             for name, value in saved.items():
-                if os.environ.get(name) != ours[name]:
-                    continue  # changed since we set it (by moto, say): not ours to restore
+                now = environ.get(name)
+                if now != ours[name] or now == value:
+                    continue  # changed since we set it (by moto, say), or nothing to undo
                 if value is None:
-                    os.environ.pop(name, None)
+                    del environ[name]
                 else:
-                    os.environ[name] = value
+                    environ[name] = value
             _forget_boto3_default_session()
 
     # -- context managers -----------------------------------------------------
@@ -193,6 +199,7 @@ class MockSTS:
 
 
 _ENV_SET = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+_ENV_NAMES = (*_ENV_UNSET, *_ENV_SET)
 
 
 def _is_coroutine_function(func: Callable[..., Any]) -> bool:
