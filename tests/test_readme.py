@@ -1,0 +1,36 @@
+"""The README's examples run as written (every python block that defines a test)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+# Import the AWS stack in this process: pytester's in-process runs drop modules
+# first imported inside them, and a botocore imported afresh by the next run
+# would not be the one the still-loaded mock patched.
+import boto3  # noqa: F401
+import pytest_stsmock._intercept  # noqa: F401
+
+pytest_plugins = ["pytester"]
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BLOCKS = [
+    block
+    for block in re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    if "def test_" in block
+]
+PRELUDE = "import boto3\nimport pytest\nfrom botocore.exceptions import ClientError\n"
+
+
+def test_the_readme_has_runnable_examples() -> None:
+    assert len(BLOCKS) >= 2
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[f"block-{i}" for i in range(len(BLOCKS))])
+def test_readme_block_passes(pytester: pytest.Pytester, block: str) -> None:
+    pytester.makepyfile(test_readme_block=PRELUDE + block)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    tests = len(re.findall(r"^def test_", block, flags=re.MULTILINE))
+    result.assert_outcomes(passed=tests)
