@@ -97,12 +97,18 @@ def _long_term_duration(caller: Caller, params: Mapping[str, Any]) -> int:
     return min(duration, _ROOT_CAP) if caller.is_root else duration
 
 
-def get_session_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
+def _long_term_caller(ctx: OperationContext, operation: str) -> tuple[Caller, Principal]:
+    """The caller of an operation AWS allows only with long-term credentials."""
     caller = ctx.require_caller()
     if caller.temporary:
-        raise msg.cannot_call_with_session("GetSessionToken")
+        raise msg.cannot_call_with_session(operation)
     principal = caller.principal
-    assert isinstance(principal, Principal)
+    assert isinstance(principal, Principal), "long-term keys belong to users and roots"
+    return caller, principal
+
+
+def get_session_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    caller, principal = _long_term_caller(ctx, "GetSessionToken")
     mfa = check_mfa(ctx.backend, principal, params, ctx.now)
     session = issue_session(
         ctx.backend,
@@ -126,11 +132,7 @@ def get_session_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[
 
 
 def get_federation_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    caller = ctx.require_caller()
-    if caller.temporary:
-        raise msg.cannot_call_with_session("GetFederationToken")
-    principal = caller.principal
-    assert isinstance(principal, Principal)
+    caller, principal = _long_term_caller(ctx, "GetFederationToken")
     name: str = params["Name"]
     arn = f"arn:aws:sts::{caller.account_id}:federated-user/{name}"
     authorize(ctx, caller, "sts:GetFederationToken", arn)
