@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 # Import the AWS stack in this process: pytester's in-process runs drop modules
 # first imported inside them, and a botocore imported afresh by the next run
 # would not be the one the still-loaded mock patched.
 import boto3  # noqa: F401
+import pytest
+
 import pytest_stsmock._intercept  # noqa: F401
 
 pytest_plugins = ["pytester"]

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import time_machine
-from botocore.session import get_session
 from botocore.exceptions import ClientError
+from botocore.session import get_session
 from integration_helpers import sts
 
 from pytest_stsmock import STSBackend
