@@ -8,8 +8,10 @@ it is talking to.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import SplitResult, urlsplit
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,14 @@ class HttpRequest:
     url: str
     headers: Mapping[str, str]
     body: bytes = b""
+
+    @functools.cached_property
+    def url_parts(self) -> SplitResult | None:
+        """The URL split once for every stage that reads it; None when it cannot be parsed."""
+        try:
+            return urlsplit(self.url)
+        except ValueError:  # e.g. an unbalanced '[' in the host
+            return None
 
 
 @dataclass(frozen=True)

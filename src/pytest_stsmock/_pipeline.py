@@ -11,7 +11,6 @@ pytest-stsmock bug, so a user's boto3 call never sees a raw exception.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from . import _auth
 from . import _messages as msg
@@ -46,10 +45,12 @@ def _endpoint_region(host: str) -> tuple[str | None, bool]:
     return None, False
 
 
-def _split(url: str) -> tuple[str, str]:
+def _split(request: HttpRequest) -> tuple[str, str]:
     """(host, query string) of a URL; a URL that cannot be parsed has neither."""
+    parts = request.url_parts
+    if parts is None:
+        return "", ""
     try:
-        parts = urlsplit(url)
         return parts.hostname or "", parts.query
     except ValueError:
         return "", ""
@@ -98,7 +99,7 @@ def _headers(request_id: str, length: int) -> dict[str, str]:
 def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpResponse:
     service = _model.load_service_model()
     now = backend.now()
-    host, query_string = _split(request.url)
+    host, query_string = _split(request)
     form = _form(request, query_string)
     action = form.get("Action")
     call = Call(

@@ -10,17 +10,12 @@ import pytest
 import time_machine
 from botocore.exceptions import ClientError
 from botocore.session import get_session
-from integration_helpers import sts
+from integration_helpers import client_for, error_of, sts
 
 from pytest_stsmock import STSBackend
 
 ACCT = "123456789012"
 OTHER = "210987654321"
-
-
-def _error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str, int]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"], exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def trust(
@@ -37,14 +32,6 @@ def allow(action: str, resource: str = "*") -> dict[str, Any]:
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}],
     }
-
-
-def client_for(creds: dict[str, Any]) -> Any:
-    return sts(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
 
 
 def denied(caller: str, role: str, action: str = "sts:AssumeRole") -> tuple[str, str, int]:
@@ -93,7 +80,7 @@ def test_missing_role_is_denied_like_a_policy_denial(sts_backend: STSBackend) ->
     arn = f"arn:aws:iam::{ACCT}:role/nope"
     with pytest.raises(ClientError) as exc:
         sts().assume_role(RoleArn=arn, RoleSessionName="s1")
-    assert _error(exc) == denied(sts_backend.default_user.arn, arn)
+    assert error_of(exc) == denied(sts_backend.default_user.arn, arn)
     assert "does not exist" in (sts_backend.calls[-1].explanation or "")
 
 
@@ -102,7 +89,7 @@ def test_root_cannot_assume_roles(sts_backend: STSBackend) -> None:
     root = sts_backend.default_account.root.create_access_key()
     with pytest.raises(ClientError) as exc:
         sts(**root.client_kwargs).assume_role(RoleArn=role.arn, RoleSessionName="s1")
-    assert _error(exc) == ("AccessDenied", "Roles may not be assumed by root accounts.", 403)
+    assert error_of(exc) == ("AccessDenied", "Roles may not be assumed by root accounts.", 403)
 
 
 class TestPrincipals:
@@ -136,7 +123,7 @@ class TestPrincipals:
         client = sts(**bob.create_access_key().client_kwargs)
         with pytest.raises(ClientError) as exc:
             client.assume_role(RoleArn=role.arn, RoleSessionName="s1")
-        assert _error(exc) == denied(bob.arn, role.arn)
+        assert error_of(exc) == denied(bob.arn, role.arn)
         assert "caller's own policies must allow" in (sts_backend.calls[-1].explanation or "")
         bob.attach_policy(allow("sts:AssumeRole", role.arn))
         client.assume_role(RoleArn=role.arn, RoleSessionName="s1")
@@ -148,7 +135,7 @@ class TestPrincipals:
         client = sts(**bob.create_access_key().client_kwargs)
         with pytest.raises(ClientError) as exc:
             client.assume_role(RoleArn=role.arn, RoleSessionName="s1")
-        assert _error(exc) == denied(bob.arn, role.arn)
+        assert error_of(exc) == denied(bob.arn, role.arn)
         bob.attach_policy(allow("sts:AssumeRole"))
         result = client.assume_role(RoleArn=role.arn, RoleSessionName="s1")
         assert result["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{OTHER}:assumed-role/r/s1"
@@ -163,7 +150,7 @@ class TestPrincipals:
             sts(**bob.create_access_key().client_kwargs).assume_role(
                 RoleArn=role.arn, RoleSessionName="s1"
             )
-        assert _error(exc) == denied(bob.arn, role.arn)
+        assert error_of(exc) == denied(bob.arn, role.arn)
 
     def test_explicit_deny_in_identity_policy_beats_trust(
         self, sts_backend: STSBackend, bob: Any
@@ -186,7 +173,7 @@ class TestPrincipals:
             sts(**bob.create_access_key().client_kwargs).assume_role(
                 RoleArn=role.arn, RoleSessionName="s1"
             )
-        assert _error(exc) == denied(bob.arn, role.arn)
+        assert error_of(exc) == denied(bob.arn, role.arn)
         assert "NoRoles" in (sts_backend.calls[-1].explanation or "")
 
 
@@ -202,7 +189,7 @@ class TestExternalIdAndMfa:
         for kwargs in ({}, {"ExternalId": "wrong-id"}):
             with pytest.raises(ClientError) as exc:
                 client.assume_role(RoleArn=role.arn, RoleSessionName="s1", **kwargs)
-            assert _error(exc) == denied(bob.arn, role.arn)
+            assert error_of(exc) == denied(bob.arn, role.arn)
             assert "sts:ExternalId" in (sts_backend.calls[-1].explanation or "")
         client.assume_role(RoleArn=role.arn, RoleSessionName="s1", ExternalId="s3cr3t-id")
 
@@ -217,7 +204,7 @@ class TestExternalIdAndMfa:
         client = sts(**bob.create_access_key().client_kwargs)
         with pytest.raises(ClientError) as exc:
             client.assume_role(RoleArn=role.arn, RoleSessionName="s1")
-        assert _error(exc) == denied(bob.arn, role.arn)
+        assert error_of(exc) == denied(bob.arn, role.arn)
         with pytest.raises(ClientError) as exc:
             client.assume_role(
                 RoleArn=role.arn,
@@ -226,7 +213,7 @@ class TestExternalIdAndMfa:
                 TokenCode="000000" if device.code() != "000000" else "111111",
             )
         assert (
-            _error(exc)[1]
+            error_of(exc)[1]
             == "MultiFactorAuthentication failed with invalid MFA one time pass code."
         )
         result = client.assume_role(
@@ -261,7 +248,7 @@ class TestDurations:
             sts(**bob.create_access_key().client_kwargs).assume_role(
                 RoleArn=role.arn, RoleSessionName="s1", DurationSeconds=3601
             )
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "ValidationError",
             "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             400,
@@ -294,7 +281,7 @@ class TestDurations:
         chained = client_for(creds)
         with pytest.raises(ClientError) as exc:
             chained.assume_role(RoleArn=second.arn, RoleSessionName="hop2", DurationSeconds=7200)
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "ValidationError",
             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
             400,
@@ -302,7 +289,7 @@ class TestDurations:
         with pytest.raises(ClientError) as exc:
             chained.assume_role(RoleArn=second.arn, RoleSessionName="hop2", DurationSeconds=7201)
         assert (
-            _error(exc)[1]
+            error_of(exc)[1]
             == "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
         )
         result = chained.assume_role(RoleArn=second.arn, RoleSessionName="hop2")
@@ -321,7 +308,7 @@ class TestDurations:
             pytest.raises(ClientError) as exc,
         ):
             client_for(creds).get_caller_identity()
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "ExpiredToken",
             "The security token included in the request is expired",
             403,
@@ -364,7 +351,7 @@ class TestValidation:
     ) -> None:
         with pytest.raises(ClientError) as exc:
             sts().assume_role(RoleArn=arn, RoleSessionName=session)
-        assert _error(exc) == ("ValidationError", message, 400)
+        assert error_of(exc) == ("ValidationError", message, 400)
 
     def test_inline_policy_packed_size(self, sts_backend: STSBackend, bob: Any) -> None:
         role = sts_backend.default_account.create_role("r", trust_policy=trust({"AWS": bob.arn}))
@@ -415,7 +402,7 @@ class TestValidation:
         )["Credentials"]
         with pytest.raises(ClientError) as exc:
             client_for(creds).assume_role(RoleArn=second.arn, RoleSessionName="s2")
-        assert _error(exc) == denied(f"arn:aws:sts::{ACCT}:assumed-role/first/s1", second.arn)
+        assert error_of(exc) == denied(f"arn:aws:sts::{ACCT}:assumed-role/first/s1", second.arn)
         assert "session policy" in (sts_backend.calls[-1].explanation or "")
 
 
@@ -430,7 +417,7 @@ def test_at_most_ten_policy_arns(sts_backend: STSBackend, bob: Any) -> None:
             RoleArn=role.arn, RoleSessionName="s1", PolicyArns=[{"arn": a} for a in arns]
         )
     rendered = ", ".join(f"{{arn={a}}}" for a in arns)
-    assert _error(exc) == (
+    assert error_of(exc) == (
         "ValidationError",
         f"1 validation error detected: Value '[{rendered}]' at 'policyArns' failed to satisfy "
         "constraint: Member must have length less than or equal to 10",
@@ -449,7 +436,7 @@ def test_policy_arn_that_does_not_exist(sts_backend: STSBackend, bob: Any) -> No
         sts(**bob.create_access_key().client_kwargs).assume_role(
             RoleArn=role.arn, RoleSessionName="s1", PolicyArns=[{"arn": missing}]
         )
-    assert _error(exc) == (
+    assert error_of(exc) == (
         "MalformedPolicyDocument",
         f"Policy {missing} does not exist or is not attachable.",
         400,
@@ -504,7 +491,7 @@ def test_provided_contexts_need_set_context(sts_backend: STSBackend, bob: Any) -
     client = sts(**bob.create_access_key().client_kwargs)
     with pytest.raises(ClientError) as exc:
         client.assume_role(RoleArn=plain.arn, RoleSessionName="s1", ProvidedContexts=contexts)
-    assert _error(exc) == denied(bob.arn, plain.arn, "sts:SetContext")
+    assert error_of(exc) == denied(bob.arn, plain.arn, "sts:SetContext")
     ok = sts_backend.default_account.create_role(
         "ok", trust_policy=trust({"AWS": bob.arn}, actions=["sts:AssumeRole", "sts:SetContext"])
     )

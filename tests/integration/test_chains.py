@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from integration_helpers import sts
-from test_assume_role import _error, allow, client_for, denied, trust
+from integration_helpers import client_for, error_of, sts
+from test_assume_role import allow, denied, trust
 
 from pytest_stsmock import STSBackend
 
@@ -56,7 +56,7 @@ class TestTagRules:
                 RoleSessionName="s1",
                 Tags=tags(SessionTag1="a", sessiontag1="b"),
             )
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "InvalidParameterValue",
             "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
             400,
@@ -70,7 +70,7 @@ class TestTagRules:
                 Tags=tags(SessionTag1="v"),
                 TransitiveTagKeys=["InvalidKey"],
             )
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "InvalidParameterValue",
             "The specified transitive tag key must be included in the requested tags.",
             400,
@@ -98,7 +98,7 @@ class TestTagRules:
         )
         with pytest.raises(ClientError) as exc:
             world["client"].assume_role(RoleArn=plain.arn, RoleSessionName="s1", Tags=tags(k="v"))
-        assert _error(exc) == denied(world["user"].arn, plain.arn, "sts:TagSession")
+        assert error_of(exc) == denied(world["user"].arn, plain.arn, "sts:TagSession")
 
     def test_source_identity_needs_set_source_identity(
         self, sts_backend: STSBackend, world: dict[str, Any]
@@ -110,7 +110,7 @@ class TestTagRules:
             world["client"].assume_role(
                 RoleArn=plain.arn, RoleSessionName="s1", SourceIdentity="dev-user"
             )
-        assert _error(exc) == denied(world["user"].arn, plain.arn, "sts:SetSourceIdentity")
+        assert error_of(exc) == denied(world["user"].arn, plain.arn, "sts:SetSourceIdentity")
 
     def test_more_than_50_tags(self, world: dict[str, Any]) -> None:
         with pytest.raises(ClientError) as exc:
@@ -119,7 +119,7 @@ class TestTagRules:
                 RoleSessionName="s1",
                 Tags=tags(**{f"k{i}": "v" for i in range(51)}),
             )
-        code, message, status = _error(exc)
+        code, message, status = error_of(exc)
         assert (code, status) == ("ValidationError", 400)
         assert message.startswith("1 validation error detected: Value '[{Key=k0, Value=v}, ")
         assert message.endswith(
@@ -131,7 +131,7 @@ class TestTagRules:
             world["client"].assume_role(
                 RoleArn=world["a"].arn, RoleSessionName="s1", Tags=tags(**{"aws:team": "x"})
             )
-        assert _error(exc)[0] == "InvalidParameterValue"
+        assert error_of(exc)[0] == "InvalidParameterValue"
 
     def test_session_tags_override_role_tags_in_principal_tags(
         self, sts_backend: STSBackend, world: dict[str, Any]
@@ -226,7 +226,7 @@ class TestChain:
         )
         with pytest.raises(ClientError) as exc:
             client_for(hop2["Credentials"]).assume_role(RoleArn=role_c.arn, RoleSessionName="hop3")
-        assert _error(exc) == denied(f"arn:aws:sts::{B}:assumed-role/b1/hop2", role_c.arn)
+        assert error_of(exc) == denied(f"arn:aws:sts::{B}:assumed-role/b1/hop2", role_c.arn)
         assert "aws:PrincipalTag/project" in (sts_backend.calls[-1].explanation or "")
 
     @pytest.mark.parametrize("key", ["project", "PROJECT"])
@@ -236,7 +236,7 @@ class TestChain:
             client_for(hop1["Credentials"]).assume_role(
                 RoleArn=world["b"].arn, RoleSessionName="hop2", Tags=tags(**{key: "other"})
             )
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "InvalidParameterValue",
             "One of the specified transitive tag keys can't be set because it conflicts with a "
             "transitive tag key from the calling session.",
@@ -249,7 +249,7 @@ class TestChain:
             client_for(hop1["Credentials"]).assume_role(
                 RoleArn=world["b"].arn, RoleSessionName="hop2", SourceIdentity="someone-else"
             )
-        assert _error(exc)[0] == "InvalidParameterValue"
+        assert error_of(exc)[0] == "InvalidParameterValue"
         client_for(hop1["Credentials"]).assume_role(
             RoleArn=world["b"].arn, RoleSessionName="hop2", SourceIdentity="dev-user"
         )
@@ -259,7 +259,7 @@ class TestChain:
             world["client"].assume_role(
                 RoleArn=world["a"].arn, RoleSessionName="s1", SourceIdentity="aws:me"
             )
-        assert _error(exc)[0] == "ValidationError"
+        assert error_of(exc)[0] == "ValidationError"
 
     def test_chained_session_carrying_source_identity_needs_permission(
         self, sts_backend: STSBackend, world: dict[str, Any]
@@ -273,7 +273,7 @@ class TestChain:
         hop1 = self._hop1(world)
         with pytest.raises(ClientError) as exc:
             client_for(hop1["Credentials"]).assume_role(RoleArn=plain.arn, RoleSessionName="hop2")
-        assert _error(exc) == denied(
+        assert error_of(exc) == denied(
             f"arn:aws:sts::{A}:assumed-role/a1/hop1", plain.arn, "sts:SetSourceIdentity"
         )
 

@@ -9,14 +9,9 @@ import pytest
 import requests
 import time_machine
 from botocore.exceptions import ClientError
-from integration_helpers import sts
+from integration_helpers import client_for, error_of, sts
 
 from pytest_stsmock import STSBackend, mock_sts
-
-
-def _error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str, int]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"], exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 class TestGetCallerIdentity:
@@ -36,11 +31,7 @@ class TestGetCallerIdentity:
     def test_federated_user(self, sts_backend: STSBackend) -> None:
         result = sts().get_federation_token(Name="dana")
         creds = result["Credentials"]
-        client = sts(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-        )
+        client = client_for(creds)
         identity = client.get_caller_identity()
         assert identity["Arn"] == "arn:aws:sts::123456789012:federated-user/dana"
         assert identity["UserId"] == "123456789012:dana"
@@ -83,7 +74,7 @@ class TestGetAccessKeyInfo:
     def test_pattern_is_validated(self, sts_backend: STSBackend) -> None:
         with pytest.raises(ClientError) as exc:
             sts().get_access_key_info(AccessKeyId="AKIA-NOT-A-VALID-ID")
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "ValidationError",
             "1 validation error detected: Value 'AKIA-NOT-A-VALID-ID' at 'accessKeyId' failed to "
             "satisfy constraint: Member must satisfy regular expression pattern: [\\w]*",
@@ -128,14 +119,14 @@ class TestGetFederationToken:
     def test_malformed_policy(self, sts_backend: STSBackend, policy: str, message: str) -> None:
         with pytest.raises(ClientError) as exc:
             sts().get_federation_token(Name="reader", Policy=policy)
-        assert _error(exc) == ("MalformedPolicyDocument", message, 400)
+        assert error_of(exc) == ("MalformedPolicyDocument", message, 400)
         assert sts_backend.sessions == []
 
     def test_policy_longer_than_2048_is_echoed_whole(self, sts_backend: STSBackend) -> None:
         policy = '{"Version":"2012-10-17","Statement":[' + " " * 2048 + "]}"
         with pytest.raises(ClientError) as exc:
             sts().get_federation_token(Name="reader", Policy=policy)
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "ValidationError",
             f"1 validation error detected: Value '{policy}' at 'policy' failed to satisfy "
             "constraint: Member must have length less than or equal to 2048",
@@ -162,18 +153,14 @@ class TestGetFederationToken:
     def test_name_rules(self, sts_backend: STSBackend, name: str, message: str) -> None:
         with pytest.raises(ClientError) as exc:
             sts().get_federation_token(Name=name)
-        assert _error(exc) == ("ValidationError", message, 400)
+        assert error_of(exc) == ("ValidationError", message, 400)
 
     def test_session_credentials_cannot_call_it(self, sts_backend: STSBackend) -> None:
         creds = sts().get_session_token()["Credentials"]
-        client = sts(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-        )
+        client = client_for(creds)
         with pytest.raises(ClientError) as exc:
             client.get_federation_token(Name="x1")
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "AccessDenied",
             "Cannot call GetFederationToken with session credentials",
             403,
@@ -183,7 +170,7 @@ class TestGetFederationToken:
         user = sts_backend.default_account.create_user("nobody")
         with pytest.raises(ClientError) as exc:
             sts(**user.create_access_key().client_kwargs).get_federation_token(Name="fed")
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "AccessDenied",
             "User: arn:aws:iam::123456789012:user/nobody is not authorized to perform: "
             "sts:GetFederationToken on resource: arn:aws:sts::123456789012:federated-user/fed",
@@ -208,7 +195,7 @@ class TestAuthentication:
         client = sts(aws_access_key_id=key.access_key_id, aws_secret_access_key="wrong" * 8)
         with pytest.raises(ClientError) as exc:
             client.get_caller_identity()
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "SignatureDoesNotMatch",
             "The request signature we calculated does not match the signature you provided. "
             "Check your AWS Secret Access Key and signing method. Consult the service "
@@ -220,11 +207,7 @@ class TestAuthentication:
         start = dt.datetime(2026, 5, 1, tzinfo=dt.timezone.utc)
         with time_machine.travel(start, tick=False):
             creds = sts().get_session_token(DurationSeconds=900)["Credentials"]
-        client = sts(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-        )
+        client = client_for(creds)
         with time_machine.travel(start + dt.timedelta(seconds=899), tick=False):
             client.get_caller_identity()
         with (
@@ -232,7 +215,7 @@ class TestAuthentication:
             pytest.raises(ClientError) as exc,
         ):
             client.get_caller_identity()
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "ExpiredToken",
             "The security token included in the request is expired",
             403,
@@ -251,7 +234,7 @@ class TestAuthentication:
         )
         with pytest.raises(ClientError) as exc:
             client.get_caller_identity()
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "InvalidClientTokenId",
             "The security token included in the request is invalid.",
             403,
@@ -268,7 +251,7 @@ class TestAuthentication:
         client = sts(aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="x" * 40)
         with pytest.raises(ClientError) as exc:
             client.get_caller_identity()
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "InvalidClientTokenId",
             "The security token included in the request is invalid.",
             403,
@@ -283,7 +266,7 @@ class TestAuthentication:
         )
         with pytest.raises(ClientError) as exc:
             client.get_caller_identity()
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "MissingAuthenticationToken",
             "Request is missing Authentication Token",
             403,
@@ -302,7 +285,7 @@ class TestAuthentication:
         sts_backend.default_account.disable_region("ap-east-1")
         with pytest.raises(ClientError) as exc:
             sts(region="ap-east-1").get_caller_identity()
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "RegionDisabledException",
             "STS is not activated in this region for account:123456789012. Your account "
             "administrator can activate STS in this region using the IAM Console.",

@@ -7,14 +7,9 @@ import datetime as dt
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
-from integration_helpers import sts
+from integration_helpers import client_for, error_of, sts
 
 from pytest_stsmock import STSBackend
-
-
-def _error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str, int]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"], exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 @pytest.fixture
@@ -57,7 +52,7 @@ def test_duration_is_honoured(sts_backend: STSBackend) -> None:
 def test_duration_bounds(sts_backend: STSBackend, duration: int, message: str) -> None:
     with pytest.raises(ClientError) as exc:
         sts().get_session_token(DurationSeconds=duration)
-    assert _error(exc) == ("ValidationError", message, 400)
+    assert error_of(exc) == ("ValidationError", message, 400)
     assert sts_backend.sessions == []
 
 
@@ -79,11 +74,7 @@ def test_root_sessions_are_capped_to_one_hour_silently(sts_backend: STSBackend) 
 def test_session_carries_the_identity_behind_it(sts_backend: STSBackend, alice) -> None:  # type: ignore[no-untyped-def]
     user, key, _ = alice
     creds = sts(**key.client_kwargs).get_session_token()["Credentials"]
-    session_client = sts(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    session_client = client_for(creds)
     identity = session_client.get_caller_identity()
     assert identity["Arn"] == user.arn
     assert identity["UserId"] == user.unique_id
@@ -94,14 +85,10 @@ def test_session_carries_the_identity_behind_it(sts_backend: STSBackend, alice) 
 
 def test_session_credentials_cannot_call_get_session_token(sts_backend: STSBackend) -> None:
     creds = sts().get_session_token()["Credentials"]
-    client = sts(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    client = client_for(creds)
     with pytest.raises(ClientError) as exc:
         client.get_session_token()
-    assert _error(exc) == (
+    assert error_of(exc) == (
         "AccessDenied",
         "Cannot call GetSessionToken with session credentials",
         403,
@@ -126,7 +113,7 @@ class TestMfa:
             sts(**key.client_kwargs).get_session_token(
                 SerialNumber=device.serial_number, TokenCode=wrong
             )
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "AccessDenied",
             "MultiFactorAuthentication failed with invalid MFA one time pass code.",
             403,
@@ -144,7 +131,7 @@ class TestMfa:
             with pytest.raises(ClientError) as exc:
                 client.get_session_token(SerialNumber=device.serial_number, TokenCode=code)
         assert (
-            _error(exc)[1]
+            error_of(exc)[1]
             == "MultiFactorAuthentication failed with invalid MFA one time pass code."
         )
 
@@ -160,7 +147,7 @@ class TestMfa:
             client.get_session_token(SerialNumber=device.serial_number, TokenCode=previous)
             with pytest.raises(ClientError) as exc:
                 client.get_session_token(SerialNumber=device.serial_number, TokenCode=too_old)
-        assert _error(exc)[0] == "AccessDenied"
+        assert error_of(exc)[0] == "AccessDenied"
 
     def test_code_follows_the_frozen_clock(self, sts_backend: STSBackend, alice) -> None:  # type: ignore[no-untyped-def]
         _, _, device = alice
@@ -179,7 +166,7 @@ class TestMfa:
         _, key, _ = alice
         with pytest.raises(ClientError) as exc:
             sts(**key.client_kwargs).get_session_token(**params)
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "AccessDenied",
             "MultiFactorAuthentication failed, must provide both MFA serial number and one time "
             "pass code.",
@@ -192,7 +179,7 @@ class TestMfa:
         sts_backend.default_account.create_user("bob").add_mfa_device("GAHT12345678")
         with pytest.raises(ClientError) as exc:
             sts(**key.client_kwargs).get_session_token(SerialNumber=serial, TokenCode="123456")
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "AccessDenied",
             "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your "
             "MFA serial number is valid and associated with this user.",
@@ -205,7 +192,7 @@ class TestMfa:
             sts(**key.client_kwargs).get_session_token(
                 SerialNumber=device.serial_number, TokenCode="12345a"
             )
-        assert _error(exc) == (
+        assert error_of(exc) == (
             "ValidationError",
             "1 validation error detected: Value '12345a' at 'tokenCode' failed to satisfy "
             "constraint: Member must satisfy regular expression pattern: [\\d]*",

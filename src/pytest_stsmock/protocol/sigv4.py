@@ -37,7 +37,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from urllib.parse import quote, quote_from_bytes, unquote_plus, unquote_to_bytes, urlsplit
+from urllib.parse import quote, quote_from_bytes, unquote_plus, unquote_to_bytes
 
 from pytest_stsmock._http import HttpRequest
 from pytest_stsmock.errors import AwsError
@@ -364,9 +364,8 @@ def _signing_key(secret: str, date: str, region: str, service: str, terminator: 
 
 def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) -> bool:
     """Recompute the signature with ``secret_access_key``; True when it matches."""
-    try:
-        parts = urlsplit(request.url)
-    except ValueError:  # e.g. an unbalanced '[' in the host
+    parts = request.url_parts
+    if parts is None:
         return False
     headers = request.headers
     lines = []
