@@ -77,7 +77,7 @@ def principal_info(caller: Caller) -> PrincipalInfo:
 def principal_tags(caller: Caller) -> dict[str, str]:
     """aws:PrincipalTag values: the principal's tags, overridden by session tags (any case)."""
     tags = dict(getattr(caller.principal, "tags", {}) or {})
-    if caller.session is not None:
+    if caller.session is not None and caller.session.tags:
         for key, value in caller.session.tags.items():
             for existing in [k for k in tags if k.lower() == key.lower()]:
                 del tags[existing]
@@ -128,7 +128,7 @@ def request_context(
     merged = principal_keys(caller, now)
     merged.update(keys)
     return RequestContext(
-        action=action, resource=resource, principal=principal_info(caller), keys=merged
+        action=action, resource=resource, principal=caller.policy_principal, keys=merged
     )
 
 

@@ -46,6 +46,8 @@ class Session:
     session_policies: list[PolicyDocument] = field(default_factory=list)
     parent: Session | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The request pipeline's Caller for these credentials, made on first use (internal).
+    cached_caller: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return (

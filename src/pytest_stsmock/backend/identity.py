@@ -10,18 +10,27 @@ temporary, and the MFA and tag context they carry.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .credentials import Session
 from .principals import AccessKey, Principal, Role
+
+if TYPE_CHECKING:
+    from .policy.context import PrincipalInfo
 
 CallerKind = Literal["root", "user", "assumed-role", "federated-user", "root-session"]
 
 
 @dataclass(frozen=True, eq=False)
 class Caller:
-    """The authenticated identity of one request."""
+    """The authenticated identity of one request.
+
+    One Caller is made per access key or session and reused for every request
+    signed with it (see :func:`caller_for_key`); it holds only what cannot
+    change (the identity), and reads tags and policies from the principal.
+    """
 
     kind: CallerKind
     arn: str
@@ -44,6 +53,13 @@ class Caller:
     def mfa_authenticated_at(self) -> _dt.datetime | None:
         return None if self.session is None else self.session.mfa_authenticated_at
 
+    @functools.cached_property
+    def policy_principal(self) -> PrincipalInfo:
+        """The caller as the policy engine sees it (computed once per caller)."""
+        from .authz import principal_info
+
+        return principal_info(self)
+
     @property
     def principal_type(self) -> str:
         """aws:PrincipalType as AWS reports it."""
@@ -64,18 +80,30 @@ class Caller:
 
 
 def caller_for_key(key: AccessKey) -> Caller:
-    principal = key.principal
-    return Caller(
-        kind="root" if principal.principal_type == "Account" else "user",
-        arn=principal.arn,
-        user_id=principal.unique_id,
-        account_id=principal.account_id,
-        access_key_id=key.access_key_id,
-        principal=principal,
-    )
+    """The caller signing with a long-term key (made once per key)."""
+    caller = key.cached_caller
+    if caller is None or caller.principal is not key.principal:
+        principal = key.principal
+        caller = key.cached_caller = Caller(
+            kind="root" if principal.principal_type == "Account" else "user",
+            arn=principal.arn,
+            user_id=principal.unique_id,
+            account_id=principal.account_id,
+            access_key_id=key.access_key_id,
+            principal=principal,
+        )
+    return caller
 
 
 def caller_for_session(session: Session) -> Caller:
+    """The caller signing with temporary credentials (made once per session)."""
+    caller = session.cached_caller
+    if caller is None:
+        caller = session.cached_caller = _session_caller(session)
+    return caller
+
+
+def _session_caller(session: Session) -> Caller:
     principal = session.role if session.role is not None else session.principal
     assert principal is not None, "every session has a principal or a role"
     if session.kind == "assumed-role":

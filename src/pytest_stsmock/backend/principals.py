@@ -77,6 +77,8 @@ class AccessKey:
     secret_access_key: str
     principal: Principal
     active: bool = True
+    #: The request pipeline's Caller for this key, made on first use (internal).
+    cached_caller: Any = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def client_kwargs(self) -> dict[str, str]:

@@ -35,8 +35,8 @@ import hashlib
 import hmac
 import re
 import urllib.parse
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 from urllib.parse import quote, quote_from_bytes, unquote_plus, unquote_to_bytes
 
 from pytest_stsmock._http import HttpRequest
@@ -102,9 +102,11 @@ def _incomplete(template: str, *args: str) -> AwsError:
     return AwsError(_INCOMPLETE, template.format(*args), 400)
 
 
-@dataclass(frozen=True)
-class SignedRequest:
-    """What a SigV4 signature claims; nothing here is verified yet."""
+class SignedRequest(NamedTuple):
+    """What a SigV4 signature claims; nothing here is verified yet.
+
+    (A named tuple: one is made per request, and it is cheaper than a frozen dataclass.)
+    """
 
     access_key_id: str
     date: str  #: the scope date, nominally YYYYMMDD
@@ -117,6 +119,8 @@ class SignedRequest:
     presigned: bool
     expires: int | None  #: X-Amz-Expires seconds, presigned only
     terminator: str = TERMINATOR  #: last scope element; check_scope insists on aws4_request
+    #: ``amz_date`` in ISO 8601 basic format (YYYYMMDD'T'HHMMSS'Z'), as the signature uses it.
+    amz_date_text: str = ""
 
 
 def _query_params(query: str) -> dict[str, str]:
@@ -147,9 +151,13 @@ def _iso_basic(text: str) -> datetime | None:
         return None
 
 
-def _request_time(raw: str, *, allow_http_date: bool) -> datetime:
+@functools.lru_cache(maxsize=64)
+def _request_time(raw: str, *, allow_http_date: bool) -> tuple[datetime, str]:
+    """The request time and its ISO 8601 basic form (cached: a test's calls share seconds)."""
     parsed = _iso_basic(raw)
-    if parsed is None and allow_http_date:
+    if parsed is not None:
+        return parsed, raw
+    if allow_http_date:
         try:  # a naive result means -0000, i.e. UTC
             http = email.utils.parsedate_to_datetime(raw)
             parsed = http.astimezone(_UTC) if http.tzinfo else http.replace(tzinfo=_UTC)
@@ -157,7 +165,7 @@ def _request_time(raw: str, *, allow_http_date: bool) -> datetime:
             parsed = None
     if parsed is None:
         raise _incomplete(_BAD_DATE, raw)
-    return parsed
+    return parsed, _format_amz_date(parsed)
 
 
 def _finish(
@@ -165,14 +173,14 @@ def _finish(
     credential: str,
     signed_headers: str,
     signature: str,
-    amz_date: datetime,
+    amz_date: tuple[datetime, str],
     session_token: str | None,
     expires: int | None,
     *,
     presigned: bool,
 ) -> SignedRequest:
     names = tuple(signed_headers.split(";")) if signed_headers else ()
-    if not any(name.lower() == "host" for name in names):
+    if "host" not in names and not any(name.lower() == "host" for name in names):
         raise AwsError(_MISMATCH, _HOST_NOT_SIGNED, 403)
     if algorithm != ALGORITHM:
         sigv4a = algorithm == SIGV4A_ALGORITHM
@@ -182,8 +190,8 @@ def _finish(
         raise _incomplete(_CREDENTIAL_ELEMENTS, credential)
     key_id, date, region, service, terminator = elements
     return SignedRequest(
-        key_id, date, region, service, names, signature, amz_date,
-        session_token, presigned, expires, terminator,
+        key_id, date, region, service, names, signature, amz_date[0],
+        session_token, presigned, expires, terminator, amz_date[1],
     )  # fmt: skip
 
 
@@ -269,7 +277,7 @@ def check_scope(signed: SignedRequest, *, region: str, service: str = "sts") -> 
         problems.append(_SCOPE_SERVICE.format(service))
     if signed.terminator != TERMINATOR:
         problems.append(_SCOPE_TERMINATOR.format(signed.terminator))
-    amz = _format_amz_date(signed.amz_date)
+    amz = signed.amz_date_text or _format_amz_date(signed.amz_date)
     if signed.date != amz[:8]:
         problems.append(_SCOPE_DATE.format(signed.date, amz[:8], amz))
     if problems:
@@ -297,6 +305,7 @@ _HEX = r"%(?!2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])[0-9A-F]{2}"
 _CANONICAL = re.compile(rf"[\w.~-]*(?:{_HEX}[\w.~-]*)*", re.ASCII)
 _CANONICAL_QUERY = re.compile(rf"[\w.~=&-]*(?:{_HEX}[\w.~=&-]*)*", re.ASCII)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_PLAIN_HOST = re.compile(r"[@:\[\]%]")
 
 
 def _format_amz_date(m: datetime) -> str:  # parse() always yields UTC
@@ -345,6 +354,9 @@ def _canonical_path(path: str) -> str:
 
 def _host_from_url(parts: urllib.parse.SplitResult) -> str:
     """The Host header urllib3 would send: lower case, default port dropped."""
+    netloc = parts.netloc
+    if not _PLAIN_HOST.search(netloc):  # no user, port or IPv6 literal: nothing to take apart
+        return netloc.lower()
     host = parts.hostname or ""
     host = f"[{host}]" if ":" in host else host
     try:
@@ -388,7 +400,7 @@ def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) 
         if signed.presigned:
             payloads.append(UNSIGNED_PAYLOAD)
     scope_line = (
-        f"{ALGORITHM}\n{_format_amz_date(signed.amz_date)}\n"
+        f"{ALGORITHM}\n{signed.amz_date_text or _format_amz_date(signed.amz_date)}\n"
         f"{signed.date}/{signed.region}/{signed.service}/{signed.terminator}\n"
     )
     key = _signing_key(

@@ -58,9 +58,27 @@ class PrincipalInfo:
     federated_provider: str | None = None
     user_id: str | None = None
     canonical_user: str | None = None
+    # What identities() and global_keys() computed, kept: the principal of one
+    # set of credentials is reused for every request they sign.
+    _identities: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _global: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def identities(self) -> frozenset[str]:
         """Normalized names this principal answers to in a Principal element."""
+        if self._identities is None:
+            object.__setattr__(self, "_identities", self._compute_identities())
+        return self._identities  # type: ignore[return-value]
+
+    def global_keys(self) -> dict[str, str]:
+        """The ``aws:`` condition keys AWS derives from the principal (lower-cased names)."""
+        return dict(self._global_keys())
+
+    def _global_keys(self) -> dict[str, str]:
+        if self._global is None:
+            object.__setattr__(self, "_global", self._compute_global_keys())
+        return self._global  # type: ignore[return-value]
+
+    def _compute_identities(self) -> frozenset[str]:
         out: set[str] = set()
         if self.type in _AWS_TYPES:
             if self.account_id:
@@ -77,8 +95,7 @@ class PrincipalInfo:
             out.add(f"canonical:{self.canonical_user}")
         return frozenset(out)
 
-    def global_keys(self) -> dict[str, str]:
-        """The ``aws:`` condition keys AWS derives from the principal (lower-cased names)."""
+    def _compute_global_keys(self) -> dict[str, str]:
         keys: dict[str, str] = {
             "aws:principalisawsservice": "true" if self.type == "Service" else "false"
         }
@@ -109,6 +126,8 @@ def _scalar(value: object) -> str:
 
 
 def _normalize(value: object) -> str | tuple[str, ...] | None:
+    if type(value) is str:
+        return value
     if value is None:
         return None
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -133,10 +152,13 @@ class RequestContext:
     identities: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        merged: dict[str, str | tuple[str, ...]] = dict(self.principal.global_keys())
+        merged: dict[str, str | tuple[str, ...]] = dict(self.principal._global_keys())
         for name, value in self.keys.items():
+            lowered = name.lower() if type(name) is str else str(name).lower()
+            if type(value) is str:  # most values: nothing to normalize
+                merged[lowered] = value
+                continue
             normalized = _normalize(value)
-            lowered = str(name).lower()
             if normalized is None:
                 merged.pop(lowered, None)
             else:
