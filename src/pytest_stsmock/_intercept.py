@@ -13,6 +13,8 @@ last one exits (nesting is counted; the innermost active backend answers):
   ``Endpoint._send``.  When moto is imported its stubber class is wrapped so
   that it declines STS requests (everything else is still moto's), so with
   both mocks active STS is answered here and S3 by moto.
+* aiobotocore's ``AioEndpoint._send``, a coroutine that bypasses the one
+  above: see ``_intercept_aio``.
 * ``requests`` (a presigned GetCallerIdentity URL, for example):
   ``HTTPAdapter.send`` answers URLs on STS hosts and passes every other request
   to whatever ``requests`` would have done without it.  (``responses`` was the
@@ -34,7 +36,7 @@ import botocore.endpoint
 import requests.adapters
 import urllib3
 
-from . import _observe, _pipeline
+from . import _intercept_aio, _observe, _pipeline
 from ._http import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
@@ -206,6 +208,7 @@ def push(backend: STSBackend) -> None:
             moto_undo = _patch_moto()
             if moto_undo is not None:
                 _undo.append(moto_undo)
+            _undo.append(_intercept_aio.install())
             _undo.append(_patch_requests())
         _active.append(backend)
         _observe.activated(backend)
