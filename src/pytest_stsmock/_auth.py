@@ -19,12 +19,14 @@ from .protocol import sigv4
 
 
 def authenticate(
-    backend: STSBackend, signed: sigv4.SignedRequest | None, request: HttpRequest
+    backend: STSBackend,
+    signed: sigv4.SignedRequest | None,
+    request: HttpRequest,
+    now: _dt.datetime,
 ) -> Caller | None:
-    """The caller of a signed request; None when the request carries no signature."""
+    """The caller of a signed request at ``now``; None when the request carries no signature."""
     if signed is None:
         return None
-    now = backend.now()
     key = backend.access_key(signed.access_key_id)
     if key is not None:
         if signed.session_token is not None or not key.active:

@@ -11,6 +11,7 @@ pytest-stsmock bug, so a user's boto3 call never sees a raw exception.
 from __future__ import annotations
 
 import logging
+import re
 
 from . import _auth
 from . import _messages as msg
@@ -45,11 +46,16 @@ def _endpoint_region(host: str) -> tuple[str | None, bool]:
     return None, False
 
 
+_PLAIN_NETLOC = re.compile(r"[@:\[\]%]").search
+
+
 def _split(request: HttpRequest) -> tuple[str, str]:
     """(host, query string) of a URL; a URL that cannot be parsed has neither."""
     parts = request.url_parts
     if parts is None:
         return "", ""
+    if _PLAIN_NETLOC(parts.netloc) is None:  # no port, user or IPv6 literal: the host itself
+        return parts.netloc.lower(), parts.query
     try:
         return parts.hostname or "", parts.query
     except ValueError:
@@ -116,7 +122,7 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         endpoint_region, global_endpoint = _endpoint_region(host)
         if signed is not None and endpoint_region is not None:
             sigv4.check_scope(signed, region=endpoint_region)
-        caller = _auth.authenticate(backend, signed, request)
+        caller = _auth.authenticate(backend, signed, request, now)
         region = endpoint_region or (signed.region if signed is not None else backend.region)
         call.region = region
         if caller is not None:

@@ -140,3 +140,13 @@ def test_no_hidden_global_randomness() -> None:
     first = _sequence(42)
     random.seed(2)
     assert _sequence(42) == first
+
+
+@given(st.integers(min_value=1, max_value=40), st.integers(min_value=0))
+def test_base32_digits_are_rfc4648_most_significant_first(length: int, value: int) -> None:
+    """Every digit, odd lengths included: the low 5*length bits, as b32encode writes them."""
+    bits = 5 * length
+    low = value & ((1 << bits) - 1)
+    padded_bits = -(-bits // 40) * 40  # whole 5-byte groups: b32encode needs no padding
+    reference = base64.b32encode(low.to_bytes(padded_bits // 8, "big")).decode()
+    assert _ids._base32(value, length) == reference[-length:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from typing import Any
+from urllib.parse import quote_plus, unquote_plus
 
 import pytest
 from _shapes import example_input, synthetic_model
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
 from pytest_stsmock.protocol.model import load_service_model
-from pytest_stsmock.protocol.query import MissingAction, decode, parse_form
+from pytest_stsmock.protocol.query import MissingAction, _unquote_plus, decode, parse_form
 
 STS = load_service_model()
 SYNTHETIC = synthetic_model()  # built once: the codec caches per shape object
@@ -376,3 +377,16 @@ def test_random_sts_forms_only_raise_aws_errors(form: dict[str, str]) -> None:
 def test_random_synthetic_forms_only_raise_aws_errors(form: dict[str, str]) -> None:
     with contextlib.suppress(AwsError, MissingAction):
         decode(SYNTHETIC, form)
+
+
+@given(st.text())
+def test_form_unquoting_agrees_with_the_standard_library(text: str) -> None:
+    """The ASCII fast path and its fallback decode exactly as unquote_plus does."""
+    assert _unquote_plus(text) == unquote_plus(text)
+    encoded = quote_plus(text)
+    assert _unquote_plus(encoded) == unquote_plus(encoded) == text
+
+
+@pytest.mark.parametrize("raw", ["%", "%4", "%zz", "a%3Ab%3ac", "%E2%82%AC", "+%2B+", "%%41"])
+def test_form_unquoting_of_odd_escapes(raw: str) -> None:
+    assert _unquote_plus(raw) == unquote_plus(raw)

@@ -27,8 +27,5 @@ def as_datetime(value: _dt.datetime | float | int | None) -> _dt.datetime:
 
 
 def iso(moment: _dt.datetime) -> str:
-    """``2026-11-23T03:22:11Z`` for an aware UTC datetime (strftime is several times slower)."""
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
-        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
-    )
+    """``2026-11-23T03:22:11Z`` for a UTC datetime (isoformat is C code; strftime is slower)."""
+    return moment.isoformat(timespec="seconds")[:19] + "Z"

@@ -47,12 +47,19 @@ _V1_HEADER = b"\x17\n\x06er/aws"  # base64: FwoGZXIvYXdz
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
+_B32_PAIRS = [a + b for a in _B32 for b in _B32]  # every 10-bit value as two digits
+
+
 def _base32(value: int, length: int) -> str:
     """The low ``5 * length`` bits of ``value`` as RFC 4648 base32 digits, most significant first.
 
-    (base64.b32encode is pure Python and several times slower for these sizes.)
+    (base64.b32encode is pure Python and slower for these sizes; two digits per
+    table lookup halves the work of one digit at a time.)
     """
-    return "".join(_B32[(value >> shift) & 31] for shift in range(5 * (length - 1), -1, -5))
+    pairs = _B32_PAIRS
+    even = length & ~1
+    text = "".join([pairs[(value >> shift) & 1023] for shift in range(5 * even - 10, -1, -10)])
+    return _B32[(value >> (5 * even)) & 31] + text if length & 1 else text
 
 
 def _encode_account(rng: random.Random, account_id: str) -> str:

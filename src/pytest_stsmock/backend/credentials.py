@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from .identity import Caller
     from .policy.document import PolicyDocument
     from .principals import Principal, Role
 
@@ -47,7 +48,7 @@ class Session:
     parent: Session | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     #: The request pipeline's Caller for these credentials, made on first use (internal).
-    cached_caller: Any = field(default=None, init=False, repr=False, compare=False)
+    cached_caller: Caller | None = field(default=None, init=False, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return (

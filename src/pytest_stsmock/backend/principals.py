@@ -19,6 +19,7 @@ from .mfa import MFADevice
 
 if TYPE_CHECKING:
     from .accounts import Account
+    from .identity import Caller
     from .policy.document import PolicyDocument
 
 PolicyInput = Mapping[str, Any] | str
@@ -78,7 +79,7 @@ class AccessKey:
     principal: Principal
     active: bool = True
     #: The request pipeline's Caller for this key, made on first use (internal).
-    cached_caller: Any = field(default=None, init=False, repr=False, compare=False)
+    cached_caller: Caller | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def client_kwargs(self) -> dict[str, str]:

@@ -173,10 +173,11 @@ def _structure_checker(shape: Any) -> _Check:
             members = resolve()
         for name, camel, required, member in members:
             item = value.get(name)
+            if item is None and not required:
+                continue
             where = f"{path}.{camel}" if path else camel
             if item is None:
-                if required:
-                    out.append(f"Value null at '{where}{_CONSTRAINT}not be null")
+                out.append(f"Value null at '{where}{_CONSTRAINT}not be null")
                 continue
             _checker(member)(item, where, out)
 

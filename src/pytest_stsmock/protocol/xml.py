@@ -67,6 +67,8 @@ WIRE_ORDER: dict[str, tuple[str, ...]] = {
 
 
 def _escape(text: str) -> str:
+    if _PLAIN(text) is None:  # nearly every value: one scan, nothing to escape
+        return text
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -82,6 +84,7 @@ def _escape(text: str) -> str:
     return text
 
 
+_PLAIN = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]").search
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _XML_SAFE = re.compile("[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*").fullmatch
 
@@ -146,7 +149,8 @@ def _timestamp(value: Any) -> str:
 
 
 def _iso(t: datetime.datetime) -> str:
-    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
+    # isoformat is C code: "YYYY-MM-DDTHH:MM:SS" then the offset, which is UTC here.
+    return t.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def _blob(value: Any) -> str:
@@ -213,23 +217,36 @@ def _container(tag: str, indent: str, parts: list[str], mark: int) -> None:
 
 
 def _structure(shape: Any, tag: str) -> _Writer:
-    members: list[tuple[str, _Writer]] | None = None
+    #: (member name, writer, and for string members the element's open and close tags)
+    members: list[tuple[str, _Writer, str | None, str]] | None = None
     open_ = f"<{tag}>\n"
+    plain = _PLAIN
+
+    def resolve() -> list[tuple[str, _Writer, str | None, str]]:
+        out = []
+        for name in _member_order(shape):
+            member = shape.members[name]
+            wire = _wire_name(member, name)
+            string = member.type_name == "string"
+            out.append(
+                (name, _writer(member, wire), f"<{wire}>" if string else None, f"</{wire}>\n")
+            )
+        return out
 
     def write(value: Any, indent: str, parts: list[str]) -> None:
         nonlocal members
         if members is None:
-            shapes = shape.members
-            members = [
-                (name, _writer(shapes[name], _wire_name(shapes[name], name)))
-                for name in _member_order(shape)
-            ]
+            members = resolve()
         mark = len(parts)
         parts.append(indent + open_)
         inner = indent + "  "
-        for name, member in members:
+        for name, member, open_string, close in members:
             item = value.get(name)
-            if item is not None:
+            if item is None:
+                continue
+            if open_string is not None and type(item) is str and plain(item) is None:
+                parts.append(f"{inner}{open_string}{item}{close}")  # the common case, inline
+            else:
                 member(item, inner, parts)
         _container(tag, indent, parts, mark)
 
