@@ -10,6 +10,7 @@ pytest-stsmock bug, so a user's boto3 call never sees a raw exception.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -32,6 +33,7 @@ _CONTENT_TYPE = "text/xml"
 _AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".api.amazonwebservices.com.cn")
 
 
+@functools.lru_cache(maxsize=256)
 def _endpoint_region(host: str) -> tuple[str | None, bool]:
     """(signing region, is the global endpoint) of an AWS STS host; (None, False) otherwise.
 

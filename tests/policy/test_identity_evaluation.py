@@ -1,6 +1,6 @@
 """Identity-based evaluation: identity, permissions-boundary and session policies.
 
-Also: API misuse, random contexts that must never raise, and a timing guard.
+Also: API misuse, random contexts that must never raise, and the allow-everything shortcut.
 """
 
 from __future__ import annotations
@@ -312,3 +312,76 @@ def test_three_statement_trust_policy_with_conditions_allows() -> None:
     }
     ctx = RequestContext("sts:AssumeRole", ROLE, BOB, keys)
     assert evaluate_resource_policy(trust, ctx).allowed
+
+
+# -- the allow-everything shortcut (documents evaluation may skip) ----------------------------
+
+ADMIN = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+
+
+@pytest.mark.parametrize(
+    ("statements", "expected"),
+    [
+        pytest.param([ADMIN], True, id="admin"),
+        pytest.param([allow(Action="s3:*"), ADMIN], True, id="admin-among-allows"),
+        pytest.param([ADMIN, {**ADMIN, "Effect": "Deny", "Action": "s3:*"}], False, id="a-deny"),
+        pytest.param([{**ADMIN, "Action": "sts:*"}], False, id="service-wildcard"),
+        pytest.param([{**ADMIN, "Resource": ROLE}], False, id="one-resource"),
+        pytest.param(
+            [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}], False, id="not-action"
+        ),
+        pytest.param(
+            [{"Effect": "Allow", "Action": "*", "NotResource": ROLE}], False, id="not-resource"
+        ),
+        pytest.param(
+            [{**ADMIN, "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}],
+            False,
+            id="conditional",
+        ),
+    ],
+)
+def test_allows_everything_only_for_unconditional_admin_without_deny(
+    statements: list[dict[str, Any]], expected: bool
+) -> None:
+    doc = PolicyDocument.parse({"Version": "2012-10-17", "Statement": statements}, kind="identity")
+    assert doc.allows_everything is expected
+
+
+def test_identity_verdict_through_the_shortcut_explains_like_the_long_way() -> None:
+    import datetime
+
+    from pytest_stsmock import STSBackend
+    from pytest_stsmock.backend.authz import evaluate_identity
+    from pytest_stsmock.backend.identity import caller_for_key
+
+    backend = STSBackend(seed=3)
+    caller = caller_for_key(backend.default_access_key)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    verdict = evaluate_identity(backend, caller, "sts:AssumeRole", ROLE, now, {})
+    assert verdict.allowed
+    assert verdict.reasons == (
+        f'statement "StsMockDefaultUser" (Statement[0]) in identity policy 1 of {caller.arn} '
+        f"allows sts:AssumeRole on {ROLE}",
+    )
+
+
+def test_a_deny_beside_an_admin_policy_still_denies() -> None:
+    import datetime
+
+    from pytest_stsmock import STSBackend
+    from pytest_stsmock.backend.authz import evaluate_identity
+    from pytest_stsmock.backend.identity import caller_for_key
+
+    backend = STSBackend(seed=3)
+    user = backend.default_account.create_user(
+        "ops",
+        policies=[
+            {"Version": "2012-10-17", "Statement": [ADMIN]},
+            {"Version": "2012-10-17", "Statement": [deny(Action="sts:AssumeRole")]},
+        ],
+    )
+    caller = caller_for_key(user.create_access_key())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    verdict = evaluate_identity(backend, caller, "sts:AssumeRole", ROLE, now, {})
+    assert verdict.effect == "ExplicitDeny"
+    assert "identity policy 2" in verdict.explain()

@@ -586,11 +586,11 @@ def test_any_params_verify(params: dict[str, str]) -> None:
     assert not check(request, "not-the-secret")
 
 
-def test_signing_key_cache_is_bounded() -> None:
+def test_signer_cache_is_bounded() -> None:
     request = sign()
     signed = sigv4.parse(request)
     assert signed is not None
     for secret in itertools.islice(map(str, itertools.count()), 200):
         sigv4.verify(request, signed, secret)
-    info = sigv4._signing_key.cache_info()
+    info = sigv4._signer.cache_info()
     assert info.maxsize is not None and info.currsize <= info.maxsize

@@ -118,6 +118,18 @@ def identity_policies(caller: Caller) -> list[LabeledPolicy]:
     return policies
 
 
+def _only_allow_everything(caller: Caller) -> bool:
+    """True when every identity-side policy of ``caller`` allows every request."""
+    principal = caller.principal
+    docs = principal.policies
+    if not docs or not all(doc.allows_everything for doc in docs):
+        return False
+    if caller.kind == "assumed-role" and getattr(principal, "permissions_boundary", None):
+        return bool(principal.permissions_boundary.allows_everything)  # type: ignore[union-attr]
+    session = caller.session
+    return session is None or all(doc.allows_everything for doc in session.session_policies)
+
+
 def request_context(
     caller: Caller,
     action: str,
@@ -156,6 +168,18 @@ def evaluate_identity(
             (
                 f"{caller.arn} was created by GetFederationToken without a session policy, "
                 "so it has no permissions (AWS grants none in that case)",
+            ),
+        )
+    if _only_allow_everything(caller):  # the default user's policy, say: no statement to walk
+        return Verdict(
+            "Allow",
+            lambda: (
+                Verdict.of(
+                    evaluate(
+                        identity_policies(caller),
+                        context or request_context(caller, action, resource, now, keys),
+                    )
+                ).reasons
             ),
         )
     policies = identity_policies(caller)

@@ -42,6 +42,7 @@ import array
 import base64
 import datetime
 import functools
+import math
 import re
 import sys
 import unicodedata
@@ -241,13 +242,20 @@ def _scalar_checker(shape: Any) -> _Check:
     enum_rule = "satisfy enum value set: [" + ", ".join(enum) + "]"
     measure_length = kind in ("string", "blob")
 
+    low = -math.inf if bounds[0] is None else bounds[0]
+    high = math.inf if bounds[1] is None else bounds[1]
+
     def run(value: Any, path: str, out: _Out) -> None:
         if pattern is not None and isinstance(value, str) and pattern.fullmatch(value) is None:
             _fail(out, value, path, f"satisfy regular expression pattern: {pattern_text}")
         if measure_length:
-            if isinstance(value, (str, bytes, bytearray)):
+            if isinstance(value, (str, bytes, bytearray)) and not low <= len(value) <= high:
                 _limits(out, value, path, len(value), bounds, "length")
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        elif (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and not low <= value <= high
+        ):
             _limits(out, value, path, value, bounds, "value")
         if enum and value not in enum:
             _fail(out, value, path, enum_rule)

@@ -92,6 +92,8 @@ class ConditionTest:
     #: For String(Not)Equals(IgnoreCase) without variables: the set of values.
     fast: frozenset[str] | None = None
     fold: bool = False
+    #: The test's result for each :class:`Verdict`, negation applied.
+    polar: tuple[Tri, Tri, Tri, Tri] = _POSITIVE
 
     def evaluate(self, lookup: Lookup) -> tuple[Tri, str]:
         """``(result, explanation)`` for one request."""
@@ -145,11 +147,6 @@ class ConditionTest:
         if bad:
             return Outcome(None, "null", values, Verdict.BAD, "", bad)
         return Outcome(False, "null", values)
-
-    @property
-    def polar(self) -> tuple[Tri, Tri, Tri, Tri]:
-        """The test's result for each :class:`Verdict`, negation applied."""
-        return _NEGATED if self.negated else _POSITIVE
 
     def _set(self, values: tuple[str, ...], lookup: Lookup) -> Outcome:
         assert self.family is not None
@@ -317,6 +314,7 @@ def compile_conditions(
                     key_lower=key.lower(),
                     fast=fast,
                     fold="IgnoreCase" in base,
+                    polar=_NEGATED if spec is not None and spec[1] else _POSITIVE,
                 )
             )
     return tuple(tests)
@@ -333,9 +331,10 @@ def evaluate_conditions(
     seen: list[tuple[ConditionTest, Outcome]] = []
     for test in tests:
         outcome = test.outcome(lookup)
-        if outcome.result is False:
+        verdict = outcome[0]  # .result
+        if verdict is False:
             return False, [(test, outcome)]
-        if outcome.result is None:
+        if verdict is None:
             result = None
         seen.append((test, outcome))
     return result, seen

@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from pytest_stsmock.errors import StsMockError
@@ -325,11 +325,38 @@ class PolicyDocument:
     id: str | None
     statements: tuple[Statement, ...]
     text: str
+    _everything: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def variables_enabled(self) -> bool:
         """Policy variables are substituted only in version 2012-10-17 documents."""
         return self.version == "2012-10-17"
+
+    @property
+    def allows_everything(self) -> bool:
+        """True when this document allows every request: no Deny, and an Allow of
+        ``"Action": "*"`` on ``"Resource": "*"`` without Principal or conditions.
+
+        Evaluation may then skip the statements (AdministratorAccess, the
+        default user's policy); the reasons are still written the long way.
+        """
+        if self._everything is None:
+            object.__setattr__(self, "_everything", self._allows_everything())
+        return bool(self._everything)
+
+    def _allows_everything(self) -> bool:
+        if any(s.effect == "Deny" for s in self.statements):
+            return False
+        return any(
+            not s.not_action
+            and "*" in s.actions.patterns
+            and s.resources is not None
+            and not s.not_resource
+            and any(r.template.raw == "*" for r in s.resources)
+            and s.principal is None
+            and not s.conditions
+            for s in self.statements
+        )
 
     @classmethod
     def parse(

@@ -126,6 +126,9 @@ class _Outcome(NamedTuple):
         return describe_conditions(self.conditions)
 
 
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__: the hot path
+
+
 def _check(stmt: Statement, ctx: RequestContext) -> _Outcome:
     """Does ``stmt`` apply to ``ctx``?  ``None`` means a condition cannot be evaluated."""
     hit = stmt.actions.match(ctx.action)
@@ -156,9 +159,9 @@ def _check(stmt: Statement, ctx: RequestContext) -> _Outcome:
         elif not any(results):
             return _Outcome(False, f"its Resource does not match {ctx.resource}")
     if not stmt.conditions:
-        return _Outcome(True, "", match)
+        return _new(_Outcome, (True, "", match, None))
     result, outcomes = evaluate_conditions(stmt.conditions, ctx.lookup)
-    return _Outcome(result, "", match, outcomes)
+    return _new(_Outcome, (result, "", match, outcomes))
 
 
 def _applies(stmt: Statement, outcome: _Outcome) -> bool:
@@ -250,7 +253,8 @@ def evaluate_resource_policy(
     misses: list[tuple[Statement, _Outcome]] = []
     for stmt in doc.statements:
         outcome = _check(stmt, ctx)
-        if not _applies(stmt, outcome):
+        applies = outcome[0]
+        if not (applies is not False if stmt.effect == "Deny" else applies is True):
             misses.append((stmt, outcome))
         elif stmt.effect == "Deny":
             denies.append(_decided(policy.label, stmt, outcome, ctx))
