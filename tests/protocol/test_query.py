@@ -379,7 +379,7 @@ def test_random_synthetic_forms_only_raise_aws_errors(form: dict[str, str]) -> N
         decode(SYNTHETIC, form)
 
 
-@given(st.text())
+@given(st.text() | st.text(alphabet="%%3aAF2f+x\u00e9"))
 def test_form_unquoting_agrees_with_the_standard_library(text: str) -> None:
     """The ASCII fast path and its fallback decode exactly as unquote_plus does."""
     assert _unquote_plus(text) == unquote_plus(text)

@@ -146,9 +146,10 @@ def assume_role(
     transitive_keys: list[str] = list(params.get("TransitiveTagKeys", []))
     passed = validate_tags(params.get("Tags", []), transitive_keys)
     carried, carried_keys, carried_identity = _inherited(caller)
-    carried_lower = {k.lower() for k in carried_keys}
-    if any(k.lower() in carried_lower for k in passed):
-        raise msg.invalid_parameter(msg.TRANSITIVE_CONFLICT)
+    if passed and carried_keys:
+        carried_lower = {k.lower() for k in carried_keys}
+        if any(k.lower() in carried_lower for k in passed):
+            raise msg.invalid_parameter(msg.TRANSITIVE_CONFLICT)
     source_identity = _source_identity(params.get("SourceIdentity"), carried_identity)
     session_tags = {**carried, **passed}
     policies = parse_session_policies(backend, caller, params, session_tags)
@@ -156,14 +157,13 @@ def assume_role(
     mfa = check_mfa(backend, owner, params, now)
 
     keys: dict[str, Any] = dict(request_keys)
-    keys.update({f"aws:RequestTag/{k}": v for k, v in passed.items()})
+    if passed:
+        keys.update({f"aws:RequestTag/{k}": v for k, v in passed.items()})
     keys["aws:TagKeys"] = list(passed)
     keys["sts:RoleSessionName"] = session_name
     keys["sts:TransitiveTagKeys"] = transitive_keys
-    for name in ("ExternalId", "SourceIdentity"):
-        keys[f"sts:{name}"] = params.get(name)
-    if source_identity is not None:
-        keys["sts:SourceIdentity"] = source_identity
+    keys["sts:ExternalId"] = params.get("ExternalId")
+    keys["sts:SourceIdentity"] = source_identity
     if mfa is not None:
         keys["aws:MultiFactorAuthPresent"] = "true"
         keys["aws:MultiFactorAuthAge"] = "0"
@@ -218,7 +218,7 @@ def assume_role(
         mfa_authenticated_at=mfa_at,
         chained=chained,
         policy=params.get("Policy"),
-        policy_arns=[p["arn"] for p in params.get("PolicyArns", [])],
+        policy_arns=[p["arn"] for p in params["PolicyArns"]] if "PolicyArns" in params else [],
         session_policies=list(policies.documents),
         parent=parent,
         extra={"provided_contexts": list(params.get("ProvidedContexts", []))},
@@ -226,5 +226,5 @@ def assume_role(
     )
     if mfa is not None:
         mfa.consume()
-    sends_packed = any(params.get(k) for k in ("Policy", "PolicyArns", "Tags"))
+    sends_packed = bool(params.get("Policy") or params.get("PolicyArns") or params.get("Tags"))
     return Assumed(session, policies.packed_size if sends_packed else None)

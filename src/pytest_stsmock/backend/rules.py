@@ -82,6 +82,9 @@ class SessionPolicies:
     packed_size: int
 
 
+_NOTHING_PACKED = SessionPolicies((), 0)
+
+
 def parse_session_policies(
     backend: STSBackend,
     caller: Caller,
@@ -89,6 +92,8 @@ def parse_session_policies(
     tags: Mapping[str, str],
 ) -> SessionPolicies:
     """Parse Policy and PolicyArns; compute PackedPolicySize; refuse what AWS refuses."""
+    if not tags and "Policy" not in params and not params.get("PolicyArns"):
+        return _NOTHING_PACKED  # the usual request: nothing to parse or pack
     documents: list[PolicyDocument] = []
     sources: list[Mapping[str, Any]] = []
     text = params.get("Policy")

@@ -91,17 +91,24 @@ _XML_SAFE = re.compile("[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*"
 
 def encode_result(op: OperationModel, result: Mapping[str, Any], request_id: str) -> bytes:
     """The success document for operation ``op`` carrying ``result``."""
-    name = op.name
-    parts = [f'<{name}Response xmlns="{op.metadata["xmlNamespace"]}">\n']
-    shape = op.output_shape
-    if shape is not None:
-        wrapper = shape.serialization.get("resultWrapper") or f"{name}Result"
-        _writer(shape, wrapper)(result, "  ", parts)
-    parts.append(
-        f"  <ResponseMetadata>\n    <RequestId>{_escape(request_id)}</RequestId>\n"
-        f"  </ResponseMetadata>\n</{name}Response>\n"
-    )
+    head, write, tail = _plan(op)
+    parts = [head]
+    if write is not None:
+        write(result, "  ", parts)
+    parts.append(f"  <ResponseMetadata>\n    <RequestId>{_escape(request_id)}</RequestId>{tail}")
     return "".join(parts).encode()
+
+
+@functools.cache
+def _plan(op: OperationModel) -> tuple[str, _Writer | None, str]:
+    """An operation's opening line, result writer (None: no output shape) and closing text."""
+    name = op.name
+    shape = op.output_shape
+    write = None
+    if shape is not None:
+        write = _writer(shape, shape.serialization.get("resultWrapper") or f"{name}Result")
+    head = f'<{name}Response xmlns="{op.metadata["xmlNamespace"]}">\n'
+    return head, write, f"\n  </ResponseMetadata>\n</{name}Response>\n"
 
 
 def encode_error(error: AwsError, request_id: str, default_namespace: str) -> bytes:
@@ -217,38 +224,41 @@ def _container(tag: str, indent: str, parts: list[str], mark: int) -> None:
 
 
 def _structure(shape: Any, tag: str) -> _Writer:
-    #: (member name, writer, and for string members the element's open and close tags)
-    members: list[tuple[str, _Writer, str | None, str]] | None = None
-    open_ = f"<{tag}>\n"
+    #: Per indentation: the opening line, the members' indentation, the members
+    #: (name, writer, and for string members their indented open tag and close
+    #: tag), the self-closing line and the closing line.  Prepared on first use.
+    _Members = list[tuple[str, _Writer, str | None, str]]
+    prepared: dict[str, tuple[str, str, _Members, str, str]] = {}
     plain = _PLAIN
 
-    def resolve() -> list[tuple[str, _Writer, str | None, str]]:
-        out = []
+    def prepare(indent: str) -> tuple[str, str, _Members, str, str]:
+        inner = indent + "  "
+        members: _Members = []
         for name in _member_order(shape):
             member = shape.members[name]
             wire = _wire_name(member, name)
-            string = member.type_name == "string"
-            out.append(
-                (name, _writer(member, wire), f"<{wire}>" if string else None, f"</{wire}>\n")
-            )
-        return out
+            open_string = f"{inner}<{wire}>" if member.type_name == "string" else None
+            members.append((name, _writer(member, wire), open_string, f"</{wire}>\n"))
+        entry = (f"{indent}<{tag}>\n", inner, members, f"{indent}<{tag}/>\n", f"{indent}</{tag}>\n")
+        prepared[indent] = entry
+        return entry
 
     def write(value: Any, indent: str, parts: list[str]) -> None:
-        nonlocal members
-        if members is None:
-            members = resolve()
+        head, inner, members, empty, close = prepared.get(indent) or prepare(indent)
         mark = len(parts)
-        parts.append(indent + open_)
-        inner = indent + "  "
-        for name, member, open_string, close in members:
+        parts.append(head)
+        for name, member, open_string, close_string in members:
             item = value.get(name)
             if item is None:
                 continue
             if open_string is not None and type(item) is str and plain(item) is None:
-                parts.append(f"{inner}{open_string}{item}{close}")  # the common case, inline
+                parts.append(open_string + item + close_string)  # the common case, inline
             else:
                 member(item, inner, parts)
-        _container(tag, indent, parts, mark)
+        if len(parts) == mark + 1:  # nothing inside: self-closing
+            parts[mark] = empty
+        else:
+            parts.append(close)
 
     return write
 
