@@ -166,7 +166,9 @@ def _patch_moto() -> Callable[[], None] | None:
 
 def _patch_moto_if_imported_late() -> None:
     """moto may be imported after activation: wrap its stubber before its first STS request."""
-    if "moto.core.botocore_stubber" in sys.modules:
+    module = sys.modules.get("moto.core.botocore_stubber")
+    stubber = getattr(module, "BotocoreStubber", None)
+    if stubber is not None and not getattr(stubber.__call__, "_stsmock", False):
         with _lock:
             undo = _patch_moto() if _active else None
             if undo is not None:

@@ -12,10 +12,12 @@ from _shapes import EXAMPLE_TIME, example_output, synthetic_model
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 from botocore.parsers import create_parser
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
 from pytest_stsmock.protocol.model import load_service_model
-from pytest_stsmock.protocol.xml import encode_error, encode_result
+from pytest_stsmock.protocol.xml import _UNSAFE, _plain, encode_error, encode_result
 
 STS = load_service_model()
 SYNTHETIC = synthetic_model()  # built once: the codec caches per shape object
@@ -305,3 +307,14 @@ def test_botocore_client_reads_our_result() -> None:
     response = client.assume_role(RoleArn="arn:aws:iam::123456789012:role/r", RoleSessionName="s1")
     assert response.pop("ResponseMetadata")["RequestId"] == RID
     assert response == result
+
+
+@given(
+    st.text()
+    | st.text(alphabet=st.characters(max_codepoint=0x7F))
+    | st.text(alphabet=st.characters(max_codepoint=0x7F), min_size=65)
+    | st.text(min_size=65)
+)
+def test_plain_text_check_agrees_with_the_escaping_rules(text: str) -> None:
+    """The ASCII fast path of the "nothing to escape" check never disagrees with the regex."""
+    assert _plain(text) is (_UNSAFE.search(text) is None)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ._errors import MSG_INVALID_PRINCIPAL, PolicyError
@@ -56,15 +56,20 @@ class PrincipalSet:
     wildcard: bool
     tokens: frozenset[str]
     display: str
+    #: The tokens that name a principal itself, not only its account.
+    explicit: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        explicit = frozenset(t for t in self.tokens if not t.startswith("account:"))
+        object.__setattr__(self, "explicit", explicit)
 
     def matches(self, identities: frozenset[str]) -> PrincipalMatch | None:
         """How the caller matches this Principal element, if at all."""
-        if self.wildcard:
+        if self.wildcard or not self.explicit.isdisjoint(identities):
             return "explicit"
         if self.tokens.isdisjoint(identities):
             return None
-        hits = self.tokens & identities
-        return "explicit" if any(not h.startswith("account:") for h in hits) else "account"
+        return "account"
 
     def excludes(self, identities: frozenset[str]) -> bool:
         """True if a NotPrincipal element exempts the caller (all identities listed)."""
