@@ -74,7 +74,7 @@ class MockSTS:
         """Activate; return the backend now answering STS."""
         backend = self._given if self._given is not None else self._options.backend()
         environ = os.environ
-        saved = {name: environ.get(name) for name in _ENV_NAMES}
+        saved = _read_environ()
         key = backend.default_access_key
         ours: dict[str, str | None] = dict.fromkeys(_ENV_UNSET)
         ours["AWS_ACCESS_KEY_ID"] = key.access_key_id
@@ -106,8 +106,9 @@ class MockSTS:
             _intercept.pop(backend)
         finally:
             environ = os.environ
+            current = _read_environ()
             for name, value in saved.items():
-                now = environ.get(name)
+                now = current[name]
                 if now != ours[name] or now == value:
                     continue  # changed since we set it (by moto, say), or nothing to undo
                 if value is None:
@@ -200,6 +201,26 @@ class MockSTS:
 
 _ENV_SET = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
 _ENV_NAMES = (*_ENV_UNSET, *_ENV_SET)
+_ENV_KEYS = tuple((name, os.fsencode(name)) for name in _ENV_NAMES) if os.name == "posix" else ()
+
+
+def _read_environ() -> dict[str, str | None]:
+    """The variables the mock sets or clears, as ``os.environ`` holds them now.
+
+    On POSIX, ``os.environ`` keeps its bytes in ``_data``; reading that mapping
+    directly skips the Python-level key encoding and value decoding of each
+    ``os.environ.get`` (most of these variables are absent anyway).  Anywhere
+    else, or if that ever changes, the public road.
+    """
+    data = getattr(os.environ, "_data", None)
+    if _ENV_KEYS and type(data) is dict:
+        out: dict[str, str | None] = {}
+        for name, key in _ENV_KEYS:
+            raw = data.get(key)
+            out[name] = None if raw is None else os.fsdecode(raw)
+        return out
+    environ = os.environ
+    return {name: environ.get(name) for name in _ENV_NAMES}
 
 
 def _is_coroutine_function(func: Callable[..., Any]) -> bool:
