@@ -24,6 +24,7 @@ Design decisions:
 from __future__ import annotations
 
 import base64
+import functools
 import random
 import re
 
@@ -62,12 +63,19 @@ def _base32(value: int, length: int) -> str:
     return _B32[(value >> (5 * even)) & 31] + text if length & 1 else text
 
 
-def _encode_account(rng: random.Random, account_id: str) -> str:
-    """16 base32 characters whose decoding yields ``account_id``."""
+@functools.lru_cache(maxsize=1024)
+def _account_bits(account_id: str) -> int:
+    """The fixed bits of a key ID for ``account_id``: the top bit and the account, in place."""
     if len(account_id) != 12 or not (account_id.isascii() and account_id.isdigit()):
         raise ValueError(f"an account id is 12 digits, got {account_id!r}")
-    head = _TOP_BIT | (int(account_id) << 7) | rng.getrandbits(7)
-    return _base32((head << 32) | rng.getrandbits(32), 16)
+    return (_TOP_BIT | (int(account_id) << 7)) << 32
+
+
+def _encode_account(rng: random.Random, account_id: str) -> str:
+    """16 base32 characters whose decoding yields ``account_id``."""
+    # The 7 random bits under the account and the 32 random bits of the last 4
+    # bytes are contiguous: one draw of 39 bits fills both.
+    return _base32(_account_bits(account_id) | rng.getrandbits(39), 16)
 
 
 def access_key_id(rng: random.Random, account_id: str, *, temporary: bool) -> str:
@@ -94,8 +102,9 @@ def unique_id(rng: random.Random, prefix: str) -> str:
     return prefix + _base32(rng.getrandbits(85), 17)
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
+def _id_field(value: int) -> bytes:
+    """Field tag 0x10 and ``value`` as a protobuf varint."""
+    out = bytearray(b"\x10")
     while value > 0x7F:
         out.append(0x80 | (value & 0x7F))
         value >>= 7
@@ -108,15 +117,20 @@ def session_token(rng: random.Random, *, regional: bool, region: str) -> str:
 
     ``region`` is embedded in v2 tokens only (v1 tokens come from us-east-1).
     """
-    field = b"\x10" + _varint(rng.getrandbits(40))
+    field = _id_field(rng.getrandbits(40))
     if regional:
-        name = region.encode("utf-8")[:127]
-        head = _V2_HEADER + field + b"\x1a" + bytes([len(name)]) + name
+        head = _V2_HEADER + field + _region_field(region)
         size = 600
     else:
         head = _V1_HEADER + field + b"\x1a\x0c"
         size = 270
     return base64.b64encode(head + rng.randbytes(size - len(head))).decode("ascii")
+
+
+@functools.lru_cache(maxsize=64)
+def _region_field(region: str) -> bytes:
+    name = region.encode("utf-8")[:127]
+    return b"\x1a" + bytes([len(name)]) + name
 
 
 def request_id(rng: random.Random) -> str:

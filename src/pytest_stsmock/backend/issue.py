@@ -29,16 +29,18 @@ def issue_session(
 ) -> Session:
     """Create, register and return a session valid for ``duration_seconds`` from ``now``."""
     rng = backend.rng
-    now = now.replace(microsecond=0)
+    if now.microsecond:
+        now = now.replace(microsecond=0)
+    key_id = _ids.access_key_id(rng, account_id, temporary=True)
+    secret = _ids.secret_access_key(rng)
+    token = _ids.session_token(rng, regional=not global_endpoint, region=region)
+    if minimum_token_size:
+        token = _ids.pad_token(rng, token, minimum_token_size)
     session = Session(
         kind=kind,
-        access_key_id=_ids.access_key_id(rng, account_id, temporary=True),
-        secret_access_key=_ids.secret_access_key(rng),
-        session_token=_ids.pad_token(
-            rng,
-            _ids.session_token(rng, regional=not global_endpoint, region=region),
-            minimum_token_size,
-        ),
+        access_key_id=key_id,
+        secret_access_key=secret,
+        session_token=token,
         arn=arn,
         user_id=user_id,
         account_id=account_id,
