@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from typing import TYPE_CHECKING, Any
 
 from . import _auth
 from . import _messages as msg
@@ -23,6 +24,9 @@ from .errors import AwsError
 from .operations import UNSIGNED_OPERATIONS, OperationContext, lookup
 from .protocol import model as _model
 from .protocol import query, sigv4, xml
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel
 
 log = logging.getLogger("pytest_stsmock")
 
@@ -104,12 +108,36 @@ def _headers(request_id: str, length: int) -> dict[str, str]:
     }
 
 
+#: Decoded requests by (query string, POST body): decoding and validation are a
+#: pure function of the request's text, and tests send the same text again and
+#: again (a GetCallerIdentity, a credential refresher's AssumeRole).  Only
+#: successful decodes with flat parameters are kept; each use gets its own copy.
+_DECODED: dict[tuple[int, str, bytes], tuple[OperationModel, dict[str, Any]]] = {}
+_DECODED_MAX = 512
+_FLAT = (str, int, bool)
+
+
+def _remember(
+    key: tuple[int, str, bytes], operation: OperationModel, params: dict[str, Any]
+) -> None:
+    if all(type(value) in _FLAT for value in params.values()):
+        if len(_DECODED) >= _DECODED_MAX:
+            _DECODED.clear()
+        _DECODED[key] = (operation, dict(params))
+
+
 def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpResponse:
     service = _model.load_service_model()
     now = backend.now()
     host, query_string = _split(request)
-    form = _form(request, query_string)
-    action = form.get("Action")
+    key = (id(service), query_string, request.body if request.method.upper() == "POST" else b"")
+    decoded = _DECODED.get(key)
+    form: dict[str, str] = {}
+    if decoded is None:
+        form = _form(request, query_string)
+        action = form.get("Action")
+    else:
+        action = decoded[0].name
     call = Call(
         operation=action or "",
         params={},
@@ -129,7 +157,11 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         call.region = region
         if caller is not None:
             call.caller_arn = caller.arn
-        operation_model, params = query.decode(service, form)
+        if decoded is None:
+            operation_model, params = query.decode(service, form)
+            _remember(key, operation_model, params)
+        else:
+            operation_model, params = decoded[0], dict(decoded[1])
         call.operation = operation_model.name
         call.params = params
         if caller is None and operation_model.name not in UNSIGNED_OPERATIONS:

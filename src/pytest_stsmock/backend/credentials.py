@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 SessionKind = Literal["session-token", "assumed-role", "federated-user", "root-session"]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Session:
     """Temporary credentials issued by GetSessionToken, AssumeRole*, GetFederationToken..."""
 
