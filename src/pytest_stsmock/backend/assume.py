@@ -159,11 +159,14 @@ def assume_role(
     keys: dict[str, Any] = dict(request_keys)
     if passed:
         keys.update({f"aws:RequestTag/{k}": v for k, v in passed.items()})
-    keys["aws:TagKeys"] = list(passed)
+    keys["aws:TagKeys"] = tuple(passed)
     keys["sts:RoleSessionName"] = session_name
-    keys["sts:TransitiveTagKeys"] = transitive_keys
-    keys["sts:ExternalId"] = params.get("ExternalId")
-    keys["sts:SourceIdentity"] = source_identity
+    keys["sts:TransitiveTagKeys"] = tuple(transitive_keys)
+    external_id = params.get("ExternalId")
+    if external_id is not None:  # absent keys are simply left out
+        keys["sts:ExternalId"] = external_id
+    if source_identity is not None:
+        keys["sts:SourceIdentity"] = source_identity
     if mfa is not None:
         keys["aws:MultiFactorAuthPresent"] = "true"
         keys["aws:MultiFactorAuthAge"] = "0"

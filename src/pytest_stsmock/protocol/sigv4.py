@@ -41,9 +41,11 @@ from urllib.parse import quote, quote_from_bytes, unquote_plus, unquote_to_bytes
 
 from pytest_stsmock._http import HttpRequest
 
-try:  # OpenSSL's HMAC object, without the pure-Python wrapper around it
+try:  # OpenSSL's HMAC, without the pure-Python wrappers around it
+    from _hashlib import hmac_digest as _hmac_digest
     from _hashlib import hmac_new as _hmac_new
 except ImportError:  # pragma: no cover - CPython without OpenSSL
+    _hmac_digest = hmac.digest  # type: ignore[assignment]
     _hmac_new = hmac.new  # type: ignore[assignment]
 from pytest_stsmock.errors import AwsError
 
@@ -382,7 +384,7 @@ def _signer(secret: str, date: str, region: str, service: str, terminator: str) 
     """
     key = ("AWS4" + secret).encode("utf-8", "surrogatepass")
     for part in (date, region, service, terminator):
-        key = hmac.digest(key, part.encode("utf-8", "surrogatepass"), "sha256")
+        key = _hmac_digest(key, part.encode("utf-8", "surrogatepass"), "sha256")
     return _hmac_new(key, digestmod="sha256")
 
 

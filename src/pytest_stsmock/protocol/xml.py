@@ -159,6 +159,8 @@ def _boolean(value: Any) -> str:
 
 def _timestamp(value: Any) -> str:
     if isinstance(value, datetime.datetime):
+        if value.tzinfo is _UTC:  # the backend's own times
+            return _iso(value)
         if value.tzinfo is None:
             value = value.replace(tzinfo=_UTC)
         return _iso(value.astimezone(_UTC))

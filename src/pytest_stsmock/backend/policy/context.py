@@ -128,6 +128,8 @@ def _scalar(value: object) -> str:
 def _normalize(value: object) -> str | tuple[str, ...] | None:
     if type(value) is str:
         return value
+    if type(value) is tuple and all(type(v) is str for v in value):
+        return value
     if value is None:
         return None
     if isinstance(value, (list, tuple, set, frozenset)):
