@@ -385,3 +385,57 @@ def test_a_deny_beside_an_admin_policy_still_denies() -> None:
     verdict = evaluate_identity(backend, caller, "sts:AssumeRole", ROLE, now, {})
     assert verdict.effect == "ExplicitDeny"
     assert "identity policy 2" in verdict.explain()
+
+
+def test_a_session_sees_policies_attached_after_its_first_call() -> None:
+    """What a Caller keeps (labels, keys) never hides a policy attached between calls."""
+    import datetime
+
+    from pytest_stsmock import STSBackend
+    from pytest_stsmock.backend.authz import evaluate_identity
+    from pytest_stsmock.backend.identity import caller_for_key
+
+    backend = STSBackend(seed=3)
+    user = backend.default_account.create_user("ops", policies=[pol(allow())])
+    caller = caller_for_key(user.create_access_key())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    assert evaluate_identity(backend, caller, "sts:AssumeRole", ROLE, now, {}).allowed
+    user.attach_policy(pol(deny()))
+    verdict = evaluate_identity(backend, caller, "sts:AssumeRole", ROLE, now, {})
+    assert verdict.effect == "ExplicitDeny"
+    assert "identity policy 2" in verdict.explain()
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        pytest.param(allow(), True, id="allow-action-resource"),
+        pytest.param(allow(Resource="*", Action=["sts:*", "s3:Get*"]), True, id="wildcards"),
+        pytest.param(deny(), False, id="deny"),
+        pytest.param(allow(Condition={"Bool": {"aws:SecureTransport": "true"}}), False, id="cond"),
+        pytest.param(allow(NotAction="iam:*"), False, id="not-action"),
+        pytest.param(
+            allow(Resource="arn:aws:iam::111122223333:role/${aws:username}"), False, id="variable"
+        ),
+    ],
+)
+def test_simple_documents(statement: dict[str, Any], expected: bool) -> None:
+    assert PolicyDocument.parse(pol(statement), kind="identity").simple is expected
+
+
+def test_simple_allow_shortcut_keeps_every_kind_and_the_long_reasons() -> None:
+    from pytest_stsmock.backend.policy.evaluate import _evaluate
+
+    identity = LabeledPolicy(
+        "identity policy 1", PolicyDocument.parse(pol(allow()), kind="identity")
+    )
+    boundary = LabeledPolicy(
+        "the boundary", PolicyDocument.parse(pol(allow(Action="s3:*")), kind="boundary")
+    )
+    ctx = RequestContext(action="sts:AssumeRole", resource=ROLE, principal=BOB)
+    allowed = evaluate([identity], ctx)
+    assert allowed.allowed and allowed.reasons == _evaluate([identity], ctx).reasons
+    assert "allows sts:AssumeRole" in allowed.reasons[0]
+    limited = evaluate([identity, boundary], ctx)  # the boundary does not allow it
+    assert limited.effect == "ImplicitDeny"
+    assert "no statement in the boundary allows sts:AssumeRole" in "\n".join(limited.reasons)

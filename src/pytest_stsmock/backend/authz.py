@@ -87,21 +87,51 @@ def principal_tags(caller: Caller) -> dict[str, str]:
 
 def principal_keys(caller: Caller, now: _dt.datetime) -> dict[str, Any]:
     """Condition keys that describe the caller (beyond the engine's own aws:Principal* keys)."""
-    keys: dict[str, Any] = {f"aws:PrincipalTag/{k}": v for k, v in principal_tags(caller).items()}
+    tags = principal_tags(caller)
+    keys: dict[str, Any] = {f"aws:PrincipalTag/{k}": v for k, v in tags.items()} if tags else {}
     session = caller.session
     if session is not None:
-        keys["aws:TokenIssueTime"] = _clock.iso(session.issued_at)
-        keys["aws:MultiFactorAuthPresent"] = "true" if session.mfa_authenticated else "false"
+        keys.update(_session_keys(caller))
         if session.mfa_authenticated_at is not None:
             age = int((now - session.mfa_authenticated_at).total_seconds())
             keys["aws:MultiFactorAuthAge"] = str(max(age, 0))
-        if session.source_identity is not None:
-            keys["aws:SourceIdentity"] = session.source_identity
     return keys
 
 
+def _session_keys(caller: Caller) -> dict[str, str]:
+    """The keys a session's credentials fix once and for all (kept on its Caller)."""
+    found = caller.scratch.get("session_keys")
+    if found is None:
+        session = caller.session
+        assert session is not None
+        found = {
+            "aws:TokenIssueTime": _clock.iso(session.issued_at),
+            "aws:MultiFactorAuthPresent": "true" if session.mfa_authenticated else "false",
+        }
+        if session.source_identity is not None:
+            found["aws:SourceIdentity"] = session.source_identity
+        caller.scratch["session_keys"] = found
+    return found
+
+
 def identity_policies(caller: Caller) -> list[LabeledPolicy]:
-    """The identity-side policies that bound what ``caller`` may do."""
+    """The identity-side policies that bound what ``caller`` may do.
+
+    Kept on the Caller while the principal's policies and boundary are the
+    same objects (a test may attach or replace policies between calls).
+    """
+    principal = caller.principal
+    boundary = getattr(principal, "permissions_boundary", None)
+    docs = (tuple(principal.policies), boundary)
+    found = caller.scratch.get("identity_policies")
+    if found is not None and found[0] == docs:
+        return list(found[1])
+    policies = _identity_policies(caller)
+    caller.scratch["identity_policies"] = (docs, tuple(policies))
+    return policies
+
+
+def _identity_policies(caller: Caller) -> list[LabeledPolicy]:
     principal = caller.principal
     policies = [
         LabeledPolicy(f"identity policy {i + 1} of {principal.arn}", doc)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .credentials import Session
 from .principals import AccessKey, Principal, Role
@@ -52,6 +52,11 @@ class Caller:
     @property
     def mfa_authenticated_at(self) -> _dt.datetime | None:
         return None if self.session is None else self.session.mfa_authenticated_at
+
+    @functools.cached_property
+    def scratch(self) -> dict[str, Any]:
+        """Values derived from this caller that authorization keeps (internal)."""
+        return {}
 
     @functools.cached_property
     def policy_principal(self) -> PrincipalInfo:

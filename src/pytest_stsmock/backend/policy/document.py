@@ -326,6 +326,7 @@ class PolicyDocument:
     statements: tuple[Statement, ...]
     text: str
     _everything: bool | None = field(default=None, init=False, repr=False, compare=False)
+    _simple: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def variables_enabled(self) -> bool:
@@ -343,6 +344,30 @@ class PolicyDocument:
         if self._everything is None:
             object.__setattr__(self, "_everything", self._allows_everything())
         return bool(self._everything)
+
+    @property
+    def simple(self) -> bool:
+        """True when every statement is an Allow of Action on Resource, with no
+        conditions, no Not* element, no Principal and no policy variable: such a
+        document allows a request exactly when one statement's action and resource
+        match it, which evaluation can test without writing outcomes.
+        """
+        if self._simple is None:
+            object.__setattr__(
+                self,
+                "_simple",
+                all(
+                    st.effect == "Allow"
+                    and not st.not_action
+                    and st.resources is not None
+                    and not st.not_resource
+                    and st.principal is None
+                    and not st.conditions
+                    and not any(r.template.has_variables for r in st.resources)
+                    for st in self.statements
+                ),
+            )
+        return bool(self._simple)
 
     def _allows_everything(self) -> bool:
         if any(s.effect == "Deny" for s in self.statements):

@@ -195,6 +195,31 @@ def _no_allow(label: str, ctx: RequestContext) -> str:
 
 def evaluate(policies: Sequence[LabeledPolicy], ctx: RequestContext) -> Decision:
     """Decide a request against identity, permissions-boundary and session policies."""
+    if policies and _simple_allow(policies, ctx):
+        return Decision("Allow", lambda: _evaluate(policies, ctx).reasons)
+    return _evaluate(policies, ctx)
+
+
+def _simple_allow(policies: Sequence[LabeledPolicy], ctx: RequestContext) -> bool:
+    """True when every policy is :attr:`PolicyDocument.simple` and every kind given has
+    a statement matching the action and resource: then the answer is Allow, and
+    only its reasons (written if read) need the full walk."""
+    allowed: dict[str, bool] = {}
+    for policy in policies:
+        doc = policy.document
+        if not doc.simple or doc.kind not in _IDENTITY_KINDS:
+            return False
+        if allowed.get(doc.kind):
+            continue
+        allowed[doc.kind] = any(
+            st.actions.match(ctx.action)
+            and any(r.match(ctx.resource, ctx.lookup) for r in st.resources or ())
+            for st in doc.statements
+        )
+    return all(allowed.values())
+
+
+def _evaluate(policies: Sequence[LabeledPolicy], ctx: RequestContext) -> Decision:
     denies: list[str] = []
     allowed_kinds: dict[str, list[tuple[str, Statement, _Outcome]]] = {}
     misses: list[tuple[str, LabeledPolicy, Statement, _Outcome]] = []
