@@ -297,3 +297,32 @@ class TestChain:
             TokenCode=device.code(),
         )
         client_for(with_mfa["Credentials"]).assume_role(RoleArn=guarded.arn, RoleSessionName="xx")
+
+
+@pytest.mark.parametrize("where", ["role-policy", "boundary"])
+def test_deny_in_a_session_roles_policies_beats_a_trust_naming_it(
+    sts_backend: STSBackend, where: str
+) -> None:
+    """Named explicitly by the next role's trust, a role session is still stopped by a
+    Deny in its role's policies or permissions boundary (AWS: explicit deny wins)."""
+    account = sts_backend.default_account
+    deny_next = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"},
+        ],
+    }
+    first = account.create_role(
+        "first",
+        trust_policy=trust({"AWS": sts_backend.default_user.arn}),
+        policies=[deny_next] if where == "role-policy" else [allow("*")],
+        permissions_boundary=deny_next if where == "boundary" else None,
+    )
+    second = account.create_role("second", trust_policy=trust({"AWS": first.arn}))
+    creds = sts().assume_role(RoleArn=first.arn, RoleSessionName="one")["Credentials"]
+    with pytest.raises(ClientError) as exc:
+        client_for(creds).assume_role(RoleArn=second.arn, RoleSessionName="two")
+    assert error_of(exc) == denied(f"arn:aws:sts::{account.id}:assumed-role/first/one", second.arn)
+    explanation = sts_backend.calls[-1].explanation or ""
+    assert "explicitly denies sts:AssumeRole" in explanation

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_stsmock import _messages as msg
 from pytest_stsmock.errors import AwsError
 
-from .authz import Verdict, evaluate_identity, request_context
+from .authz import Verdict, evaluate_identity, identity_may_deny, request_context
 from .credentials import Session
 from .identity import Caller
 from .issue import issue_session
@@ -91,13 +91,17 @@ def decide(
     )
     if trust.effect == "ExplicitDeny":
         return Verdict("ExplicitDeny", lambda: trust.reasons)
-    identity = evaluate_identity(backend, caller, action, role.arn, now, keys, context=ctx)
-    if identity.effect == "ExplicitDeny":
-        return identity
+    same_account = caller.account_id == role.account_id
+    explicit = same_account and trust.allowed and trust.principal_match == "explicit"
+    if not explicit or identity_may_deny(caller):
+        # Named explicitly in its own account, the caller's policies matter only
+        # through an explicit Deny: with no Deny statement among them, skip them.
+        identity = evaluate_identity(backend, caller, action, role.arn, now, keys, context=ctx)
+        if identity.effect == "ExplicitDeny":
+            return identity
     if not trust.allowed:
         return Verdict("ImplicitDeny", lambda: trust.reasons)
-    same_account = caller.account_id == role.account_id
-    if same_account and trust.principal_match == "explicit":
+    if explicit:
         session = caller.session
         if session is not None and session.session_policies:
             limited = evaluate(

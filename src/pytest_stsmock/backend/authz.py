@@ -148,6 +148,18 @@ def _identity_policies(caller: Caller) -> list[LabeledPolicy]:
     return policies
 
 
+def identity_may_deny(caller: Caller) -> bool:
+    """True when some identity-side policy of ``caller`` has a Deny statement."""
+    principal = caller.principal
+    if any(doc.has_deny for doc in principal.policies):
+        return True
+    boundary = getattr(principal, "permissions_boundary", None)
+    if caller.kind == "assumed-role" and boundary is not None and boundary.has_deny:
+        return True
+    session = caller.session
+    return session is not None and any(doc.has_deny for doc in session.session_policies)
+
+
 def _only_allow_everything(caller: Caller) -> bool:
     """True when every identity-side policy of ``caller`` allows every request."""
     principal = caller.principal

@@ -346,6 +346,11 @@ class PolicyDocument:
         return bool(self._everything)
 
     @property
+    def has_deny(self) -> bool:
+        """True when some statement is a Deny."""
+        return any(st.effect == "Deny" for st in self.statements)
+
+    @property
     def simple(self) -> bool:
         """True when every statement is an Allow of Action on Resource, with no
         conditions, no Not* element, no Principal and no policy variable: such a
