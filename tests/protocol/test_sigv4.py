@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -594,3 +595,34 @@ def test_signer_cache_is_bounded() -> None:
         sigv4.verify(request, signed, secret)
     info = sigv4._signer.cache_info()
     assert info.maxsize is not None and info.currsize <= info.maxsize
+
+
+_PIECE = st.text(alphabet="AKIa0/=,; -_.x\t", min_size=0, max_size=12)
+
+
+@given(_PIECE, _PIECE, _PIECE, st.sampled_from(["AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256"]))
+def test_header_fast_path_reads_as_the_general_parser(
+    credential: str, signed_headers: str, signature: str, algorithm: str
+) -> None:
+    """The regex for SDK-written headers never disagrees with the token-by-token reader."""
+    header = f"{algorithm} Credential={credential}, SignedHeaders={signed_headers}, Signature={signature}"
+    request = HttpRequest(
+        "POST",
+        "https://sts.amazonaws.com/",
+        {"authorization": header, "x-amz-date": "20261123T041551Z"},
+    )
+
+    def outcome() -> Any:
+        try:
+            return sigv4.parse(request)
+        except AwsError as error:
+            return (error.code, error.message)
+
+    fast = outcome()
+    real = sigv4._SDK_HEADER
+    sigv4._SDK_HEADER = re.compile(r"(?!)")  # never matches: the general road only
+    try:
+        general = outcome()
+    finally:
+        sigv4._SDK_HEADER = real
+    assert fast == general

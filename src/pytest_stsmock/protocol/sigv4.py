@@ -202,14 +202,25 @@ def _finish(
     )  # fmt: skip
 
 
+#: The header as botocore and the other SDKs write it; anything else takes the general road.
+_SDK_HEADER = re.compile(
+    r"(AWS4-HMAC-SHA256) Credential=([^,\s=]+), SignedHeaders=([^,\s=]+), Signature=([^,\s=]+)"
+)
+
+
 def _parse_header(header: str, request: HttpRequest, query: dict[str, str]) -> SignedRequest:
-    algorithm, _, rest = header.strip().partition(" ")
-    parts: dict[str, str] = {}
-    for token in rest.replace(",", " ").split():
-        key, equals, value = token.partition("=")
-        if not equals:
-            raise _incomplete(_MISSING_EQUAL_SIGN, token, header)
-        parts.setdefault(key, value)
+    sdk = _SDK_HEADER.fullmatch(header)
+    if sdk is not None:
+        algorithm, credential, signed_headers, signature = sdk.groups()
+        parts = {"Credential": credential, "SignedHeaders": signed_headers, "Signature": signature}
+    else:
+        algorithm, _, rest = header.strip().partition(" ")
+        parts = {}
+        for token in rest.replace(",", " ").split():
+            key, equals, value = token.partition("=")
+            if not equals:
+                raise _incomplete(_MISSING_EQUAL_SIGN, token, header)
+            parts.setdefault(key, value)
     missing = ""
     if not (parts.get("Credential") and parts.get("Signature") and "SignedHeaders" in parts):
         missing = "".join(_HEADER_REQUIRES.format(p) for p in _HEADER_PARTS if not parts.get(p))
