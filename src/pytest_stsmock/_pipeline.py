@@ -6,6 +6,9 @@ response (success XML, or an ErrorResponse with AWS's code and status), and
 the call is recorded on the backend.  An unexpected Python exception in our
 own code becomes a 500 ``InternalFailure`` whose message says it is a
 pytest-stsmock bug, so a user's boto3 call never sees a raw exception.
+
+Decoding is memoized by request text (see ``_DECODED``); authentication, the
+operation and encoding run for every request.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ Builds the policy engine's :class:`RequestContext` from a :class:`Caller`
 picks the identity-side policies that govern the caller: a user's policies; a
 role session's role policies, permissions boundary and session policies; a
 federated user's federating policies intersected with its session policy.
+
+What never changes for one set of credentials (a session's fixed keys, the
+labeled policies while the principal's policies are the same objects) is kept
+in ``Caller.scratch``; tags and policies are read afresh otherwise.
 """
 
 from __future__ import annotations

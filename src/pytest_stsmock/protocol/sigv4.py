@@ -24,7 +24,9 @@ Use: ``parse`` (None: unsigned), ``check_scope``, caller's key lookup, ``verify`
 * Request time skew is NOT checked: clients under freezegun or time-machine sign
   with the frozen time and the mock must accept them.  Presigned expiry is an
   explicit check against the backend clock.
-* Signing keys sit in a bounded LRU cache; the comparison is constant-time.
+* Signing keys sit in a bounded LRU cache as keyed HMAC objects (copied per
+  request); the comparison is constant-time.  Headers as the SDKs write them
+  are read by one regex, anything else token by token.
 """
 
 from __future__ import annotations
