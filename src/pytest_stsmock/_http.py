@@ -9,9 +9,18 @@ it is talking to.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit
+
+_NOT_PLAIN = re.compile(r"[@:\[\]%]").search
+
+
+def plain_host(netloc: str) -> str | None:
+    """The lower-cased host of a netloc with no user, port or IPv6 literal (the usual
+    case, nothing to take apart); None for any other netloc."""
+    return None if _NOT_PLAIN(netloc) else netloc.lower()
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 
 from . import _auth
 from . import _messages as msg
-from ._http import HttpRequest, HttpResponse
+from ._http import HttpRequest, HttpResponse, plain_host
 from .backend import STSBackend, _ids
 from .backend.calls import Call
 from .errors import AwsError
@@ -55,16 +54,14 @@ def _endpoint_region(host: str) -> tuple[str | None, bool]:
     return None, False
 
 
-_PLAIN_NETLOC = re.compile(r"[@:\[\]%]").search
-
-
 def _split(request: HttpRequest) -> tuple[str, str]:
     """(host, query string) of a URL; a URL that cannot be parsed has neither."""
     parts = request.url_parts
     if parts is None:
         return "", ""
-    if _PLAIN_NETLOC(parts.netloc) is None:  # no port, user or IPv6 literal: the host itself
-        return parts.netloc.lower(), parts.query
+    host = plain_host(parts.netloc)
+    if host is not None:
+        return host, parts.query
     try:
         return parts.hostname or "", parts.query
     except ValueError:

@@ -154,26 +154,15 @@ def _identity_policies(caller: Caller) -> list[LabeledPolicy]:
 
 def identity_may_deny(caller: Caller) -> bool:
     """True when some identity-side policy of ``caller`` has a Deny statement."""
-    principal = caller.principal
-    if any(doc.has_deny for doc in principal.policies):
-        return True
-    boundary = getattr(principal, "permissions_boundary", None)
-    if caller.kind == "assumed-role" and boundary is not None and boundary.has_deny:
-        return True
-    session = caller.session
-    return session is not None and any(doc.has_deny for doc in session.session_policies)
+    return any(policy.document.has_deny for policy in identity_policies(caller))
 
 
 def _only_allow_everything(caller: Caller) -> bool:
-    """True when every identity-side policy of ``caller`` allows every request."""
-    principal = caller.principal
-    docs = principal.policies
-    if not docs or not all(doc.allows_everything for doc in docs):
-        return False
-    if caller.kind == "assumed-role" and getattr(principal, "permissions_boundary", None):
-        return bool(principal.permissions_boundary.allows_everything)  # type: ignore[union-attr]
-    session = caller.session
-    return session is None or all(doc.allows_everything for doc in session.session_policies)
+    """True when ``caller`` has identity policies and every identity-side policy
+    allows every request."""
+    return bool(caller.principal.policies) and all(
+        policy.document.allows_everything for policy in identity_policies(caller)
+    )
 
 
 def request_context(

@@ -23,7 +23,7 @@ from typing import Any
 from botocore.loaders import Loader  # type: ignore[import-untyped, unused-ignore]
 from botocore.model import ServiceModel  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = ["load_service_model"]
+__all__ = ["load_service_model", "wire_name"]
 
 
 @functools.cache
@@ -36,3 +36,14 @@ def load_service_model(name: str = "sts") -> ServiceModel:
     """Return botocore's ``ServiceModel`` for ``name`` (latest API version), cached."""
     data = _loader().load_service_model(name, "service-2")
     return ServiceModel(data, service_name=name)
+
+
+def wire_name(member: Any, name: str) -> str:
+    """The element (or query key) name of structure member ``name``, as botocore's query
+    protocol spells it: ``locationName`` when given; for a flattened list, its
+    member's ``locationName``."""
+    if member.type_name == "list" and member.serialization.get("flattened"):
+        element_name = member.member.serialization.get("name")
+        if element_name:
+            return str(element_name)
+    return str(member.serialization.get("name", name))

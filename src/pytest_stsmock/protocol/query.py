@@ -51,6 +51,7 @@ from botocore.model import OperationModel, ServiceModel  # type: ignore[import-u
 
 from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
 from pytest_stsmock.protocol import constraints
+from pytest_stsmock.protocol.model import wire_name
 
 __all__ = ["MissingAction", "decode", "parse_form"]
 
@@ -266,20 +267,12 @@ def _reader(shape: Any) -> _Reader:
     return "s", _SCALARS.get(kind, _string)
 
 
-def _wire_name(member: Any, name: str) -> str:
-    if member.type_name == "list" and member.serialization.get("flattened"):
-        element_name = member.member.serialization.get("name")
-        if element_name:
-            return str(element_name)
-    return str(member.serialization.get("name", name))
-
-
 def _structure(shape: Any) -> _Node:
     table: dict[str, tuple[str, str, Callable[[Any], Any]]] | None = None
 
     def build() -> dict[str, tuple[str, str, Callable[[Any], Any]]]:
         return {
-            _wire_name(member, name): (name, *_reader(member))
+            wire_name(member, name): (name, *_reader(member))
             for name, member in shape.members.items()
         }
 

@@ -39,9 +39,9 @@ import re
 import urllib.parse
 from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
-from urllib.parse import quote, quote_from_bytes, unquote_plus, unquote_to_bytes
+from urllib.parse import quote, quote_from_bytes, unquote_to_bytes
 
-from pytest_stsmock._http import HttpRequest
+from pytest_stsmock._http import HttpRequest, plain_host
 
 try:  # OpenSSL's HMAC, without the pure-Python wrappers around it
     from _hashlib import hmac_digest as _hmac_digest
@@ -50,6 +50,7 @@ except ImportError:  # pragma: no cover - CPython without OpenSSL
     _hmac_digest = hmac.digest  # type: ignore[assignment]
     _hmac_new = hmac.new  # type: ignore[assignment]
 from pytest_stsmock.errors import AwsError
+from pytest_stsmock.protocol.query import parse_form
 
 _UTC = timezone.utc
 
@@ -131,17 +132,10 @@ class SignedRequest(NamedTuple):
     #: ``amz_date`` in ISO 8601 basic format (YYYYMMDD'T'HHMMSS'Z'), as the signature uses it.
     amz_date_text: str = ""
 
-
-def _query_params(query: str) -> dict[str, str]:
-    """Decoded query parameters; the first of duplicates wins, as on AWS."""
-    params: dict[str, str] = {}
-    for part in query.split("&"):
-        if part:
-            name, _, value = part.partition("=")
-            if "%" in part or "+" in part:
-                name, value = unquote_plus(name), unquote_plus(value)
-            params.setdefault(name, value)
-    return params
+    @property
+    def amz_date_basic(self) -> str:
+        """The request time as the signature uses it (kept from the request when parsed)."""
+        return self.amz_date_text or _format_amz_date(self.amz_date)
 
 
 def _iso_basic(text: str) -> datetime | None:
@@ -273,7 +267,7 @@ def parse(request: HttpRequest) -> SignedRequest | None:
     unsigned ``Host``) when the signature is malformed.
     """
     raw_query = request.url.partition("?")[2].partition("#")[0]
-    query = _query_params(raw_query) if "X-Amz-" in raw_query else {}
+    query = parse_form(raw_query) if "X-Amz-" in raw_query else {}
     header = request.headers.get("authorization", "")
     if header.strip():
         if "X-Amz-Algorithm" in query:
@@ -299,7 +293,7 @@ def check_scope(signed: SignedRequest, *, region: str, service: str = "sts") -> 
         problems.append(_SCOPE_SERVICE.format(service))
     if signed.terminator != TERMINATOR:
         problems.append(_SCOPE_TERMINATOR.format(signed.terminator))
-    amz = signed.amz_date_text or _format_amz_date(signed.amz_date)
+    amz = signed.amz_date_basic
     if signed.date != amz[:8]:
         problems.append(_SCOPE_DATE.format(signed.date, amz[:8], amz))
     if problems:
@@ -327,7 +321,6 @@ _HEX = r"%(?!2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])[0-9A-F]{2}"
 _CANONICAL = re.compile(rf"[\w.~-]*(?:{_HEX}[\w.~-]*)*", re.ASCII)
 _CANONICAL_QUERY = re.compile(rf"[\w.~=&-]*(?:{_HEX}[\w.~=&-]*)*", re.ASCII)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_PLAIN_HOST = re.compile(r"[@:\[\]%]")
 
 
 def _format_amz_date(m: datetime) -> str:  # parse() always yields UTC
@@ -376,9 +369,9 @@ def _canonical_path(path: str) -> str:
 
 def _host_from_url(parts: urllib.parse.SplitResult) -> str:
     """The Host header urllib3 would send: lower case, default port dropped."""
-    netloc = parts.netloc
-    if not _PLAIN_HOST.search(netloc):  # no user, port or IPv6 literal: nothing to take apart
-        return netloc.lower()
+    plain = plain_host(parts.netloc)
+    if plain is not None:
+        return plain
     host = parts.hostname or ""
     host = f"[{host}]" if ":" in host else host
     try:
@@ -427,7 +420,7 @@ def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) 
         if signed.presigned:
             payloads.append(UNSIGNED_PAYLOAD)
     scope_line = (
-        f"{ALGORITHM}\n{signed.amz_date_text or _format_amz_date(signed.amz_date)}\n"
+        f"{ALGORITHM}\n{signed.amz_date_basic}\n"
         f"{signed.date}/{signed.region}/{signed.service}/{signed.terminator}\n"
     )
     signer = _signer(

@@ -52,6 +52,7 @@ from typing import Any
 from botocore.model import OperationModel  # type: ignore[import-untyped, unused-ignore]
 
 from pytest_stsmock.errors import AwsError
+from pytest_stsmock.protocol.model import wire_name
 
 __all__ = ["WIRE_ORDER", "encode_error", "encode_result"]
 
@@ -196,14 +197,6 @@ _SCALARS: dict[str, Callable[[Any], str]] = {
 # --- element writers ------------------------------------------------------------
 
 
-def _wire_name(member: Any, name: str) -> str:
-    if member.type_name == "list" and member.serialization.get("flattened"):
-        element_name = member.member.serialization.get("name")
-        if element_name:
-            return str(element_name)
-    return str(member.serialization.get("name", name))
-
-
 def _member_order(shape: Any) -> list[str]:
     names = list(shape.members)
     first = [n for n in WIRE_ORDER.get(shape.name, ()) if n in shape.members]
@@ -250,7 +243,7 @@ def _structure(shape: Any, tag: str) -> _Writer:
         members: _Members = []
         for name in _member_order(shape):
             member = shape.members[name]
-            wire = _wire_name(member, name)
+            wire = wire_name(member, name)
             open_string = f"{inner}<{wire}>" if member.type_name == "string" else None
             members.append((name, _writer(member, wire), open_string, f"</{wire}>\n"))
         entry = (f"{indent}<{tag}>\n", inner, members, f"{indent}<{tag}/>\n", f"{indent}</{tag}>\n")

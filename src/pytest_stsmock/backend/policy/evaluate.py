@@ -70,7 +70,7 @@ class LabeledPolicy:
 Reasons = tuple[str, ...] | Callable[[], tuple[str, ...]]
 
 
-def _resolve(owner: Decision | ResourceDecision, reasons: Reasons) -> tuple[str, ...]:
+def _resolve(owner: Decision, reasons: Reasons) -> tuple[str, ...]:
     if callable(reasons):
         reasons = reasons()
         object.__setattr__(owner, "_reasons", reasons)
@@ -98,20 +98,10 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
-class ResourceDecision:
+class ResourceDecision(Decision):
     """The outcome of a trust or resource policy, and how the principal matched."""
 
-    effect: DecisionEffect
-    _reasons: Reasons
     principal_match: PrincipalMatch | None
-
-    @property
-    def allowed(self) -> bool:
-        return self.effect == "Allow"
-
-    @property
-    def reasons(self) -> tuple[str, ...]:
-        return _resolve(self, self._reasons)
 
 
 class _Outcome(NamedTuple):
