@@ -562,8 +562,16 @@ def report_imports(samples: dict[str, list[float]]) -> dict[str, Any]:
     return out
 
 
+_PROJECT_ROOT = (
+    os.path.dirname(os.path.dirname(os.path.abspath(sys.modules["pytest_stsmock"].__file__ or "")))
+    + os.sep
+)
+
+
 def _short(filename: str) -> str:
-    for marker in ("/src/", "site-packages/", "/lib/python3"):
+    if filename.startswith(_PROJECT_ROOT):
+        return filename[len(_PROJECT_ROOT) :]
+    for marker in ("site-packages/", "/lib/python3"):
         if marker in filename:
             return filename.rsplit(marker, 1)[1]
     return filename
