@@ -16,6 +16,23 @@ from urllib.parse import SplitResult, urlsplit
 
 _NOT_PLAIN = re.compile(r"[@:\[\]%]").search
 
+#: The domains of AWS's endpoints in every partition: aws, aws-cn, the
+#: dual-stack ``api.aws`` names and the European Sovereign Cloud.
+AWS_DOMAINS = (
+    "amazonaws.com",
+    "amazonaws.com.cn",
+    "api.aws",
+    "api.amazonwebservices.com.cn",
+    "amazonaws.eu",
+)
+
+#: A URL on an STS host of AWS: global, regional, FIPS and dual-stack forms.
+STS_URL = re.compile(
+    r"^https?://sts(?:-fips)?(?:\.[a-z0-9-]+)?\."
+    r"(?:" + "|".join(re.escape(domain) for domain in AWS_DOMAINS) + r")"
+    r"(?::\d+)?(?:/|\?|$)"
+)
+
 
 def plain_host(netloc: str) -> str | None:
     """The lower-cased host of a netloc with no user, port or IPv6 literal (the usual

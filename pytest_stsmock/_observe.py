@@ -1,6 +1,6 @@
 """Lists that want to hear of every backend activated (the pytest plugin's report).
 
-Kept apart from ``_intercept`` so the plugin can register without importing
+Kept apart from ``transports`` so the plugin can register without importing
 botocore in test runs that never touch STS.
 """
 

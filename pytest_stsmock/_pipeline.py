@@ -17,13 +17,14 @@ import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
+from pytest_stsmock.operations import UNSIGNED_OPERATIONS, OperationContext, lookup
+
 from . import _auth
 from . import _messages as msg
-from ._http import HttpRequest, HttpResponse, plain_host
+from ._http import AWS_DOMAINS, HttpRequest, HttpResponse, plain_host
 from .backend import STSBackend, _ids
 from .backend.calls import Call
 from .errors import AwsError
-from .operations import UNSIGNED_OPERATIONS, OperationContext, lookup
 from .protocol import model as _model
 from .protocol import query, sigv4, xml
 
@@ -36,7 +37,7 @@ _CONTENT_TYPE = "text/xml"
 
 
 #: Domains of AWS STS endpoints, whose second label names the region.
-_AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".api.amazonwebservices.com.cn")
+_AWS_SUFFIXES = tuple("." + domain for domain in AWS_DOMAINS)
 
 
 @functools.lru_cache(maxsize=256)

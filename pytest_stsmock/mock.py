@@ -3,7 +3,7 @@
 Every activation starts a fresh :class:`~pytest_stsmock.backend.STSBackend`
 unless one was passed in, points the AWS credential environment variables at
 the default user's key (restoring the previous environment on exit), and asks
-:mod:`._intercept` to route STS requests to that backend.
+:mod:`.transports` to route STS requests to that backend.
 """
 
 from __future__ import annotations
@@ -86,10 +86,10 @@ class MockSTS:
                     del environ[name]
             elif value != saved[name]:
                 environ[name] = value
-        from . import _intercept  # imported on first use: keeps plugin import cheap
+        from .transports import install  # imported on first use: keeps plugin import cheap
 
         _forget_boto3_default_session()
-        _intercept.push(backend)
+        install.activate(backend)
         self._stack.append((backend, saved, ours))
         return backend
 
@@ -100,10 +100,10 @@ class MockSTS:
                 "stop() was called on a mock_sts that is not active; call start() first."
             )
         backend, saved, ours = self._stack.pop()
-        from . import _intercept
+        from .transports import install
 
         try:
-            _intercept.pop(backend)
+            install.deactivate(backend)
         finally:
             environ = os.environ
             current = _read_environ()

@@ -11,7 +11,7 @@ from pathlib import Path
 import boto3  # noqa: F401
 import pytest
 
-import pytest_stsmock._intercept  # noqa: F401
+import pytest_stsmock.transports.install  # noqa: F401
 
 pytest_plugins = ["pytester"]
 

@@ -184,7 +184,7 @@ def _issue(world: World, who: str, action: str, params: Mapping[str, str]) -> Cr
 
 
 def to_http_request(prepared: Any) -> HttpRequest:
-    """A botocore AWSPreparedRequest as the pipeline's HttpRequest (as _intercept does)."""
+    """A botocore AWSPreparedRequest as the pipeline's HttpRequest (as the botocore transport does)."""
     body = prepared.body
     if body is None:
         body = b""

@@ -9,7 +9,7 @@ import pytest
 from botocore.awsrequest import HeadersDict
 from botocore.compat import HTTPHeaders
 
-from pytest_stsmock._intercept import _headers
+from pytest_stsmock.transports._convert import headers as _headers
 
 EXPECTED = {
     "content-type": "application/x-www-form-urlencoded; charset=utf-8",

@@ -1,4 +1,4 @@
-"""Where aiobotocore's STS requests are caught.  Installed and removed by ``_intercept``.
+"""aiobotocore's ``AioEndpoint._send``: the adapter for aiobotocore's STS clients.
 
 aiobotocore's ``AioEndpoint`` overrides botocore's ``_send`` (and
 ``_send_request``) with coroutines, so the patch of ``Endpoint._send`` never
@@ -13,15 +13,15 @@ sees its requests.  Design decisions:
   the STS clients of aiobotocore's own credential providers are caught too.
   The test is the endpoint prefix (``sts``), as for botocore; other services
   go on to aiobotocore's HTTP session untouched.
-* A request is converted exactly as for botocore (``_intercept._headers``,
-  ``_intercept._body_bytes``, ``_intercept.answer``).  The answer is
+* A request is converted exactly as for botocore (``_convert.headers``,
+  ``_convert.body_bytes``, ``registry.answer``).  The answer is
   aiobotocore's own ``AioAWSResponse``, whose ``content`` is awaited by
   ``convert_to_response_dict`` and the parsers; its raw object has the two
   members aiobotocore reads from aiohttp's response: a coroutine ``read()``,
   and ``raw_headers`` as (bytes, bytes) pairs, from which aiobotocore 2.x
   builds the response headers.
 * ``AioEndpoint._send_request`` is wrapped only to wrap moto's stubber when
-  moto was imported after activation, as ``_intercept`` does for botocore:
+  moto was imported after activation, as ``botocore_endpoint`` does:
   moto answers from ``before-send``, before ``_send`` is reached.
 * aiobotocore imported after activation: every endpoint it makes runs
   botocore's ``Endpoint.__init__``, so while the mock is active and aiobotocore
@@ -39,8 +39,10 @@ from typing import Any
 
 import botocore.endpoint
 
-from . import _intercept
-from ._http import HttpRequest
+from pytest_stsmock import _moto
+from pytest_stsmock._http import HttpRequest
+
+from . import _convert, registry
 
 _MODULE = "aiobotocore.endpoint"
 
@@ -77,19 +79,19 @@ def patch_aiobotocore() -> Callable[[], None] | None:
 
     async def _send_request(self: Any, *args: Any, **kwargs: Any) -> Any:
         # Runs before the before-send event, where moto would answer.
-        if self._endpoint_prefix == "sts" and _intercept._active:
-            _intercept._patch_moto_if_imported_late()
+        if self._endpoint_prefix == "sts" and registry.is_active():
+            _moto.patch_stubber_if_imported_late()
         return await original_send_request(self, *args, **kwargs)
 
     async def _send(self: Any, request: Any) -> Any:
-        if self._endpoint_prefix != "sts" or not _intercept._active:
+        if self._endpoint_prefix != "sts" or not registry.is_active():
             return await original(self, request)
-        response = _intercept.answer(
+        response = registry.answer(
             HttpRequest(
                 request.method,
                 request.url,
-                _intercept._headers(request.headers),
-                _intercept._body_bytes(request.body),
+                _convert.headers(request.headers),
+                _convert.body_bytes(request.body),
             )
         )
         return response_cls(
@@ -112,10 +114,10 @@ def patch_aiobotocore() -> Callable[[], None] | None:
 
 def _patch_if_imported_late() -> None:
     if _MODULE in sys.modules:
-        with _intercept._lock:
-            undo = patch_aiobotocore() if _intercept._active else None
+        with registry.lock:
+            undo = patch_aiobotocore() if registry.is_active() else None
             if undo is not None:
-                _intercept._undo.insert(0, undo)
+                registry.add_late_undo(undo)
 
 
 def watch_for_late_import() -> Callable[[], None]:

@@ -1,71 +1,29 @@
-"""One thin function per STS operation: params in, result dict out.
+"""The STS operations of the spine: identity, keys, session and federation tokens, AssumeRole.
 
-This is the only layer that knows both the backend (domain objects) and the
-shape of STS requests and responses (API member names).  Each function
-receives the decoded, validated parameters and an :class:`OperationContext`
-and returns the result structure botocore would parse, or raises
-:class:`~pytest_stsmock.errors.AwsError`.
+One thin function per operation: the decoded, validated parameters (API
+member names) and an :class:`~pytest_stsmock.operations.context.OperationContext`
+in, the result structure botocore would parse out, or an
+:class:`~pytest_stsmock.errors.AwsError` raised.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from . import _messages as msg
-from .backend import STSBackend, _clock, _ids
-from .backend import assume as _assume
-from .backend.authz import evaluate_identity
-from .backend.identity import Caller
-from .backend.issue import issue_session
-from .backend.principals import Principal
-from .backend.rules import (
+from pytest_stsmock import _messages as msg
+from pytest_stsmock.backend import _ids
+from pytest_stsmock.backend import assume as _assume
+from pytest_stsmock.backend.identity import Caller
+from pytest_stsmock.backend.issue import issue_session
+from pytest_stsmock.backend.principals import Principal
+from pytest_stsmock.backend.rules import (
     check_mfa,
     parse_session_policies,
     validate_tags,
 )
-from .errors import AwsError
-
-
-@dataclass
-class OperationContext:
-    """Everything an operation needs to know about the request besides its parameters."""
-
-    backend: STSBackend
-    caller: Caller | None
-    region: str
-    global_endpoint: bool
-    now: _dt.datetime
-    secure_transport: bool = True
-    source_ip: str = "127.0.0.1"
-
-    @property
-    def request_keys(self) -> dict[str, Any]:
-        """Global condition keys of this request (aws:CurrentTime, aws:RequestedRegion...)."""
-        return {
-            "aws:CurrentTime": _clock.iso(self.now),
-            "aws:EpochTime": str(int(self.now.timestamp())),
-            "aws:RequestedRegion": self.region,
-            "aws:SecureTransport": "true" if self.secure_transport else "false",
-            "aws:SourceIp": self.source_ip,
-        }
-
-    def require_caller(self) -> Caller:
-        if self.caller is None:  # the pipeline rejects unsigned requests first
-            raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH, 403)
-        return self.caller
-
-
-def authorize(ctx: OperationContext, caller: Caller, action: str, resource: str) -> None:
-    """Refuse with AWS's generic AccessDenied unless the caller's policies allow ``action``."""
-    decision = evaluate_identity(ctx.backend, caller, action, resource, ctx.now, ctx.request_keys)
-    if not decision.allowed:
-        raise msg.not_authorized(caller.arn, action, resource, decision.explain())
-
-
-Operation = Callable[[OperationContext, Mapping[str, Any]], dict[str, Any]]
+from pytest_stsmock.errors import AwsError
+from pytest_stsmock.operations.context import Operation, OperationContext, authorize
 
 _ROOT_CAP = 3600
 _LONG_TERM_DEFAULT = 43200
@@ -199,14 +157,7 @@ def assume_role(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, A
     return result
 
 
-def not_implemented(name: str) -> Operation:
-    def operation(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
-        raise msg.not_implemented(name)
-
-    operation.__name__ = f"not_implemented_{name}"
-    return operation
-
-
+#: The operations this module answers, by the model's operation name.
 OPERATIONS: dict[str, Operation] = {
     "GetCallerIdentity": get_caller_identity,
     "GetAccessKeyInfo": get_access_key_info,
@@ -214,11 +165,3 @@ OPERATIONS: dict[str, Operation] = {
     "GetFederationToken": get_federation_token,
     "AssumeRole": assume_role,
 }
-
-#: Operations of the model that need no signature (AWS accepts them unsigned).
-UNSIGNED_OPERATIONS = frozenset({"AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"})
-
-
-def lookup(name: str) -> Operation:
-    """The function for ``name``; an operation of the model we do not build answers 501."""
-    return OPERATIONS.get(name) or not_implemented(name)

@@ -1,0 +1,65 @@
+"""Request and response pieces that the botocore-based adapters convert alike.
+
+botocore and aiobotocore hand over an ``AWSPreparedRequest``; ``requests``
+hands over a ``PreparedRequest``.  Both carry header mappings whose values may
+be bytes, and bodies that may be bytes, text or a file-like object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+
+class RawBody:
+    """The minimal raw-stream object botocore's AWSResponse reads content from."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **kwargs: Any) -> Iterator[bytes]:
+        yield self._body
+
+    def read(self, *args: Any, **kwargs: Any) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+
+def body_bytes(body: Any) -> bytes:
+    """A request body as bytes; a file-like body is read and rewound."""
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        data = body.read()
+        if hasattr(body, "seek"):
+            body.seek(0)
+        return data if isinstance(data, bytes) else str(data).encode("utf-8")
+    return bytes(body)
+
+
+def headers(headers: Any) -> dict[str, str]:
+    """Lower-cased header names; bytes values (botocore sends some) decoded."""
+    # A botocore request's HeadersDict is a MutableMapping whose items() runs
+    # through Python-level __iter__/__getitem__ (about 8 µs a request); its
+    # inner dict already holds each name lower-cased.  HTTPHeaders (an
+    # email.message.Message) keeps a plain list of pairs.  Anything else: items().
+    inner = getattr(headers, "_dict", None)
+    if type(inner) is dict:
+        try:
+            return {
+                key._lower: v.decode("utf-8", "replace") if type(v) is bytes else str(v)
+                for key, v in inner.items()
+            }
+        except AttributeError:  # not the key type we know: take the public road
+            pass
+    pairs = getattr(headers, "_headers", None)
+    if not isinstance(pairs, list):
+        pairs = headers.items()
+    return {
+        str(k).lower(): v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+        for k, v in pairs
+    }

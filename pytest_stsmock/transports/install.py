@@ -1,0 +1,49 @@
+"""Activation: the patches of every in-process adapter go in with the first mock, out with the last.
+
+The only module that imports every adapter; ``mock_sts`` calls it and nothing
+else of the transports.  Patch points, as class attributes so clients made
+before activation are caught too:
+
+* ``botocore.endpoint.Endpoint._send`` (``botocore_endpoint``);
+* moto's ``before-send`` stubber, wrapped to decline STS (``_moto``);
+* aiobotocore's ``AioEndpoint._send``, now or at its late import
+  (``aiobotocore_endpoint``);
+* ``requests.adapters.HTTPAdapter.send`` for STS hosts (``requests_adapter``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pytest_stsmock import _moto, _observe
+
+from . import aiobotocore_endpoint, botocore_endpoint, registry, requests_adapter
+
+if TYPE_CHECKING:
+    from pytest_stsmock.backend import STSBackend
+
+
+def _install() -> list[registry.Undo]:
+    undo = [botocore_endpoint.patch()]
+    moto_undo = _moto.patch_stubber()
+    if moto_undo is not None:
+        undo.append(moto_undo)
+    undo.append(aiobotocore_endpoint.install())
+    undo.append(requests_adapter.patch())
+    return undo
+
+
+def activate(backend: STSBackend) -> None:
+    """Make ``backend`` answer STS; install the patches if this is the first activation."""
+    registry.push(backend, _install)
+    _observe.activated(backend)
+
+
+def deactivate(backend: STSBackend) -> None:
+    """Stop ``backend`` answering; remove every patch when no mock is left active."""
+    registry.pop(backend)
+
+
+def active_backend() -> STSBackend | None:
+    """The innermost active backend, or None."""
+    return registry.innermost()
