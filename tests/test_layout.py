@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,3 +26,17 @@ def test_the_tests_import_what_the_installation_resolves(tmp_path: Path) -> None
 
 def test_the_package_ships_its_type_marker() -> None:
     assert (Path(pytest_stsmock.__file__).parent / "py.typed").is_file()
+
+
+def test_the_package_cites_only_documents_that_ship_with_it() -> None:
+    # Docstrings point users at the README or the CHANGELOG (both in every
+    # sdist); a design note or research file outside the repository is a
+    # dead link to them.
+    package = Path(pytest_stsmock.__file__).parent
+    cited = {
+        f"{path.relative_to(package)}: {name}"
+        for path in package.rglob("*.py")
+        for name in re.findall(r"[\w/.-]+\.md\b", path.read_text())
+        if name not in ("README.md", "CHANGELOG.md")
+    }
+    assert cited == set()

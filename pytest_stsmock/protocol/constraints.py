@@ -43,7 +43,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from botocore.model import OperationModel, Shape, StructureShape  # type: ignore[import-untyped, unused-ignore]
+from botocore.model import OperationModel, Shape, StructureShape
 
 from pytest_stsmock.errors import AwsError
 from pytest_stsmock.protocol.java_regex import java_regex

@@ -47,7 +47,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from botocore.model import OperationModel, ServiceModel  # type: ignore[import-untyped, unused-ignore]
+from botocore.model import OperationModel, ServiceModel
 
 from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
 from pytest_stsmock.protocol import constraints

@@ -1,4 +1,4 @@
-"""aiobotocore's STS clients are answered by the mock, as API.md section 1 promises.
+"""aiobotocore's STS clients are answered by the mock, as the README's Compatibility section says.
 
 These run only where aiobotocore is installed (``pip install -e '.[test,aio]'``,
 ``tox -e aio``); elsewhere the module is skipped.  Each test is written as a user

@@ -1,4 +1,4 @@
-"""Every activation form of API.md section 1, and what activation does to the process."""
+"""Every activation form (README "Activating the mock"), and what activation does to the process."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The interception surface of API.md section 1: what is answered in-process, and what is not.
+"""The interception surface (README "Activating the mock"): what is answered in-process, and not.
 
 Every test here puts a recording fake where the request would otherwise leave
 the process (botocore's ``URLLib3Session.send`` or ``requests``'
