@@ -40,3 +40,15 @@ def test_the_package_cites_only_documents_that_ship_with_it() -> None:
         if name not in ("README.md", "CHANGELOG.md")
     }
     assert cited == set()
+
+
+def test_hypothesis_counts_come_from_the_profile_alone() -> None:
+    # conftest.py registers the dev/ci/long profiles; a test fixing its own
+    # max_examples would ignore HYPOTHESIS_PROFILE.
+    tests = Path(__file__).parent
+    offenders = [
+        str(path.relative_to(tests))
+        for path in tests.rglob("*.py")
+        if "max_examples" in path.read_text() and path != Path(__file__)
+    ]
+    assert offenders == []

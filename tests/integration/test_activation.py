@@ -12,9 +12,9 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 from botocore.httpsession import URLLib3Session
-from integration_helpers import sts
 
 from pytest_stsmock import DEFAULT_ACCOUNT_ID, STSBackend, StsMockError, mock_sts
+from tests.helpers.clients import sts
 
 
 def test_default_account_id_is_the_documented_one() -> None:
@@ -37,7 +37,8 @@ def test_decorator_with_options() -> None:
 def test_async_function_decorator() -> None:
     @mock_sts
     async def work() -> str:
-        return sts().get_caller_identity()["Account"]
+        account: str = sts().get_caller_identity()["Account"]
+        return account
 
     assert asyncio.run(work()) == "123456789012"
 
@@ -46,7 +47,8 @@ def test_async_context_manager() -> None:
     async def work() -> str:
         async with mock_sts(account_id="444455556666") as backend:
             assert isinstance(backend, STSBackend)
-            return sts().get_caller_identity()["Account"]
+            account: str = sts().get_caller_identity()["Account"]
+            return account
 
     assert asyncio.run(work()) == "444455556666"
 
