@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-__all__ = ["AWS_FAULT_NAMESPACE", "AwsError", "StsMockError"]
+__all__ = ["AWS_FAULT_NAMESPACE", "AwsError", "StsMockError", "StsMockWarning"]
 
 #: The namespace AWS uses for protocol-level faults such as InvalidAction.
 AWS_FAULT_NAMESPACE = "http://webservices.amazon.com/AWSFault/2005-15-09"
@@ -19,6 +19,10 @@ AWS_FAULT_NAMESPACE = "http://webservices.amazon.com/AWSFault/2005-15-09"
 
 class StsMockError(Exception):
     """Raised when pytest-stsmock's own API is misused; the message says how to fix it."""
+
+
+class StsMockWarning(UserWarning):
+    """A use of pytest-stsmock that works but probably not as meant; the message says why."""
 
 
 class AwsError(Exception):

@@ -63,13 +63,6 @@ def _allow_everything() -> PolicyDocument:
     return PolicyDocument.parse(ALLOW_EVERYTHING, kind="identity")
 
 
-def check_options(account_id: object, region: object) -> None:
-    """Raise StsMockError for an account id or region the backend would refuse."""
-    _check_account_id(account_id)
-    if not isinstance(region, str) or not region:
-        raise StsMockError(f"region {region!r} must be a region name such as 'eu-west-1'.")
-
-
 def _check_account_id(account_id: object) -> str:
     if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
         raise StsMockError(
@@ -90,15 +83,20 @@ class STSBackend:
         strict: bool = False,
         seed: int | None = None,
     ) -> None:
-        check_options(account_id, region)
+        from pytest_stsmock import _options
+
+        _options.check(
+            {"account_id": account_id, "region": region, "strict": strict, "seed": seed},
+            _options.in_call("STSBackend"),
+        )
         self.account_id = account_id
         self.region = region
-        self.strict = bool(strict)
+        self.strict = strict
         self.seed = seed
         self.lock = threading.RLock()
         self._init_state()
 
-    def _init_state(self) -> None:
+    def _init_state(self, keep: AccessKey | None = None) -> None:
         # Unseeded: 128 bits of OS entropy (Random(None) reads 2.5 KB of it, 7 us slower).
         seed = self.seed if self.seed is not None else int.from_bytes(os.urandom(16), "big")
         self.rng = random.Random(seed)
@@ -111,7 +109,9 @@ class STSBackend:
         self.default_user: User = self.default_account.create_user(
             DEFAULT_USER_NAME, policies=[_allow_everything()]
         )
-        self.default_access_key: AccessKey = self.default_user.create_access_key()
+        self.default_access_key: AccessKey = self.default_user.create_access_key(
+            None if keep is None else (keep.access_key_id, keep.secret_access_key)
+        )
 
     def __repr__(self) -> str:
         return (
@@ -133,9 +133,13 @@ class STSBackend:
         return found
 
     def reset(self) -> None:
-        """Forget every account, session and call; start again as freshly created."""
+        """Forget every account, session and call; start again as freshly created.
+
+        The default user's access key stays the same, so the environment an
+        active mock set (and clients made from it) keep working, strict or not.
+        """
         with self.lock:
-            self._init_state()
+            self._init_state(keep=self.default_access_key)
 
     # -- lookups used by the request pipeline --------------------------------
 

@@ -114,14 +114,15 @@ class Principal:
     def account_id(self) -> str:
         return self.account.id
 
-    def create_access_key(self) -> AccessKey:
+    def create_access_key(self, _reuse: tuple[str, str] | None = None) -> AccessKey:
         """Issue a long-term access key (AKIA..., encoding this account) for this principal."""
         backend = self.account.backend
-        key = AccessKey(
-            access_key_id=_ids.access_key_id(backend.rng, self.account.id, temporary=False),
-            secret_access_key=_ids.secret_access_key(backend.rng),
-            principal=self,
-        )
+        if _reuse is None:
+            _reuse = (
+                _ids.access_key_id(backend.rng, self.account.id, temporary=False),
+                _ids.secret_access_key(backend.rng),
+            )
+        key = AccessKey(access_key_id=_reuse[0], secret_access_key=_reuse[1], principal=self)
         self.access_keys.append(key)
         backend._register_access_key(key)
         return key

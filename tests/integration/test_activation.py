@@ -257,13 +257,13 @@ def test_exit_leaves_alone_what_another_mock_changed_meanwhile(
 def test_environment_snapshot_reads_what_os_environ_holds(
     fast: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pytest_stsmock import mock as mock_module
+    from pytest_stsmock import _environ
 
     if not fast:
-        monkeypatch.setattr(mock_module, "_ENV_KEYS", ())
+        monkeypatch.setattr(_environ, "_KEYS", ())
     monkeypatch.setenv("AWS_PROFILE", "prod-\u00e9t\u00e9")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    expected = {name: os.environ.get(name) for name in mock_module._ENV_NAMES}
-    assert mock_module._read_environ() == expected
+    expected = {name: os.environ.get(name) for name in _environ.NAMES}
+    assert _environ.read() == expected
     assert expected["AWS_PROFILE"] == "prod-\u00e9t\u00e9" and expected["AWS_SESSION_TOKEN"] is None
