@@ -69,9 +69,8 @@ def _ini(config: pytest.Config, name: str) -> Any:
     except ValueError:  # pytest's bool reader refused the value
         from .errors import StsMockError
 
-        raise StsMockError(
-            f"ini option {name} must be true or false, not {getattr(config, 'inicfg', {}).get(name)!r}."
-        ) from None
+        given = getattr(config, "inicfg", {}).get(name)
+        raise StsMockError(f"ini option {name} must be true or false, not {given!r}.") from None
 
 
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
