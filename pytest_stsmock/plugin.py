@@ -66,7 +66,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _ini(config: pytest.Config, name: str) -> Any:
     try:
         return config.getini(name)
-    except ValueError:  # pytest's bool reader refused the value
+    except (ValueError, pytest.UsageError):  # pytest's bool reader refused the value
         from .errors import StsMockError
 
         given = getattr(config, "inicfg", {}).get(name)

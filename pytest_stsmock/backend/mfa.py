@@ -12,7 +12,10 @@ import base64
 import datetime as _dt
 import hmac
 import random
+import re
 from typing import TYPE_CHECKING
+
+from pytest_stsmock.errors import StsMockError
 
 from . import _clock
 
@@ -20,6 +23,25 @@ if TYPE_CHECKING:
     from .principals import Principal
 
 STEP_SECONDS = 30
+#: STS's ``serialNumberType`` (botocore's model; a test keeps the two equal).
+SERIAL_MIN, SERIAL_MAX = 9, 256
+SERIAL_PATTERN = r"[\w+=/:,.@-]*"
+_SERIAL = re.compile(SERIAL_PATTERN)
+
+
+def check_serial_number(serial_number: object) -> str:
+    """The serial number, if STS would accept it in SerialNumber; else StsMockError."""
+    if (
+        not isinstance(serial_number, str)
+        or not SERIAL_MIN <= len(serial_number) <= SERIAL_MAX
+        or not _SERIAL.fullmatch(serial_number)
+    ):
+        raise StsMockError(
+            f"serial_number {serial_number!r} could never be sent as SerialNumber: STS takes "
+            f"{SERIAL_MIN} to {SERIAL_MAX} characters of letters, digits and +=/:,.@_-; pass "
+            "one such as 'arn:aws:iam::123456789012:mfa/alice', or None for a default."
+        )
+    return serial_number
 
 
 class MFADevice:
@@ -39,6 +61,13 @@ class MFADevice:
 
     def code(self, at: _dt.datetime | float | int | None = None) -> str:
         """The 6-digit code this device shows at ``at`` (default: now on the backend clock)."""
+        if at is not None and (
+            isinstance(at, bool) or not isinstance(at, (_dt.datetime, int, float))
+        ):
+            raise StsMockError(
+                f"MFADevice.code(at=...) takes a datetime or epoch seconds, not {at!r}; "
+                "e.g. code(at=datetime.now(timezone.utc) - timedelta(seconds=30))."
+            )
         return self._totp.at(_clock.as_datetime(at))
 
     def matching_step(self, code: str, at: _dt.datetime) -> int | None:

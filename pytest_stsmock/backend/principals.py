@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pytest_stsmock.errors import StsMockError
 
 from . import _ids
-from .mfa import MFADevice
+from .mfa import MFADevice, check_serial_number
 
 if TYPE_CHECKING:
     from .accounts import Account
@@ -134,8 +134,7 @@ class Principal:
             if any(d.serial_number.endswith(f":mfa/{suffix}") for d in self.mfa_devices):
                 suffix = f"{suffix}-{len(self.mfa_devices) + 1}"
             serial_number = f"arn:aws:iam::{self.account.id}:mfa/{suffix}"
-        if not isinstance(serial_number, str) or not serial_number:
-            raise StsMockError("serial_number must be a non-empty string, or None for a default.")
+        check_serial_number(serial_number)
         backend = self.account.backend
         if backend.mfa_device(serial_number) is not None:
             raise StsMockError(
@@ -212,6 +211,24 @@ def _source(document: object) -> dict[str, Any]:
         return loaded
     assert isinstance(document, Mapping)
     return dict(document)
+
+
+def policy_list(policies: object, what: str) -> list[Any]:
+    """``policies=`` as a list; a lone document (dict or str) is a mistake worth naming."""
+    if policies is None:
+        return []
+    if isinstance(policies, (Mapping, str, bytes, ManagedPolicy)):
+        raise StsMockError(
+            f"policies= of {what} takes a list of policy documents or ManagedPolicy objects, "
+            "not one document; wrap it in a list: policies=[document]."
+        )
+    try:
+        return list(policies)  # type: ignore[call-overload]
+    except TypeError:
+        raise StsMockError(
+            f"policies= of {what} takes a list of policy documents or ManagedPolicy objects, "
+            f"not {type(policies).__name__}."
+        ) from None
 
 
 def new_user(
