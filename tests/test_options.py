@@ -127,11 +127,11 @@ def test_the_serial_number_rule_is_the_models() -> None:
     from pytest_stsmock.protocol.model import load_service_model
 
     shape = load_service_model("sts").shape_for("serialNumberType")
-    assert (mfa.SERIAL_MIN, mfa.SERIAL_MAX, mfa.SERIAL_PATTERN) == (
+    assert (
         shape.metadata["min"],
         shape.metadata["max"],
         shape.metadata["pattern"],
-    )
+    ) == (mfa.SERIAL_MIN, mfa.SERIAL_MAX, mfa.SERIAL_PATTERN)
 
 
 # -- the plugin's options -----------------------------------------------------------

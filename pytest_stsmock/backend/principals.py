@@ -223,7 +223,8 @@ def policy_list(policies: object, what: str) -> list[Any]:
             "not one document; wrap it in a list: policies=[document]."
         )
     try:
-        return list(policies)  # type: ignore[call-overload]
+        items: list[Any] = list(policies)  # type: ignore[call-overload]
+        return items
     except TypeError:
         raise StsMockError(
             f"policies= of {what} takes a list of policy documents or ManagedPolicy objects, "
