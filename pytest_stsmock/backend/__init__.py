@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from pytest_stsmock.errors import StsMockError
 
 from . import _clock
+from . import calls as _calls
 from .accounts import Account
-from .calls import Call, describe_mismatch, match
+from .calls import Call
 from .credentials import Session
 from .mfa import MFADevice
 from .principals import AccessKey, ManagedPolicy, Principal, Role, Root, User
@@ -175,27 +176,46 @@ class STSBackend:
         self._sessions_by_key[session.access_key_id] = session
 
     # -- assertions ----------------------------------------------------------
+    # error_code left out: any outcome; error_code=None: success; "X": refused with X.
 
-    def assert_called(self, operation: str, /, **params: Any) -> Call:
+    def _filter(
+        self, assertion: str, operation: str, params: Mapping[str, Any], error_code: Any
+    ) -> _calls.Filter:
+        # The names are the botocore model's, which only the operations layer knows.
+        __tracebackhide__ = True
+        from pytest_stsmock.operations import names
+
+        code = None if error_code is _calls.ANY_OUTCOME else error_code
+        names.check(assertion, operation, params, code)
+        return _calls.Filter(operation, dict(params), error_code)
+
+    def assert_called(
+        self, operation: str, /, *, error_code: Any = _calls.ANY_OUTCOME, **params: Any
+    ) -> Call:
         """Assert some call was ``operation`` with at least ``params``; return the first match."""
         __tracebackhide__ = True
-        for call in self.calls:
-            if not match(call, operation, params):
-                return call
-        raise AssertionError(describe_mismatch(self.calls, operation, params))
+        wanted = self._filter("assert_called", operation, params, error_code)
+        return _calls.assert_called(self.calls, wanted)
 
-    def assert_not_called(self, operation: str, /, **params: Any) -> None:
-        """Assert no call was ``operation`` (with at least ``params``, if given)."""
+    def assert_called_once(
+        self, operation: str, /, *, error_code: Any = _calls.ANY_OUTCOME, **params: Any
+    ) -> Call:
+        """Assert exactly one call matches (the same filters as assert_called); return it."""
         __tracebackhide__ = True
-        matching = [c for c in self.calls if not match(c, operation, params)]
-        if matching:
-            where = ", ".join(str(self.calls.index(c) + 1) for c in matching)
-            raise AssertionError(
-                f"Expected no STS call {operation}"
-                + (f" with {_show(params)}" if params else "")
-                + f", but call(s) {where} of {len(self.calls)} matched: {matching!r}"
-            )
+        wanted = self._filter("assert_called_once", operation, params, error_code)
+        return _calls.assert_called_once(self.calls, wanted)
 
+    def assert_not_called(
+        self, operation: str, /, *, error_code: Any = _calls.ANY_OUTCOME, **params: Any
+    ) -> None:
+        """Assert no call matches ``operation`` (with at least ``params`` and the outcome)."""
+        __tracebackhide__ = True
+        wanted = self._filter("assert_not_called", operation, params, error_code)
+        _calls.assert_not_called(self.calls, wanted)
 
-def _show(params: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in params.items())
+    def call_count(
+        self, operation: str, /, *, error_code: Any = _calls.ANY_OUTCOME, **params: Any
+    ) -> int:
+        """How many calls match (the same filters as assert_called)."""
+        wanted = self._filter("call_count", operation, params, error_code)
+        return len(_calls.matching(self.calls, wanted))
