@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pytest_stsmock.errors import StsMockError
 
-from . import _clock
+from . import clock
 
 if TYPE_CHECKING:
     from .principals import Principal
@@ -68,7 +68,7 @@ class MFADevice:
                 f"MFADevice.code(at=...) takes a datetime or epoch seconds, not {at!r}; "
                 "e.g. code(at=datetime.now(timezone.utc) - timedelta(seconds=30))."
             )
-        return self._totp.at(_clock.as_datetime(at))
+        return self._totp.at(clock.as_datetime(at))
 
     def matching_step(self, code: str, at: _dt.datetime) -> int | None:
         """The unused window (current or previous) whose code is ``code``, or None.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pytest_stsmock.errors import StsMockError
 
-from . import _ids
+from . import ids
 from .mfa import MFADevice, check_serial_number
 
 if TYPE_CHECKING:
@@ -119,8 +119,8 @@ class Principal:
         backend = self.account.backend
         if _reuse is None:
             _reuse = (
-                _ids.access_key_id(backend.rng, self.account.id, temporary=False),
-                _ids.secret_access_key(backend.rng),
+                ids.access_key_id(backend.rng, self.account.id, temporary=False),
+                ids.secret_access_key(backend.rng),
             )
         key = AccessKey(access_key_id=_reuse[0], secret_access_key=_reuse[1], principal=self)
         self.access_keys.append(key)
@@ -240,7 +240,7 @@ def new_user(
         account=account,
         name=name,
         arn=arn,
-        unique_id=_ids.unique_id(account.backend.rng, "AIDA"),
+        unique_id=ids.unique_id(account.backend.rng, "AIDA"),
         principal_type="User",
         tags=_as_tags(tags, f"User {name!r}"),
         policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies],
@@ -281,7 +281,7 @@ def new_role(
         name=name,
         path=path,
         arn=arn,
-        unique_id=_ids.unique_id(account.backend.rng, "AROA"),
+        unique_id=ids.unique_id(account.backend.rng, "AROA"),
         trust_policy_document=trust,
         trust_policy_source=_source(trust_policy)
         if not isinstance(trust_policy, ManagedPolicy)
