@@ -168,6 +168,13 @@ class STSBackend:
     def _register_access_key(self, key: AccessKey) -> None:
         self._access_keys[key.access_key_id] = key
 
+    def _forget_credentials(self, principal: Principal) -> None:
+        """A deleted principal's access keys and MFA devices are no longer known."""
+        for key in principal.access_keys:
+            self._access_keys.pop(key.access_key_id, None)
+        for device in principal.mfa_devices:
+            self._mfa_devices.pop(device.serial_number, None)
+
     def _register_mfa_device(self, device: MFADevice) -> None:
         self._mfa_devices[device.serial_number] = device
 

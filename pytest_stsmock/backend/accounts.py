@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.errors import StsMockError
 
+from . import seeding_rules
 from .principals import (
     ManagedPolicy,
     Role,
@@ -137,6 +138,21 @@ class Account:
         )
         self.managed_policies[arn] = policy
         return policy
+
+    def delete_user(self, name: str) -> None:
+        """Delete a user: its keys and MFA devices stop working, trust policies forget it."""
+        user = self.users.pop(name, None)
+        if user is None:
+            raise StsMockError(f"No user {name!r} in account {self.id}; nothing to delete.")
+        self.backend._forget_credentials(user)
+        seeding_rules.forget_principal(self.backend, user.arn, user.unique_id)
+
+    def delete_role(self, name: str) -> None:
+        """Delete a role: trust policies that name it no longer trust a role of that name."""
+        role = self.roles.pop(name, None)
+        if role is None:
+            raise StsMockError(f"No role {name!r} in account {self.id}; nothing to delete.")
+        seeding_rules.forget_principal(self.backend, role.arn, role.unique_id)
 
     def role_by_arn(self, arn: str) -> Role | None:
         """The role with exactly this ARN (path included), or None; O(1)."""

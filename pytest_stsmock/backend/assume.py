@@ -158,7 +158,14 @@ def assume_role(
     source_identity = _source_identity(request.source_identity, carried_identity)
     session_tags = {**carried, **passed}
     requested_policies = request.session_policies
-    policies = parse_session_policies(backend, caller, requested_policies, session_tags)
+    role_parts = role_arn.split(":", 5)
+    policies = parse_session_policies(
+        backend,
+        caller,
+        requested_policies,
+        session_tags,
+        home_account=role_parts[4] if len(role_parts) == 6 else None,
+    )
     owner = caller.principal if isinstance(caller.principal, Principal) else None
     mfa = check_mfa(backend, owner, request.mfa, now)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pytest_stsmock.errors import StsMockError
 
-from . import ids
+from . import ids, seeding_rules
 from .mfa import MFADevice, check_serial_number
 
 if TYPE_CHECKING:
@@ -118,6 +118,7 @@ class Principal:
         """Issue a long-term access key (AKIA..., encoding this account) for this principal."""
         backend = self.account.backend
         if _reuse is None:
+            seeding_rules.check_access_key_quota(self)
             _reuse = (
                 ids.access_key_id(backend.rng, self.account.id, temporary=False),
                 ids.secret_access_key(backend.rng),
@@ -195,6 +196,7 @@ class Role:
     def update_trust_policy(self, document: PolicyInput) -> None:
         """Replace the trust policy; an invalid one raises StsMockError and changes nothing."""
         parsed = parse_policy(document, "trust", f"The trust policy of {self.arn}")
+        seeding_rules.check_trust_principals(self.account.backend, parsed, self.arn)
         self.trust_policy_document = parsed
         self.trust_policy_source = _source(document)
 
@@ -271,6 +273,7 @@ def new_role(
             "as IAM allows."
         )
     trust = parse_policy(trust_policy, "trust", f"The trust policy of {arn}")
+    seeding_rules.check_trust_principals(account.backend, trust, arn)
     boundary = (
         None
         if permissions_boundary is None

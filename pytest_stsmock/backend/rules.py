@@ -89,8 +89,14 @@ def parse_session_policies(
     caller: Caller,
     requested: SessionPolicyRequest,
     tags: Mapping[str, str],
+    *,
+    home_account: str | None = None,
 ) -> SessionPolicies:
-    """Parse the session policies; compute the packed size; refuse what AWS refuses."""
+    """Parse the session policies; compute the packed size; refuse what AWS refuses.
+
+    PolicyArns must name managed policies of ``home_account`` (the role's, or
+    the federating user's): AWS requires them in the same account.
+    """
     if not tags and not requested.sent:
         return _NOTHING_PACKED  # the usual request: nothing to parse or pack
     documents: list[PolicyDocument] = []
@@ -110,6 +116,13 @@ def parse_session_policies(
         managed = None if account is None else account.managed_policies.get(arn)
         if managed is None:
             raise msg.policy_arn_not_found(arn)
+        if home_account is not None and parts[4] != home_account:
+            error = msg.policy_arn_not_found(arn)
+            error.explanation = (
+                f"the managed policy {arn} is in account {parts[4]}, but PolicyArns must name "
+                f"policies of the same account as the session ({home_account})"
+            )
+            raise error
         documents.append(managed.session_document)
     policy_pct, tag_pct = packing.percentages(sources, arns, tags)
     if tag_pct > 100 and tag_pct >= policy_pct:

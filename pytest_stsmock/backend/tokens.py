@@ -105,7 +105,9 @@ def get_federation_token(
     tags = validate_tags(request.tags, [])
     if tags:
         authorize(backend, caller, "sts:TagSession", arn, now, request_keys)
-    policies = parse_session_policies(backend, caller, request.session_policies, tags)
+    policies = parse_session_policies(
+        backend, caller, request.session_policies, tags, home_account=caller.account_id
+    )
     session = issue_session(
         backend,
         kind="federated-user",
