@@ -141,7 +141,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report: pytest.TestReport = yield
-    if report.failed and call.when == "call":
+    if report.failed:  # in the test, or in a fixture's setup or teardown
         lines = []
         for backend in item.stash.get(_SEEN, []):
             for number, sts_call in enumerate(backend.calls, 1):

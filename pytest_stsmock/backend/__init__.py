@@ -168,6 +168,11 @@ class STSBackend:
     def _register_access_key(self, key: AccessKey) -> None:
         self._access_keys[key.access_key_id] = key
 
+    def known_secrets(self) -> list[tuple[str, str]]:
+        """(access key id, secret) of every key and session issued (for explanations)."""
+        keys = [(k, key.secret_access_key) for k, key in self._access_keys.items()]
+        return keys + [(k, s.secret_access_key) for k, s in self._sessions_by_key.items()]
+
     def _forget_credentials(self, principal: Principal) -> None:
         """A deleted principal's access keys and MFA devices are no longer known."""
         for key in principal.access_keys:

@@ -71,9 +71,19 @@ def _source_identity(requested: str | None, inherited: str | None) -> str | None
 
 def _duration(role: Role, requested: int | None, chained: bool) -> int:
     if requested is not None and requested > role.max_session_duration:
-        raise AwsError("ValidationError", msg.MAX_SESSION_DURATION)
+        raise AwsError(
+            "ValidationError",
+            msg.MAX_SESSION_DURATION,
+            explanation=f"DurationSeconds {requested} is above the MaxSessionDuration of "
+            f"{role.arn}, {role.max_session_duration} seconds",
+        )
     if chained and requested is not None and requested > CHAIN_LIMIT:
-        raise AwsError("ValidationError", msg.CHAINING_LIMIT)
+        raise AwsError(
+            "ValidationError",
+            msg.CHAINING_LIMIT,
+            explanation=f"DurationSeconds {requested} is above {CHAIN_LIMIT} seconds, AWS's cap "
+            "for a role assumed with role-session credentials (role chaining)",
+        )
     return requested if requested is not None else DEFAULT_DURATION
 
 

@@ -84,6 +84,30 @@ class MFADevice:
                 return candidate
         return None
 
+    def why_refused(self, code: str, at: _dt.datetime) -> str:
+        """Why :meth:`matching_step` found no window for ``code`` (for Call.explanation)."""
+        step = int(at.timestamp()) // STEP_SECONDS
+        where = f"MFA device {self.serial_number}"
+        for candidate, name in ((step, "current"), (step - 1, "previous")):
+            if candidate in self._used_steps and self._totp.generate_otp(candidate) == code:
+                return (
+                    f"the code {code} is the {name} 30-second window's code of {where}, but "
+                    "that code was already used: AWS accepts each code once"
+                )
+        for offset in range(2, 11):
+            for candidate, when in ((step - offset, "ago"), (step + offset - 1, "ahead")):
+                if candidate >= 0 and self._totp.generate_otp(candidate) == code:
+                    seconds = abs(step - candidate) * STEP_SECONDS
+                    return (
+                        f"the code {code} is the code of {where} from about {seconds} seconds "
+                        f"{when}; AWS accepts only the current and the previous 30-second window"
+                    )
+        return (
+            f"the code {code} is not the code of {where} in the current or the previous "
+            f"30-second window (it shows {self._totp.generate_otp(step)} now); is the code "
+            "from another device?"
+        )
+
     def consume(self, step: int) -> None:
         """Remember that the code of window ``step`` has been used."""
         self._used_steps.add(step)

@@ -46,13 +46,31 @@ def check_mfa(
     if serial is None and code is None:
         return None
     if serial is None or code is None:
-        raise AwsError("AccessDenied", msg.MFA_NEED_BOTH)
+        sent, missing = (
+            ("SerialNumber", "TokenCode") if code is None else ("TokenCode", "SerialNumber")
+        )
+        raise AwsError(
+            "AccessDenied",
+            msg.MFA_NEED_BOTH,
+            explanation=f"the request sent {sent} without {missing}; MFA needs both",
+        )
     device = backend.mfa_device(serial)
     if device is None or owner is None or device.owner is not owner:
-        raise AwsError("AccessDenied", msg.MFA_UNKNOWN_SERIAL)
+        if device is None:
+            why = f"no MFA device has the serial number {serial}"
+        elif owner is None:
+            why = (
+                "the caller signed with temporary credentials, which have no MFA device of "
+                f"their own; {serial} belongs to {device.owner.arn}"
+            )
+        else:
+            why = f"the MFA device {serial} belongs to {device.owner.arn}, not to {owner.arn}"
+        raise AwsError("AccessDenied", msg.MFA_UNKNOWN_SERIAL, explanation=why)
     step = device.matching_step(code, now)
     if step is None:
-        raise AwsError("AccessDenied", msg.MFA_INVALID_CODE)
+        raise AwsError(
+            "AccessDenied", msg.MFA_INVALID_CODE, explanation=device.why_refused(code, now)
+        )
     return MfaUse(device, step)
 
 

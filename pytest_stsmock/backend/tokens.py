@@ -44,7 +44,12 @@ def _duration(caller: Caller, requested: int | None) -> int:
 def _long_term_principal(caller: Caller, operation: str) -> Principal:
     """The principal of an operation AWS allows only with long-term credentials."""
     if caller.temporary:
-        raise msg.cannot_call_with_session(operation)
+        error = msg.cannot_call_with_session(operation)
+        error.explanation = (
+            f"{operation} takes long-term credentials (an IAM user's or the root's access "
+            f"key), and the caller {caller.arn} signed with temporary ones"
+        )
+        raise error
     principal = caller.principal
     assert isinstance(principal, Principal), "long-term keys belong to users and roots"
     return principal
