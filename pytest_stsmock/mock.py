@@ -211,14 +211,14 @@ class MockSTS:
         from . import _decorate
 
         if isinstance(target, type):
-            return _decorate.decorate_class(target, self.fresh)  # type: ignore[return-value]
+            return _decorate.decorate_class(target, self._fresh)  # type: ignore[return-value]
         if not callable(target):
             raise StsMockError(
                 "mock_sts decorates functions and classes; use 'with mock_sts():' otherwise."
             )
-        return _decorate.decorate_function(target, self.fresh)  # type: ignore[return-value]
+        return _decorate.decorate_function(target, self._fresh)  # type: ignore[return-value]
 
-    def fresh(self, backend: STSBackend | None = None) -> MockSTS:
+    def _fresh(self, backend: STSBackend | None = None) -> MockSTS:
         """A new activation with these options (on ``backend``, or on the one given, if any)."""
         options = self._options
         return MockSTS(
