@@ -106,7 +106,7 @@ def _rewrite(source: dict[str, Any], arn: str, by: str) -> dict[str, Any]:
 
 def forget_principal(backend: STSBackend, arn: str, unique_id: str) -> None:
     """Every trust policy naming ``arn`` now names its (deleted) unique ID, as IAM shows it."""
-    from .principals import parse_policy
+    from .policy.document import PolicyDocument
 
     account_id = arn.split(":")[4]
     placeholder = f"arn:aws:iam::{account_id}:user{_GONE_PATH}{unique_id}"
@@ -116,10 +116,8 @@ def forget_principal(backend: STSBackend, arn: str, unique_id: str) -> None:
                 continue
             _set_trust(
                 role,
-                parse_policy(
-                    _rewrite(role.trust_policy_source, arn, placeholder),
-                    "trust",
-                    f"The trust policy of {role.arn}",
+                PolicyDocument.parse(
+                    _rewrite(role.trust_policy_source, arn, placeholder), kind="trust"
                 ),
                 _rewrite(role.trust_policy_source, arn, unique_id),
             )
