@@ -8,7 +8,7 @@ from __future__ import annotations
 import boto3  # noqa: F401
 import pytest
 
-import pytest_stsmock.mock  # noqa: F401
+import pytest_stsmock.mock
 import pytest_stsmock.transports.install  # noqa: F401
 
 pytest_plugins = ["pytester"]
