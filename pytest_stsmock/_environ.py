@@ -28,10 +28,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from . import _fastpaths
+
 UNSET = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 SET = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
 NAMES = (*UNSET, *SET)
-_KEYS = tuple((name, os.fsencode(name)) for name in NAMES) if os.name == "posix" else ()
 
 Values = dict[str, "str | None"]
 
@@ -51,22 +52,8 @@ _pending: list[tuple[str, str | None, str | None]] = []
 
 
 def read() -> Values:
-    """The variables the mock sets or clears, as ``os.environ`` holds them now.
-
-    On POSIX, ``os.environ`` keeps its bytes in ``_data``; reading that mapping
-    directly skips the Python-level key encoding and value decoding of each
-    ``os.environ.get`` (most of these variables are absent anyway).  Anywhere
-    else, or if that ever changes, the public road.
-    """
-    data = getattr(os.environ, "_data", None)
-    if _KEYS and type(data) is dict:
-        out: Values = {}
-        for name, key in _KEYS:
-            raw = data.get(key)
-            out[name] = None if raw is None else os.fsdecode(raw)
-        return out
-    environ = os.environ
-    return {name: environ.get(name) for name in NAMES}
+    """The variables the mock sets or clears, as ``os.environ`` holds them now."""
+    return _fastpaths.read_environ(NAMES)
 
 
 def _write(name: str, value: str | None) -> None:

@@ -107,10 +107,10 @@ def test_seeding_arguments_are_checked() -> None:
         "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
     }
     with pytest.raises(StsMockError, match=r"wrap it in a list: policies=\[document\]"):
-        acct.create_user("u5", policies=doc)  # type: ignore[arg-type]
+        acct.create_user("u5", policies=doc)
     assert "u5" not in acct.users
     with pytest.raises(StsMockError, match=r"wrap it in a list: policies=\[document\]"):
-        acct.create_role("r2", trust_policy=_TRUST, policies=doc)  # type: ignore[arg-type]
+        acct.create_role("r2", trust_policy=_TRUST, policies=doc)
     assert "r2" not in acct.roles
 
 

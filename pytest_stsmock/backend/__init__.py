@@ -24,7 +24,7 @@ from .accounts import Account
 from .calls import Call
 from .credentials import Session
 from .mfa import MFADevice
-from .principals import AccessKey, ManagedPolicy, Principal, Role, Root, User
+from .principals import AccessKey, LongTermPrincipal, ManagedPolicy, Principal, Role, Root, User
 
 if TYPE_CHECKING:
     from .policy.document import PolicyDocument
@@ -173,7 +173,7 @@ class STSBackend:
         keys = [(k, key.secret_access_key) for k, key in self._access_keys.items()]
         return keys + [(k, s.secret_access_key) for k, s in self._sessions_by_key.items()]
 
-    def _forget_credentials(self, principal: Principal) -> None:
+    def _forget_credentials(self, principal: LongTermPrincipal) -> None:
         """A deleted principal's access keys and MFA devices are no longer known."""
         for key in principal.access_keys:
             self._access_keys.pop(key.access_key_id, None)

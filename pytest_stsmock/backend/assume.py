@@ -33,7 +33,7 @@ from .credentials import Session
 from .identity import Caller
 from .issue import issue_session
 from .policy.evaluate import LabeledPolicy, evaluate, evaluate_resource_policy
-from .principals import Principal, Role
+from .principals import LongTermPrincipal, Role
 from .requests import AssumeRoleRequest
 from .rules import check_mfa, parse_session_policies, validate_tags
 
@@ -176,7 +176,7 @@ def assume_role(
         session_tags,
         home_account=role_parts[4] if len(role_parts) == 6 else None,
     )
-    owner = caller.principal if isinstance(caller.principal, Principal) else None
+    owner = caller.principal if isinstance(caller.principal, LongTermPrincipal) else None
     mfa = check_mfa(backend, owner, request.mfa, now)
 
     keys: dict[str, Any] = dict(request_keys)

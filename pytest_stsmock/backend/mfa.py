@@ -20,7 +20,7 @@ from pytest_stsmock.errors import StsMockError
 from . import clock
 
 if TYPE_CHECKING:
-    from .principals import Principal
+    from .principals import LongTermPrincipal
 
 STEP_SECONDS = 30
 #: STS's ``serialNumberType`` (botocore's model; a test keeps the two equal).
@@ -47,7 +47,7 @@ def check_serial_number(serial_number: object) -> str:
 class MFADevice:
     """A virtual (TOTP) MFA device assigned to one principal."""
 
-    def __init__(self, serial_number: str, owner: Principal, rng: random.Random) -> None:
+    def __init__(self, serial_number: str, owner: LongTermPrincipal, rng: random.Random) -> None:
         self.serial_number = serial_number
         self.owner = owner
         self.secret = base64.b32encode(rng.getrandbits(160).to_bytes(20, "big")).decode()

@@ -28,14 +28,14 @@ from pytest_stsmock.errors import StsMockError
 if TYPE_CHECKING:
     from . import STSBackend
     from .policy.document import PolicyDocument
-    from .principals import Principal, Role
+    from .principals import LongTermPrincipal, Role
 
 MAX_ACCESS_KEYS = 2
 #: The path of the placeholder a deleted principal's ARN becomes (never a real path).
 _GONE_PATH = "/stsmock-deleted-principal/"
 
 
-def check_access_key_quota(principal: Principal) -> None:
+def check_access_key_quota(principal: LongTermPrincipal) -> None:
     if len(principal.access_keys) >= MAX_ACCESS_KEYS:
         raise StsMockError(
             f"{principal.arn} already has {MAX_ACCESS_KEYS} access keys, IAM's limit (IAM "

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import unittest
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Generator
 from typing import Any
 
 import pytest
-from integration_helpers import sts
 
 from pytest_stsmock import STSBackend, StsMockError, active_backend, mock_sts
+from tests.helpers.clients import sts
 
 pytest_plugins = ["pytester"]
 
@@ -165,7 +165,7 @@ class UnittestAsync(unittest.IsolatedAsyncioTestCase):
 
 def test_a_decorated_generator_stays_mocked_until_it_finishes() -> None:
     @mock_sts(account_id="555555555555")
-    def numbers() -> Iterator[str]:
+    def numbers() -> Generator[str, str, None]:
         yield _mocked_account()
         received = yield "second"
         yield f"got {received}"
@@ -183,7 +183,7 @@ def test_a_decorated_generator_stays_mocked_until_it_finishes() -> None:
 
 def test_a_closed_generator_stops_its_mock() -> None:
     @mock_sts
-    def forever() -> Iterator[int]:
+    def forever() -> Generator[int, None, None]:
         while True:
             yield 1
 
@@ -196,7 +196,7 @@ def test_a_closed_generator_stops_its_mock() -> None:
 
 def test_a_decorated_async_generator_stays_mocked_and_forwards_athrow() -> None:
     @mock_sts(account_id="666666666666")
-    async def agen() -> AsyncIterator[str]:
+    async def agen() -> AsyncGenerator[str, None]:
         try:
             yield _mocked_account()
             yield "second"

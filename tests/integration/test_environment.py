@@ -7,9 +7,9 @@ import itertools
 import os
 
 import pytest
-from integration_helpers import sts
 
 from pytest_stsmock import StsMockError, active_backend, mock_sts
+from tests.helpers.clients import sts
 
 pytest_plugins = ["pytester"]
 
@@ -72,7 +72,7 @@ def test_two_decorated_coroutines_under_gather_are_refused_not_shared(
         return active_backend().default_access_key.access_key_id
 
     async def main() -> list[object]:
-        return await asyncio.gather(work(0.01), work(0.0), return_exceptions=True)
+        return list(await asyncio.gather(work(0.01), work(0.0), return_exceptions=True))
 
     first, second = asyncio.run(main())
     assert isinstance(first, str)

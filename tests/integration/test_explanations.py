@@ -10,9 +10,10 @@ import freezegun
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from integration_helpers import ADMIN, client_for, sts
 
 from pytest_stsmock import STSBackend
+from tests.helpers.clients import client_for, sts
+from tests.helpers.policies import ADMIN
 
 pytest_plugins = ["pytester"]
 

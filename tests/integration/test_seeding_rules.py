@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from integration_helpers import ADMIN, error_of, sts
 
 from pytest_stsmock import STSBackend, StsMockError
+from tests.helpers.clients import error_of, sts
+from tests.helpers.policies import ADMIN
 
 ASSUME_ANY = {
     "Version": "2012-10-17",
