@@ -142,3 +142,24 @@ def not_implemented(operation: str) -> AwsError:
 def access_key_not_decodable(key_id: str) -> str:
     """OURS: GetAccessKeyInfo for a key id that is not in AWS's base32 key format."""
     return f"The access key ID {key_id} is not in a format that identifies an AWS account."
+
+
+# -- the HTTP server's refusals before a request is decoded (OURS) --------------
+#: HTTP status -> (code, message) for a request the standalone server cannot read.
+#: AWS's front end answers these with its own pages; ours are AWS-shaped XML.
+HTTP_REFUSALS: dict[int, tuple[str, str]] = {
+    400: ("MalformedRequest", "The HTTP request could not be parsed: {0}."),
+    408: ("RequestTimeout", "The HTTP request was not received in time: {0}."),
+    411: ("MissingContentLength", "A request body needs a Content-Length or chunked encoding."),
+    413: ("RequestEntityTooLarge", "The request body is larger than {0} bytes."),
+    414: ("MalformedRequest", "The request line is too long: {0}."),
+    431: ("MalformedRequest", "The request headers are too large: {0}."),
+    501: ("InvalidHttpMethod", "STS answers GET and POST requests; got {0}."),
+    505: ("MalformedRequest", "Unsupported HTTP version: {0}."),
+}
+
+
+def http_refusal(status: int, detail: str) -> AwsError:
+    """OURS: the standalone server's answer to a request it could not read."""
+    code, template = HTTP_REFUSALS.get(status, HTTP_REFUSALS[400])
+    return AwsError(code, template.format(detail), status)
