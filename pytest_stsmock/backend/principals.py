@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pytest_stsmock.errors import StsMockError
 
-from . import _ids
+from . import ids
 from .mfa import MFADevice
 
 if TYPE_CHECKING:
@@ -156,8 +156,8 @@ class Principal:
                 "Pass both access_key_id and secret_access_key to fix a key, or neither."
             )
         if access_key_id is None or secret_access_key is None:
-            access_key_id = _ids.access_key_id(backend.rng, self.account.id, temporary=False)
-            secret_access_key = _ids.secret_access_key(backend.rng)
+            access_key_id = ids.access_key_id(backend.rng, self.account.id, temporary=False)
+            secret_access_key = ids.secret_access_key(backend.rng)
         else:
             check_fixed_key(access_key_id, secret_access_key)
             if backend.access_key(access_key_id) is not None:
@@ -274,7 +274,7 @@ def new_user(
         account=account,
         name=name,
         arn=arn,
-        unique_id=_ids.unique_id(account.backend.rng, "AIDA"),
+        unique_id=ids.unique_id(account.backend.rng, "AIDA"),
         principal_type="User",
         tags=_as_tags(tags, f"User {name!r}"),
         policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies],
@@ -315,7 +315,7 @@ def new_role(
         name=name,
         path=path,
         arn=arn,
-        unique_id=_ids.unique_id(account.backend.rng, "AROA"),
+        unique_id=ids.unique_id(account.backend.rng, "AROA"),
         trust_policy_document=trust,
         trust_policy_source=_source(trust_policy)
         if not isinstance(trust_policy, ManagedPolicy)

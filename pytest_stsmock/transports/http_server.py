@@ -144,8 +144,6 @@ class _Handler(BaseHTTPRequestHandler):
                     "InternalFailure",
                     "pytest-stsmock hit an internal error answering this request; "
                     "please report it with the server's log.",
-                    500,
-                    sender=False,
                 ),
             )
         self._write(response)

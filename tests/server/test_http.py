@@ -134,7 +134,7 @@ def _raw(server: StsServer, data: bytes) -> bytes:
     ("request_bytes", "status", "code"),
     [
         (b"GARBAGE\r\n\r\n", 400, b"MalformedRequest"),
-        (b"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 501, b"InvalidHttpMethod"),
+        (b"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405, b"InvalidHttpMethod"),
         (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n", 400, b"MalformedRequest"),
         (
             b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
@@ -146,8 +146,8 @@ def _raw(server: StsServer, data: bytes) -> bytes:
             400,
             b"MalformedRequest",
         ),
-        (b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", 414, b"MalformedRequest"),
-        (b"GET / HTTP/1.1\r\n" + b"X: y\r\n" * 150 + b"\r\n", 431, b"MalformedRequest"),
+        (b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", 414, b"RequestURITooLong"),
+        (b"GET / HTTP/1.1\r\n" + b"X: y\r\n" * 150 + b"\r\n", 431, b"RequestHeaderFieldsTooLarge"),
     ],
 )
 def test_unreadable_requests_get_aws_shaped_xml_never_html(
