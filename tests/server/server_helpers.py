@@ -116,3 +116,27 @@ def post(
     response = conn.getresponse()
     data = response.read()
     return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+
+def admin(
+    endpoint_url: str, method: str, name: str, payload: Any = None
+) -> tuple[int, dict[str, Any]]:
+    """Call ``/_stsmock/<name>``; (status, decoded JSON)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = (
+        None
+        if payload is None
+        else (payload if isinstance(payload, bytes) else json.dumps(payload).encode())
+    )
+    request = urllib.request.Request(f"{endpoint_url}/_stsmock/{name}", data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.headers["Content-Type"] == "application/json"
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        with error:
+            assert error.headers["Content-Type"] == "application/json"
+            return error.code, json.load(error)
