@@ -1,0 +1,186 @@
+"""Malformed and hostile HTTP: answered or closed, the server keeps serving, state untouched.
+
+The ``server`` fixture's request deadline is 2 s, so each case is bounded in time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from server_helpers import signed_headers
+
+from pytest_stsmock.server import StsServer
+
+BODY = b"Action=GetCallerIdentity&Version=2011-06-15"
+
+
+@pytest.fixture
+def raw(server: StsServer) -> Iterator[Callable[[], socket.socket]]:
+    """Open raw sockets to the server; all closed after the test."""
+    opened: list[socket.socket] = []
+    host, port = server.endpoint_url.removeprefix("http://").split(":")
+
+    def open_() -> socket.socket:
+        opened.append(socket.create_connection((host, int(port)), timeout=10))
+        return opened[-1]
+
+    yield open_
+    for sock in opened:
+        sock.close()
+
+
+def _head(server: StsServer, body: bytes = BODY, **replace: str) -> bytes:
+    headers = signed_headers(server.endpoint_url + "/", body)
+    headers["Content-Length"] = str(len(body))
+    headers.update(replace)
+    lines = ["POST / HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    chunks = []
+    try:
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    except ConnectionResetError:
+        pass
+    return b"".join(chunks)
+
+
+def _still_serving(server: StsServer, make_client: Callable[..., Any]) -> None:
+    before = len(server.backend.calls)
+    assert make_client(server.endpoint_url).get_caller_identity()["Account"] == "111122223333"
+    assert len(server.backend.calls) == before + 1
+
+
+def test_a_truncated_body_is_closed_unanswered(
+    server: StsServer, raw: Callable[[], socket.socket], make_client: Callable[..., Any]
+) -> None:
+    sock = raw()
+    sock.sendall(_head(server) + BODY[:10])
+    sock.shutdown(socket.SHUT_WR)  # the client gives up mid-body
+    assert _read_all(sock) == b""
+    assert server.backend.calls == []
+    _still_serving(server, make_client)
+
+
+def test_a_content_length_longer_than_the_body_times_out_and_closes(
+    server: StsServer, raw: Callable[[], socket.socket], make_client: Callable[..., Any]
+) -> None:
+    sock = raw()
+    started = time.monotonic()
+    sock.sendall(_head(server, **{"Content-Length": str(len(BODY) + 50)}) + BODY)
+    assert _read_all(sock) == b""  # closed at the request deadline, nothing answered
+    assert 1.5 < time.monotonic() - started < 6
+    assert server.backend.calls == []
+    _still_serving(server, make_client)
+
+
+def test_a_content_length_shorter_than_the_body_answers_then_refuses_the_rest(
+    server: StsServer, raw: Callable[[], socket.socket], make_client: Callable[..., Any]
+) -> None:
+    sock = raw()
+    sock.sendall(_head(server, **{"Content-Length": "10"}) + BODY)
+    sock.shutdown(socket.SHUT_WR)
+    answer = _read_all(sock)
+    # The first ten bytes are a (signature-breaking) body; the rest is no request line.
+    assert answer.count(b"HTTP/1.1 ") == 2
+    assert b"<Code>SignatureDoesNotMatch</Code>" in answer
+    assert b"<Code>MalformedRequest</Code>" in answer and answer.rstrip().endswith(
+        b"</ErrorResponse>"
+    )
+    assert [c.error_code for c in server.backend.calls] == ["SignatureDoesNotMatch"]
+    _still_serving(server, make_client)
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_ten_megabyte_body_is_refused_with_413(
+    server: StsServer,
+    raw: Callable[[], socket.socket],
+    make_client: Callable[..., Any],
+    chunked: bool,
+) -> None:
+    sock = raw()
+    big = b"Action=GetCallerIdentity&Pad=" + b"x" * (10 * 1024 * 1024)
+    if chunked:
+        head = _head(server, big, **{"Transfer-Encoding": "chunked"}).replace(
+            f"Content-Length: {len(big)}\r\n".encode(), b""
+        )
+        assert b"Content-Length" not in head
+        payload = b"".join(
+            b"%x\r\n%s\r\n" % (len(big[i : i + 65536]), big[i : i + 65536])
+            for i in range(0, len(big), 65536)
+        )
+    else:
+        head, payload = _head(server, big), big
+
+    def send() -> None:
+        with contextlib.suppress(OSError):  # the server stops reading and closes: expected
+            sock.sendall(head + payload)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    answer = _read_all(sock)
+    sender.join(timeout=30)
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert b"<Code>RequestEntityTooLarge</Code>" in answer
+    assert server.backend.calls == []
+    _still_serving(server, make_client)
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"\x00\xff\xfe binary \r\n\r\n", b"GET\r\n\r\n", b"POST / HTTP/9.9\r\n\r\n", b"\r\n" * 3],
+)
+def test_garbage_is_refused_or_closed(
+    server: StsServer,
+    raw: Callable[[], socket.socket],
+    make_client: Callable[..., Any],
+    garbage: bytes,
+) -> None:
+    sock = raw()
+    sock.sendall(garbage)
+    sock.shutdown(socket.SHUT_WR)
+    answer = _read_all(sock)
+    assert answer == b"" or (
+        (answer.startswith(b"HTTP/1.1 4") or answer.startswith(b"HTTP/1.1 5"))
+        and b"<ErrorResponse" in answer
+    )
+    assert b"<html" not in answer.lower()
+    assert server.backend.calls == []
+    _still_serving(server, make_client)
+
+
+def test_a_client_sending_one_byte_a_second_is_closed_and_others_are_served(
+    server: StsServer, raw: Callable[[], socket.socket], make_client: Callable[..., Any]
+) -> None:
+    sock = raw()
+    request = _head(server) + BODY
+    closed_after: list[float] = []
+
+    def trickle() -> None:
+        started = time.monotonic()
+        try:
+            for byte in request:
+                sock.send(bytes([byte]))
+                time.sleep(1.0)
+        except OSError:
+            pass
+        closed_after.append(time.monotonic() - started)
+
+    slow = threading.Thread(target=trickle, daemon=True)
+    slow.start()
+    time.sleep(0.5)
+    _still_serving(server, make_client)  # while the slow client holds its connection
+    sock.settimeout(10)
+    assert _read_all(sock) == b""  # the server closed it at the request deadline
+    slow.join(timeout=10)
+    assert closed_after and closed_after[0] < 8
+    assert [c.error_code for c in server.backend.calls] == [None]
+    _still_serving(server, make_client)
