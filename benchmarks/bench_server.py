@@ -250,7 +250,9 @@ def _report(samples: dict[str, Samples], clients: int) -> dict[str, Any]:
             }
         ratios = [
             m / o
-            for o, m in zip(ours.round_medians[operation], moto.round_medians[operation], strict=True)
+            for o, m in zip(
+                ours.round_medians[operation], moto.round_medians[operation], strict=True
+            )
         ]
         row["moto_over_ours_median"] = statistics.median(ratios)
         row["our_p99_under_moto_median"] = row["stsmock"]["p99_us"] < row["moto"]["median_us"]

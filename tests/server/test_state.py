@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -239,3 +242,16 @@ def test_fixed_keys_through_the_seeding_api() -> None:
         user.create_access_key("AKIAFIXED00000000002", "short")
     device = user.add_mfa_device(secret=ALICE_MFA_SECRET)
     assert device.code() == pyotp.TOTP(ALICE_MFA_SECRET).now()
+
+
+def test_the_readmes_state_example_loads_and_works(make_client: Callable[..., Any]) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    (example,) = re.findall(r"```json\n(.*?)```", readme, flags=re.DOTALL)
+    with StsServer(state=json.loads(example)) as server:
+        account = server.backend.account(ACCOUNT)
+        assert account.roles["deployer"].permissions_boundary is not None
+        assert account.users["alice"].mfa_devices[0].secret == ALICE_MFA_SECRET
+        sts = make_client(server.endpoint_url)
+        assert sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="readme")["Credentials"]
+        root = make_client(server.endpoint_url, "AKIAROOT000000000001", "rootsecret" * 4)
+        assert root.get_caller_identity()["Arn"] == f"arn:aws:iam::{ACCOUNT}:root"
