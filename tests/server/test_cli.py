@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server_helpers import ALICE_KEY, ALICE_SECRET, client, state
+from server_helpers import ALICE_KEY, ALICE_SECRET, client, connection, state
 
 SERVE = [sys.executable, "-m", "pytest_stsmock", "serve"]
 
@@ -61,10 +61,14 @@ def test_prints_the_url_first_and_ends_within_a_second_on_a_signal(
     served = serve()  # type: ignore[operator]
     assert served.url.startswith("http://127.0.0.1:")
     assert served.health()["status"] == "ok"
+    kept = connection(served.url)  # a kept-alive connection does not hold the server up
+    kept.request("GET", "/_stsmock/health")
+    assert kept.getresponse().read()
     started = time.monotonic()
     served.process.send_signal(sig)
     assert served.process.wait(timeout=5) == 0
     assert time.monotonic() - started < 1.0
+    kept.close()
     out, err = served.process.communicate()
     assert out == "" and err == ""
 
