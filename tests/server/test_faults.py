@@ -6,6 +6,7 @@ The ``server`` fixture's request deadline is 2 s, so each case is bounded in tim
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import threading
 import time
@@ -13,6 +14,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from server_helpers import signed_headers
 
 from pytest_stsmock.server import StsServer
@@ -184,3 +187,52 @@ def test_a_client_sending_one_byte_a_second_is_closed_and_others_are_served(
     assert closed_after and closed_after[0] < 8
     assert [c.error_code for c in server.backend.calls] == [None]
     _still_serving(server, make_client)
+
+
+def test_expect_100_continue_is_honoured(
+    server: StsServer, raw: Callable[[], socket.socket]
+) -> None:
+    sock = raw()
+    sock.sendall(_head(server, **{"Expect": "100-continue"}))
+    assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n")
+    sock.sendall(BODY)
+    sock.shutdown(socket.SHUT_WR)
+    answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and b"user/alice</Arn>" in answer
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        b"POST", b"GET", b" ", b"/", b"/_stsmock/calls", b"HTTP/1.1", b"HTTP/1.0", b"\r\n",
+        b"\n", b"Host: 127.0.0.1", b"Content-Length: ", b"5", b"99999999999", b"-1",
+        b"Transfer-Encoding: chunked", b"0\r\n\r\n", b"ff;ext\r\n", b"Connection: close",
+        b"Action=GetCallerIdentity", b"&Version=2011-06-15", b":", b"\x00", b"\xff",
+        b"Authorization: AWS4-HMAC-SHA256 Credential=", b"Expect: 100-continue",
+    ]
+)  # fmt: skip
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_FRAGMENTS | st.binary(max_size=8), max_size=30))
+def test_random_bytes_never_get_html_a_500_or_a_stopped_server(
+    server: StsServer, raw: Callable[[], socket.socket], pieces: list[bytes]
+) -> None:
+    sock = raw()
+    with contextlib.suppress(OSError):
+        sock.sendall(b"".join(pieces))
+        sock.shutdown(socket.SHUT_WR)
+    answer = _read_all(sock)
+    sock.close()
+    assert b"<html" not in answer.lower()
+    assert b"InternalFailure" not in answer and b"Traceback" not in answer
+    for status in re.findall(rb"HTTP/1.1 (\d{3}) ", answer):
+        assert int(status) < 500 or int(status) == 505
+    probe = socket.create_connection(_address(server), timeout=10)
+    with probe:
+        probe.sendall(b"GET /_stsmock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert _read_all(probe).startswith(b"HTTP/1.1 200 OK")
+
+
+def _address(server: StsServer) -> tuple[str, int]:
+    host, port = server.endpoint_url.removeprefix("http://").split(":")
+    return host, int(port)
