@@ -49,3 +49,5 @@ def test_the_js_sdk_calls_are_answered_as_aws_would(server: StsServer) -> None:
         "arn": f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/js-provider",
     }
     assert results["wrongSecret"]["fault"] == "client"
+    # signed for the endpoint's path with its trailing slash, verified by the server
+    assert results["customPath"] == {"ok": True, "arn": f"arn:aws:iam::{ACCOUNT}:user/alice"}

@@ -72,6 +72,11 @@ results.fromTemporaryCredentials = await outcome(async () => {
   const answer = await client(provider).send(new GetCallerIdentityCommand({}));
   return { arn: answer.Arn };
 });
+results.customPath = await outcome(async () => {
+  const pathed = new STSClient({ region, endpoint: `${endpoint}/sts/`, credentials, maxAttempts: 1 });
+  const answer = await pathed.send(new GetCallerIdentityCommand({}));
+  return { arn: answer.Arn };
+});
 results.validationError = await outcome(async () => {
   await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "bad name!" }));
   return {};
