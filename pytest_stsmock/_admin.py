@@ -33,7 +33,8 @@ _FIELDS: tuple[str, ...] = ("operation", "params", "caller_arn", "region", "time
 _FIELDS += ("error_message", "response", "explanation", "encoded_authorization_message")
 
 
-def _default(value: object) -> Any:
+def json_default(value: object) -> Any:
+    """``json.dumps``'s fallback for the values a Call holds (datetimes, bytes, sets)."""
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
@@ -46,7 +47,7 @@ def _default(value: object) -> Any:
 
 
 def _json(status: int, payload: object) -> HttpResponse:
-    body = json.dumps(payload, default=_default).encode("utf-8")
+    body = json.dumps(payload, default=json_default).encode("utf-8")
     return HttpResponse(status, body, {"Content-Type": "application/json"})
 
 

@@ -159,20 +159,21 @@ def serve(args: argparse.Namespace) -> int:
         return _fail(f"bad --state file {args.state}: {error}")
     except StsMockError as error:
         return _fail(str(error))
-    try:
-        server.start()
-    except OSError as error:
-        return _fail(
-            f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"
-            + (" (pick another --port, or 0 for a free one)." if args.port else ".")
-        )
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    # The handlers go in before the port listens: a client may signal as soon as it connects.
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        try:
+            server.start()
+        except OSError as error:
+            return _fail(
+                f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"
+                + (" (pick another --port, or 0 for a free one)." if args.port else ".")
+            )
         if args.host != LOOPBACK:
             print(
                 f"pytest-stsmock serve: warning: listening on {args.host}, reachable from other "

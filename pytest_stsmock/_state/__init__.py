@@ -86,7 +86,10 @@ def _copy_existing(target: STSBackend, scratch: STSBackend, document: dict[str, 
 
 
 def _conflicts(target: STSBackend, document: dict[str, Any]) -> None:
-    """StateError for the first entity the document adds that the target already has."""
+    """StateError for the first entity the document adds that the target already has.
+
+    (Managed policies need no check here: the scratch backend holds the target's.)
+    """
     for account_id, sections in document.get("accounts", {}).items():
         account_path = entry_of("accounts", account_id)
         account = target.accounts.get(account_id)
@@ -101,13 +104,6 @@ def _conflicts(target: STSBackend, document: dict[str, Any]) -> None:
                     raise StateError(
                         entry_of(member(account_path, kind), name), "already exists on this server"
                     )
-        for name, entry in sections.get("policies", {}).items():
-            arn = f"arn:aws:iam::{account_id}:policy{entry.get('path', '/')}{name}"
-            if account is not None and arn in account.managed_policies:
-                raise StateError(
-                    entry_of(member(account_path, "policies"), name),
-                    "already exists on this server",
-                )
         holders = [("root", sections.get("root", {}))]
         holders += [(f'users["{n}"]', e) for n, e in sections.get("users", {}).items()]
         for where, entry in holders:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pytest_stsmock.backend import STSBackend
 from pytest_stsmock.backend.accounts import Account
-from pytest_stsmock.backend.principals import Principal
+from pytest_stsmock.backend.principals import LongTermPrincipal
 
 from .shape import StateError, as_list, as_object, as_string, as_tags, at, entry_of, member, only
 
@@ -44,7 +44,7 @@ def _check_keys_and_devices(entry: dict[str, Any], path: str) -> None:
                 as_string(device[name], member(device_path, name))
 
 
-def _apply_keys_and_devices(principal: Principal, entry: dict[str, Any], path: str) -> None:
+def _apply_keys_and_devices(principal: LongTermPrincipal, entry: dict[str, Any], path: str) -> None:
     for index, key in enumerate(entry.get("access_keys", [])):
         with at(f"{member(path, 'access_keys')}[{index}]"):
             principal.create_access_key(key["access_key_id"], key["secret_access_key"])

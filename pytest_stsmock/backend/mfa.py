@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import clock
 
 if TYPE_CHECKING:
-    from .principals import Principal
+    from .principals import LongTermPrincipal
 
 STEP_SECONDS = 30
 
@@ -26,7 +26,11 @@ class MFADevice:
     """A virtual (TOTP) MFA device assigned to one principal."""
 
     def __init__(
-        self, serial_number: str, owner: Principal, rng: random.Random, secret: str | None = None
+        self,
+        serial_number: str,
+        owner: LongTermPrincipal,
+        rng: random.Random,
+        secret: str | None = None,
     ) -> None:
         self.serial_number = serial_number
         self.owner = owner

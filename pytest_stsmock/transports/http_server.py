@@ -60,6 +60,7 @@ MAX_BODY = 1024 * 1024  #: bytes; STS's largest request (a SAML assertion) is ~1
 _CHUNK_LINE = 1024
 _MAX_LINE = 65536
 _MAX_HEADERS = 100
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
 class _Deadline(io.RawIOBase):
@@ -275,10 +276,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._write(_pipeline.error_response(self.server.backend, error))
 
     def _write(self, response: HttpResponse) -> None:
-        try:
-            reason = HTTPStatus(response.status).phrase
-        except ValueError:
-            reason = ""
+        reason = _REASONS.get(response.status, "")
         lines = [f"HTTP/1.1 {response.status} {reason}"]
         lines += [
             f"{key}: {value}"

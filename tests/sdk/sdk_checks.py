@@ -1,12 +1,14 @@
-"""What every SDK's run of the same calls must show, checked against the server's backend."""
+"""What every SDK's run of the same calls must show, and when an SDK test may skip."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from server_helpers import ACCOUNT
+import pytest
 
 from pytest_stsmock.server import StsServer
+from tests.helpers.server import ACCOUNT
 
 
 def check_results(results: dict[str, Any], server: StsServer, prefix: str) -> None:
@@ -41,3 +43,12 @@ def check_results(results: dict[str, Any], server: StsServer, prefix: str) -> No
     assert ("GetCallerIdentity", None) in operations
     assert ("AssumeRole", "ValidationError") in operations
     assert ("GetCallerIdentity", "SignatureDoesNotMatch") in operations
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip unless ``available``; with STSMOCK_REQUIRE_SDKS=1, fail instead."""
+    if available:
+        return
+    if os.environ.get("STSMOCK_REQUIRE_SDKS") == "1":
+        pytest.fail(f"{reason} (STSMOCK_REQUIRE_SDKS=1: run .ci/sdks.sh)")
+    pytest.skip(f"{reason}; .ci/sdks.sh installs it")

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from server_helpers import ACCOUNT, ALICE_KEY, ALICE_SECRET, ROLE_ARN
 
-from conftest import require
 from pytest_stsmock.server import StsServer
+from tests.helpers.server import ACCOUNT, ALICE_KEY, ALICE_SECRET, ROLE_ARN
+from tests.sdk.sdk_checks import require
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from sdk_checks import check_results
-from server_helpers import ACCOUNT, ALICE_KEY, ALICE_SECRET, ROLE_ARN
-
-from conftest import require
 from pytest_stsmock.server import StsServer
+from tests.helpers.server import ACCOUNT, ALICE_KEY, ALICE_SECRET, ROLE_ARN
+from tests.sdk.sdk_checks import check_results, require
 
 SCRIPT = Path(__file__).parent / "ruby" / "sts_calls.rb"
 

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from server_helpers import client, connection, state
 
 from pytest_stsmock.backend import STSBackend
 from pytest_stsmock.server import StsServer
+from tests.helpers.server import client, connection, state
 
 
 @pytest.fixture

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from server_helpers import ROLE_ARN, admin
 
+from pytest_stsmock._admin import call_json
+from pytest_stsmock._admin import json_default as _admin_default
+from pytest_stsmock.backend.calls import Call
 from pytest_stsmock.server import StsServer
+from tests.helpers.server import ROLE_ARN, admin
 
 
 def test_health(server: StsServer) -> None:
@@ -70,3 +76,18 @@ def test_post_state_with_invalid_json(server: StsServer) -> None:
     status, answer = admin(server.endpoint_url, "POST", "state", b"{")
     assert status == 400 and answer["error"] == "InvalidState"
     assert "not valid JSON" in answer["message"]
+
+
+def test_call_json_renders_every_value_as_json() -> None:
+    call = Call(
+        operation="AssumeRole",
+        params={"Blob": b"\x00\x01", "Keys": {"b"}, "When": dt.datetime(2026, 1, 2, 3, 4, 5)},
+        caller_arn=None,
+        region="us-east-1",
+        time=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        response={"Other": Decimal("1.5")},
+    )
+    rendered = json.loads(json.dumps(call_json(call), default=_admin_default))
+    assert rendered["params"] == {"Blob": "AAE=", "Keys": ["b"], "When": "2026-01-02T03:04:05Z"}
+    assert rendered["time"] == "2026-01-02T01:04:05Z"
+    assert rendered["response"] == {"Other": "1.5"}

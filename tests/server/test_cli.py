@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server_helpers import ALICE_KEY, ALICE_SECRET, client, connection, state
+
+from pytest_stsmock.server import main
+from tests.helpers.server import ALICE_KEY, ALICE_SECRET, client, connection, state
 
 SERVE = [sys.executable, "-m", "pytest_stsmock", "serve"]
 
@@ -156,3 +160,68 @@ def test_state_seed_and_strict_options(serve: object, tmp_path: Path) -> None:
         unknown.close()
         served.process.terminate()
     assert keys[0] == keys[1] and keys[0].startswith("ASIA")
+
+
+# -- the same command in this process (coverage sees it; signals go to this process) --
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_main_serves_until_sigterm_in_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(state()))
+    port = _free_port()
+    seen: list[int] = []
+
+    def signal_when_listening() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stsmock/health") as answer:
+                    seen.append(json.load(answer)["calls"])
+                break
+            except OSError:
+                time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler is in before the port listens
+
+    watcher = threading.Thread(target=signal_when_listening)
+    watcher.start()
+    status = main(["serve", "--port", str(port), "--state", str(path), "--seed", "1"])
+    watcher.join(timeout=30)
+    assert status == 0 and seen == [0]
+    out, err = capsys.readouterr()
+    assert out == f"http://127.0.0.1:{port}\n" and err == ""
+    assert signal.getsignal(signal.SIGTERM) is not None  # the previous handler is back
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["serve", "--state", "/nonexistent/state.json"], "bad --state file"),
+        (["serve", "--port", "-1"], "not a port number"),
+        (["serve", "--region", ""], "region"),
+    ],
+)
+def test_main_refuses_in_process(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and expected in err
+
+
+def test_main_refuses_a_port_in_use_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert main(["serve", "--port", str(taken.getsockname()[1])]) == 2
+    assert "in use" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGTERM) == before

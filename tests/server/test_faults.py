@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from server_helpers import signed_headers
 
 from pytest_stsmock.server import StsServer
+from tests.helpers.server import signed_headers
 
 BODY = b"Action=GetCallerIdentity&Version=2011-06-15"
 
@@ -38,7 +38,7 @@ def raw(server: StsServer) -> Iterator[Callable[[], socket.socket]]:
         sock.close()
 
 
-def _head(server: StsServer, body: bytes = BODY, **replace: str) -> bytes:
+def _head(server: StsServer, body: bytes = BODY, /, **replace: str) -> bytes:
     headers = signed_headers(server.endpoint_url + "/", body)
     headers["Content-Length"] = str(len(body))
     headers.update(replace)
@@ -236,3 +236,50 @@ def test_random_bytes_never_get_html_a_500_or_a_stopped_server(
 def _address(server: StsServer) -> tuple[str, int]:
     host, port = server.endpoint_url.removeprefix("http://").split(":")
     return host, int(port)
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        (b"X-Long: " + b"a" * 70000 + b"\r\n\r\n", b"<Code>RequestHeaderFieldsTooLarge</Code>"),
+        (b"NoColonHere\r\n\r\n", b"<Code>MalformedRequest</Code>"),
+        (b" folded: obsolete\r\n\r\n", b"<Code>MalformedRequest</Code>"),
+        (b"Host: x\r\n", b""),  # the client stops inside the headers
+        (b"Transfer-Encoding: chunked\r\n\r\n-5\r\n", b"<Code>MalformedRequest</Code>"),
+        (
+            b"Transfer-Encoding: chunked\r\n\r\n3\r\nabcXY0\r\n\r\n",
+            b"<Code>MalformedRequest</Code>",
+        ),
+        (b"Transfer-Encoding: chunked\r\n\r\n" + b"1" * 2000, b"<Code>MalformedRequest</Code>"),
+        (b"Transfer-Encoding: chunked\r\n\r\n3\r\nab", b""),  # the client stops inside a chunk
+        (b"Transfer-Encoding: chunked\r\n\r\n3", b""),  # ... inside a chunk-size line
+        (b"Transfer-Encoding: chunked\r\n\r\n0\r\nTrailer: x\r\n", b""),  # ... in the trailers
+    ],
+)
+def test_bad_headers_and_chunks_are_refused_or_closed(
+    server: StsServer,
+    raw: Callable[[], socket.socket],
+    make_client: Callable[..., Any],
+    tail: bytes,
+    expected: bytes,
+) -> None:
+    sock = raw()
+    with contextlib.suppress(OSError):
+        sock.sendall(b"POST / HTTP/1.1\r\n" + tail)
+        sock.shutdown(socket.SHUT_WR)
+    answer = _read_all(sock)
+    assert (expected in answer) if expected else answer == b""
+    assert server.backend.calls == []
+    _still_serving(server, make_client)
+
+
+def test_an_absolute_form_target_is_answered(
+    server: StsServer, raw: Callable[[], socket.socket]
+) -> None:
+    sock = raw()
+    url = server.endpoint_url + "/"
+    request = _head(server).replace(b"POST / HTTP/1.1", f"POST {url} HTTP/1.1".encode(), 1)
+    sock.sendall(request + BODY)
+    sock.shutdown(socket.SHUT_WR)
+    answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 200 OK") and b"user/alice</Arn>" in answer

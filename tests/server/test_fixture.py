@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from server_helpers import admin, connection, post, signed_headers
 
 from pytest_stsmock.server import StsServer
+from tests.helpers.server import admin, connection, post, signed_headers
 
 BODY = b"Action=GetCallerIdentity&Version=2011-06-15"
 

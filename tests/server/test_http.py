@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from server_helpers import ALICE_KEY, ROLE_ARN, connection, post, signed_headers
 
+from pytest_stsmock import StsMockError, _pipeline
 from pytest_stsmock.backend import STSBackend
 from pytest_stsmock.server import StsServer
-from pytest_stsmock.transports import http_server
+from tests.helpers.server import ALICE_KEY, ROLE_ARN, connection, post, signed_headers
 
 
 def test_binds_loopback_on_a_free_port_by_default() -> None:
@@ -173,7 +173,7 @@ def test_an_error_of_ours_is_a_500_internal_failure_in_xml(
     def broken(backend: STSBackend, request: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(http_server._pipeline, "handle", broken)
+    monkeypatch.setattr(_pipeline, "handle", broken)  # what the server calls
     with pytest.raises(ClientError) as raised:
         make_client(server.endpoint_url).get_caller_identity()
     assert raised.value.response["Error"]["Code"] == "InternalFailure"
@@ -206,3 +206,16 @@ def test_stop_closes_kept_alive_connections_and_the_port() -> None:
             conn.request("GET", "/_stsmock/health")
     finally:
         conn.close()
+
+
+def test_misuse_of_the_server_object_says_what_to_do() -> None:
+    with pytest.raises(StsMockError, match="takes an STSBackend"):
+        StsServer(backend="not a backend")  # type: ignore[arg-type]
+    server = StsServer()
+    assert repr(server).startswith("StsServer(stopped, STSBackend(")
+    with pytest.raises(StsMockError, match="not running"):
+        server.endpoint_url  # noqa: B018
+    with server:
+        with pytest.raises(StsMockError, match="already running"):
+            server.start()
+        assert repr(server).startswith(f"StsServer({server.endpoint_url}, ")

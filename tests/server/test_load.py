@@ -12,9 +12,8 @@ import os
 import threading
 from collections import Counter
 
-from server_helpers import ACCOUNT, ROLE_ARN, connection, signed_headers
-
 from pytest_stsmock.server import StsServer
+from tests.helpers.server import ACCOUNT, ROLE_ARN, connection, signed_headers
 
 CLIENTS = 16
 CALLS = int(os.environ.get("STSMOCK_LOAD_CALLS", "125"))

@@ -12,7 +12,11 @@ from typing import Any
 import pyotp
 import pytest
 from botocore.exceptions import ClientError
-from server_helpers import (
+
+from pytest_stsmock import StsMockError
+from pytest_stsmock.backend import STSBackend
+from pytest_stsmock.server import StsServer
+from tests.helpers.server import (
     ACCOUNT,
     ALICE_KEY,
     ALICE_MFA_SECRET,
@@ -22,10 +26,6 @@ from server_helpers import (
     admin,
     state,
 )
-
-from pytest_stsmock import StsMockError
-from pytest_stsmock.backend import STSBackend
-from pytest_stsmock.server import StsServer
 
 USERS = ("accounts", ACCOUNT, "users")
 
@@ -162,6 +162,21 @@ KEY0 = (*ALICE, "access_keys", 0)
             'accounts["111122223333"].roles["deployer"]: max_session_duration',
         ),
         (_with(("version",), 2), "version: must be 1"),
+        (_with(("accounts",), []), "accounts: must be a JSON object, not an array"),
+        (_with((*ALICE, "access_keys"), {}), 'users["alice"].access_keys: must be a JSON array'),
+        (
+            _with(("accounts", ACCOUNT, "policies", "AllowSts"), {"path": "/"}),
+            'policies["AllowSts"].document: is required',
+        ),
+        (_with((*ALICE, "policies"), [3]), 'users["alice"].policies[0]: must be a policy document'),
+        (
+            _with(("accounts", ACCOUNT, "roles", "deployer", "max_session_duration"), "1h"),
+            "max_session_duration: must be a whole number of seconds",
+        ),
+        (
+            _with(("accounts", ACCOUNT, "roles", "deployer", "permissions_boundary"), 5),
+            "permissions_boundary: must be a policy document",
+        ),
         (_with(("organisations",), []), "organisations: unknown field"),
         (_with(("accounts", ACCOUNT, "users", "bad name!"), {}), 'users["bad name!"]: User name'),
     ],
@@ -255,3 +270,24 @@ def test_the_readmes_state_example_loads_and_works(make_client: Callable[..., An
         assert sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="readme")["Credentials"]
         root = make_client(server.endpoint_url, "AKIAROOT000000000001", "rootsecret" * 4)
         assert root.get_caller_identity()["Arn"] == f"arn:aws:iam::{ACCOUNT}:root"
+
+
+def test_inline_documents_and_conflicts_with_existing_policies_and_devices(
+    server: StsServer,
+) -> None:
+    inline = {"accounts": {ACCOUNT: {"users": {"inline": {"policies": [ALLOW_STS]}}}}}
+    assert admin(server.endpoint_url, "POST", "state", inline)[0] == 200
+    assert len(server.backend.account(ACCOUNT).users["inline"].policies) == 1
+    again = {"accounts": {ACCOUNT: {"policies": {"AllowSts": {"document": ALLOW_STS}}}}}
+    status, answer = admin(server.endpoint_url, "POST", "state", again)
+    assert status == 400
+    assert answer["message"] == (
+        'accounts["111122223333"].policies["AllowSts"]: '
+        "Policy arn:aws:iam::111122223333:policy/AllowSts already exists; pick another name."
+    )
+    serial = server.backend.account(ACCOUNT).users["alice"].mfa_devices[0].serial_number
+    device = {"accounts": {ACCOUNT: {"root": {"mfa_devices": [{"serial_number": serial}]}}}}
+    status, answer = admin(server.endpoint_url, "POST", "state", device)
+    assert status == 400 and f"MFA device {serial} already exists" in answer["message"]
+    status, answer = admin(server.endpoint_url, "POST", "state", b"\xff\xfe")
+    assert status == 400 and "not valid JSON" in answer["message"]
