@@ -10,9 +10,13 @@ Used by ``python -m pytest_stsmock serve --state FILE`` and ``POST
 * All or nothing.  The document is first applied to a scratch backend, which
   runs every check of the seeding API (names, paths, policy grammar, key and
   MFA formats) with the path of each entry; then it is checked against the
-  target (a user, role, policy, access key or MFA serial that already exists
-  there is an error); only then is it applied to the target, under its lock.
-  A bad document leaves the target untouched.
+  target (an access key or MFA serial that already exists there is an error;
+  the scratch backend holds copies of the target's users, roles and managed
+  policies, so a clash with those is caught there); only then is it applied
+  to the target, under its lock.  A bad document leaves the target untouched.
+* Sections are applied one kind at a time across all accounts (policies,
+  root, users, roles, regions), so a trust policy may name a user of an
+  account that comes later in the document, as well as one on the server.
 * Merging: ``POST /_stsmock/state`` adds to what exists; it never replaces.
   Accounts that exist are extended.
 * Managed policies are referred to by name (same account) or ARN, from the
@@ -65,45 +69,51 @@ def check(document: object) -> dict[str, Any]:
 
 
 def _apply(backend: STSBackend, document: dict[str, Any]) -> None:
-    for account_id, sections in document.get("accounts", {}).items():
-        account = backend.account(account_id)
-        for name, section in ACCOUNT_SECTIONS.items():
+    # Section by section across every account: a trust policy may name a user of an
+    # account that comes later in the document.
+    accounts = document.get("accounts", {})
+    for name, section in ACCOUNT_SECTIONS.items():
+        for account_id, sections in accounts.items():
             if name in sections:
                 section.apply(
-                    account, sections[name], member(entry_of("accounts", account_id), name)
+                    backend.account(account_id),
+                    sections[name],
+                    member(entry_of("accounts", account_id), name),
                 )
     for name, apply in TOP_SECTIONS.items():
         if name in document:
             apply(backend, document[name], name)
 
 
-def _copy_existing(target: STSBackend, scratch: STSBackend, document: dict[str, Any]) -> None:
-    """Give the scratch backend the target's managed policies, so references to them resolve."""
-    for account_id in document.get("accounts", {}):
-        existing = target.accounts.get(account_id)
-        if existing is not None:
-            scratch.account(account_id).managed_policies.update(existing.managed_policies)
+#: The trust policy of a scratch copy of an existing role (only its existence matters).
+_ANYONE = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+}
+
+
+def _copy_existing(target: STSBackend, scratch: STSBackend) -> None:
+    """Give the scratch backend what of the target a document may refer to: managed
+    policies (attached by name or ARN) and the users and roles a trust policy may name."""
+    for account_id, existing in target.accounts.items():
+        copy = scratch.account(account_id)
+        copy.managed_policies.update(existing.managed_policies)
+        for name, user in existing.users.items():
+            if name not in copy.users:
+                copy.create_user(name, path=user.path)
+        for name, role in existing.roles.items():
+            if name not in copy.roles:
+                copy.create_role(name, path=role.path, trust_policy=_ANYONE)
 
 
 def _conflicts(target: STSBackend, document: dict[str, Any]) -> None:
     """StateError for the first entity the document adds that the target already has.
 
-    (Managed policies need no check here: the scratch backend holds the target's.)
+    Access keys and MFA serial numbers are unique across the whole backend, which the
+    scratch copy does not hold; its users, roles and policies catch the other clashes.
     """
     for account_id, sections in document.get("accounts", {}).items():
         account_path = entry_of("accounts", account_id)
-        account = target.accounts.get(account_id)
-        kinds: tuple[tuple[str, dict[str, Any]], ...] = (
-            ("users", account.users if account else {}),
-            ("roles", account.roles if account else {}),
-        )
-        for kind, existing in kinds:
-            lowered = {name.lower() for name in existing}
-            for name in sections.get(kind, {}):
-                if name.lower() in lowered:
-                    raise StateError(
-                        entry_of(member(account_path, kind), name), "already exists on this server"
-                    )
         holders = [("root", sections.get("root", {}))]
         holders += [(f'users["{n}"]', e) for n, e in sections.get("users", {}).items()]
         for where, entry in holders:
@@ -127,7 +137,7 @@ def apply(backend: STSBackend, document: object) -> dict[str, int]:
     checked = check(document)
     with backend.lock:
         scratch = STSBackend(account_id=backend.account_id, region=backend.region, seed=0)
-        _copy_existing(backend, scratch, checked)
+        _copy_existing(backend, scratch)
         _apply(scratch, checked)
         _conflicts(backend, checked)
         before = _counts(backend)

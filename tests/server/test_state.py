@@ -221,7 +221,8 @@ def test_post_state_merges_and_refuses_what_exists(
         400,
         {
             "error": "InvalidState",
-            "message": 'accounts["111122223333"].users["bob"]: already exists on this server',
+            "message": 'accounts["111122223333"].users["bob"]: '
+            "User 'bob' already exists in account 111122223333; pick another name.",
         },
     )
     reused = {"accounts": {"999988887777": {"users": {"dave": {"access_keys": [bob_key]}}}}}
@@ -291,3 +292,37 @@ def test_inline_documents_and_conflicts_with_existing_policies_and_devices(
     assert status == 400 and f"MFA device {serial} already exists" in answer["message"]
     status, answer = admin(server.endpoint_url, "POST", "state", b"\xff\xfe")
     assert status == 400 and "not valid JSON" in answer["message"]
+
+
+def test_trust_may_name_users_on_the_server_or_later_in_the_document(server: StsServer) -> None:
+    trusting = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {
+                    "AWS": [
+                        f"arn:aws:iam::{ACCOUNT}:user/alice",  # on the server already
+                        "arn:aws:iam::999988887777:user/zed",  # in a later account of this doc
+                    ]
+                },
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    doc = {
+        "accounts": {
+            "444455556666": {"roles": {"shared": {"trust_policy": trusting}}},
+            "999988887777": {"users": {"zed": {}}},
+        }
+    }
+    status, answer = admin(server.endpoint_url, "POST", "state", doc)
+    assert status == 200, answer
+    missing = {"accounts": {"444455556666": {"roles": {"other": {"trust_policy": {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                       "Principal": {"AWS": "arn:aws:iam::999988887777:user/nobody"}}],
+    }}}}}}  # fmt: skip
+    status, answer = admin(server.endpoint_url, "POST", "state", missing)
+    assert status == 400 and answer["message"].startswith('accounts["444455556666"].roles["other"]')
+    assert "which does not exist" in answer["message"]
