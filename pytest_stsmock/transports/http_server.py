@@ -47,7 +47,6 @@ from typing import TYPE_CHECKING, Any
 from pytest_stsmock import _messages as msg
 from pytest_stsmock import _pipeline
 from pytest_stsmock._http import HttpRequest, HttpResponse
-from pytest_stsmock.errors import AwsError
 
 if TYPE_CHECKING:
     from pytest_stsmock.backend import STSBackend
@@ -192,14 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = self._answer(body)
         except Exception:  # a bug of ours: never a traceback or an HTML page on the wire
             log.exception("pytest-stsmock's server failed to answer a request")
-            response = _pipeline.error_response(
-                self.server.backend,
-                AwsError(
-                    "InternalFailure",
-                    "pytest-stsmock hit an internal error answering this request; "
-                    "please report it with the server's log.",
-                ),
-            )
+            response = _pipeline.error_response(self.server.backend, msg.internal_failure())
         self._write(response)
 
     def _answer(self, body: bytes) -> HttpResponse:
