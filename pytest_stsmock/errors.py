@@ -38,6 +38,7 @@ class AwsError(Exception):
         sender: bool = True,
         namespace: str | None = None,
         explanation: str | None = None,
+        denial: object | None = None,
     ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
@@ -47,6 +48,9 @@ class AwsError(Exception):
         self.namespace = namespace
         #: Why it was refused, in plain words (ours, never sent on the wire).
         self.explanation = explanation
+        #: The authorization decision behind an AccessDenied, for
+        #: DecodeAuthorizationMessage (ours, never sent on the wire).
+        self.denial = denial
 
     def __repr__(self) -> str:
         return f"AwsError({self.code!r}, {self.message!r}, {self.status})"

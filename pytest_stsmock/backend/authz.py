@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import _clock
+from .authorization_message import Denial
 from .identity import Caller
 from .policy.evaluate import (
     Decision,
@@ -31,6 +32,7 @@ from .policy.evaluate import (
 
 if TYPE_CHECKING:
     from . import STSBackend
+    from .policy.document import Statement
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class Verdict:
     effect: DecisionEffect
     #: The sentences, or a function writing them (only read when a call is denied).
     _reasons: tuple[str, ...] | Callable[[], tuple[str, ...]]
+    #: The Deny statements that decided, and the request the engine evaluated.
+    statements: tuple[Statement, ...] = field(default=(), kw_only=True)
+    context: RequestContext | None = field(default=None, kw_only=True)
 
     @property
     def allowed(self) -> bool:
@@ -57,8 +62,26 @@ class Verdict:
         return "\n".join(self.reasons)
 
     @classmethod
-    def of(cls, decision: Decision) -> Verdict:
-        return cls(decision.effect, lambda: decision.reasons)
+    def of(cls, decision: Decision, context: RequestContext | None = None) -> Verdict:
+        return cls(
+            decision.effect,
+            lambda: decision.reasons,
+            statements=decision.statements,
+            context=context,
+        )
+
+    def denial(self, caller: Caller, action: str, resource: str) -> Denial:
+        """This refusal as DecodeAuthorizationMessage reports it."""
+        ctx = self.context
+        return Denial(
+            principal_id=caller.user_id,
+            principal_arn=caller.arn,
+            action=ctx.action if ctx is not None else action,
+            resource=ctx.resource if ctx is not None else resource,
+            explicit_deny=self.effect == "ExplicitDeny",
+            statements=self.statements,
+            conditions=dict(ctx.lookup) if ctx is not None else None,
+        )
 
 
 def principal_info(caller: Caller) -> PrincipalInfo:
@@ -190,13 +213,13 @@ def evaluate_identity(
     context: RequestContext | None = None,
 ) -> Verdict:
     """May ``caller``'s own policies perform ``action`` on ``resource``?"""
-    if caller.kind in ("root", "root-session") and resource.split(":")[4:5] in (
-        [caller.account_id],
-        [""],
-    ):
+    if caller.kind == "root" and resource.split(":")[4:5] in ([caller.account_id], [""], []):
         return Verdict(
             "Allow", (f"the root user of {caller.account_id} may do anything in its account",)
         )
+    if caller.kind == "root-session":
+        ctx = context or request_context(caller, action, resource, now, keys)
+        return _root_session(caller, ctx)
     if caller.kind == "federated-user" and caller.session and not caller.session.session_policies:
         return Verdict(
             "ImplicitDeny",
@@ -227,4 +250,27 @@ def evaluate_identity(
             ),
         )
     ctx = context or request_context(caller, action, resource, now, keys)
-    return Verdict.of(evaluate(policies, ctx))
+    return Verdict.of(evaluate(policies, ctx), ctx)
+
+
+def _root_session(caller: Caller, ctx: RequestContext) -> Verdict:
+    """A session from AssumeRoot may do only what its task policy allows."""
+    session = caller.session
+    assert session is not None
+    task = session.policy_arns[0] if session.policy_arns else "its task policy"
+    policies = [
+        LabeledPolicy(f"the task policy {task} of the root session {caller.arn}", doc)
+        for doc in session.session_policies
+    ]
+    decision = evaluate(policies, ctx)
+    if decision.allowed:
+        return Verdict.of(decision, ctx)
+    return Verdict(
+        decision.effect,
+        lambda: (
+            *decision.reasons,
+            f"a root session from AssumeRoot can do only what {task} allows",
+        ),
+        statements=decision.statements,
+        context=ctx,
+    )

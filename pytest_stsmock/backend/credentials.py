@@ -47,6 +47,8 @@ class Session:
     session_policies: list[PolicyDocument] = field(default_factory=list)
     parent: Session | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Issued by the global endpoint (a version 1 token, refused in opt-in regions).
+    global_endpoint: bool = False
     #: The request pipeline's Caller for these credentials, made on first use (internal).
     cached_caller: Caller | None = field(default=None, init=False, repr=False, compare=False)
 

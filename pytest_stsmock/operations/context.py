@@ -47,7 +47,13 @@ def authorize(ctx: OperationContext, caller: Caller, action: str, resource: str)
     """Refuse with AWS's generic AccessDenied unless the caller's policies allow ``action``."""
     decision = evaluate_identity(ctx.backend, caller, action, resource, ctx.now, ctx.request_keys)
     if not decision.allowed:
-        raise msg.not_authorized(caller.arn, action, resource, decision.explain())
+        raise msg.not_authorized(
+            caller.arn,
+            action,
+            resource,
+            decision.explain(),
+            denial=decision.denial(caller, action, resource),
+        )
 
 
 Operation = Callable[[OperationContext, Mapping[str, Any]], dict[str, Any]]

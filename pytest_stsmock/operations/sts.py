@@ -86,7 +86,7 @@ def get_session_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[
     )
     if mfa is not None:
         mfa.consume()
-    return {"Credentials": session.credentials, **_token_size(params, session.session_token)}
+    return {"Credentials": session.credentials, **token_size(params, session.session_token)}
 
 
 def get_federation_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -121,11 +121,11 @@ def get_federation_token(ctx: OperationContext, params: Mapping[str, Any]) -> di
         "Credentials": session.credentials,
         "FederatedUser": {"FederatedUserId": session.user_id, "Arn": arn},
         "PackedPolicySize": policies.packed_size,
-        **_token_size(params, session.session_token),
+        **token_size(params, session.session_token),
     }
 
 
-def _token_size(params: Mapping[str, Any], token: str) -> dict[str, Any]:
+def token_size(params: Mapping[str, Any], token: str) -> dict[str, Any]:
     """SessionTokenSize/SessionTokenUtilization, sent when MinimumSessionTokenSize was asked for."""
     if "MinimumSessionTokenSize" not in params:
         return {}
@@ -153,7 +153,7 @@ def assume_role(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, A
         result["PackedPolicySize"] = assumed.packed_size
     if session.source_identity is not None:
         result["SourceIdentity"] = session.source_identity
-    result.update(_token_size(params, session.session_token))
+    result.update(token_size(params, session.session_token))
     return result
 
 
