@@ -116,7 +116,7 @@ def test_each_denied_call_gets_its_own_message(sts_backend: STSBackend) -> None:
 
 
 def test_the_caller_needs_sts_decode_authorization_message(sts_backend: STSBackend) -> None:
-    call, user, _ = _denied_call(sts_backend)
+    call, _, _ = _denied_call(sts_backend)
     nothing = {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}],
