@@ -54,7 +54,7 @@ class AssumeRootRequest:
     """AssumeRoot in domain terms."""
 
     target_principal: str
-    task_policy_arn: str
+    task_policy_arn: str | None
     duration_seconds: int | None
     minimum_token_size: int
     region: str
@@ -69,15 +69,17 @@ def _refuse(caller: Caller, resource: str, why: str) -> AwsError:
 
 def assume_root(backend: STSBackend, caller: Caller, request: AssumeRootRequest) -> Session:
     if request.global_endpoint:
-        raise AwsError("InvalidAction", msg.UNKNOWN_OPERATION, 400, namespace=AWS_FAULT_NAMESPACE)
+        raise AwsError("InvalidAction", msg.UNKNOWN_OPERATION, namespace=AWS_FAULT_NAMESPACE)
     if caller.kind in ("root", "root-session"):
-        raise AwsError("AccessDenied", msg.ROOT_CALLS_ASSUME_ROOT, 403)
+        raise AwsError("AccessDenied", msg.ROOT_CALLS_ASSUME_ROOT)
     target = _TARGET.fullmatch(request.target_principal)
     if target is None:
         raise msg.invalid_target_principal(request.target_principal)
     member = target.group(1) or target.group(3)
     partition = target.group(2) or "aws"
     resource = f"arn:{partition}:iam::{member}:root"
+    if request.task_policy_arn is None:
+        raise AwsError("ValidationError", msg.TASK_POLICY_ARN_NULL)
     policy = task_policy(request.task_policy_arn)
     if policy is None:
         raise msg.invalid_task_policy(request.task_policy_arn, task_policy_arns())
@@ -150,6 +152,5 @@ def assume_root(backend: STSBackend, caller: Caller, request: AssumeRootRequest)
         policy_arns=[request.task_policy_arn],
         session_policies=[policy],
         parent=parent,
-        extra={"task_policy_arn": request.task_policy_arn, "assumed_by": caller.arn},
         minimum_token_size=request.minimum_token_size,
     )

@@ -123,11 +123,11 @@ class TradeInTokens:
         if well_formed and hmac.compare_digest(tag, self._tag(ident)):
             grant = self._grants.get(ident)
         if grant is None:
-            raise AwsError("AccessDenied", msg.TRADE_IN_TOKEN_INVALID, 403)
+            raise AwsError("AccessDenied", msg.TRADE_IN_TOKEN_INVALID)
         if grant.redeemed:
-            raise AwsError("AccessDenied", msg.TRADE_IN_TOKEN_USED, 403)
+            raise AwsError("AccessDenied", msg.TRADE_IN_TOKEN_USED)
         if now >= grant.expires_at:
-            raise AwsError("ExpiredTradeInTokenException", msg.TRADE_IN_TOKEN_EXPIRED, 400)
+            raise AwsError("ExpiredTradeInTokenException", msg.TRADE_IN_TOKEN_EXPIRED)
         return grant
 
 
@@ -144,7 +144,6 @@ def redeem(backend: STSBackend, request: DelegatedAccessRequest) -> Session:
         "duration_seconds": DELEGATED_DURATION,
         "global_endpoint": request.global_endpoint,
         "region": request.region,
-        "extra": {"delegated": True},
     }
     if isinstance(principal, Role):
         partition = principal.arn.split(":")[1]

@@ -53,7 +53,6 @@ def check_token_region(session: Session, region: str, global_endpoint: bool) -> 
         raise AwsError(
             "InvalidClientTokenId",
             msg.INVALID_TOKEN,
-            403,
             explanation=(
                 f"the session token of {session.access_key_id} is a version 1 token from the "
                 f"global endpoint, and {region} is an opt-in region, where AWS accepts only "

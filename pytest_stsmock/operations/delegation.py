@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_stsmock.backend.delegation import DelegatedAccessRequest, redeem
+from pytest_stsmock.operations import members
 from pytest_stsmock.operations.context import Operation, OperationContext
 
 
@@ -20,7 +21,7 @@ def get_delegated_access_token(ctx: OperationContext, params: Mapping[str, Any])
             now=ctx.now,
         ),
     )
-    return {"Credentials": session.credentials, "AssumedPrincipal": session.arn}
+    return {"Credentials": members.credentials(session), "AssumedPrincipal": session.arn}
 
 
 #: The operations this module answers, by the model's operation name.

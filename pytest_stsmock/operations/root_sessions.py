@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_stsmock.backend.assume_root import AssumeRootRequest, assume_root
+from pytest_stsmock.operations import members
 from pytest_stsmock.operations.context import Operation, OperationContext
-from pytest_stsmock.operations.sts import token_size
 
 
 def assume_root_operation(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -17,7 +17,7 @@ def assume_root_operation(ctx: OperationContext, params: Mapping[str, Any]) -> d
         caller,
         AssumeRootRequest(
             target_principal=params["TargetPrincipal"],
-            task_policy_arn=params["TaskPolicyArn"]["arn"],
+            task_policy_arn=params["TaskPolicyArn"].get("arn"),
             duration_seconds=params.get("DurationSeconds"),
             minimum_token_size=params.get("MinimumSessionTokenSize", 0),
             region=ctx.region,
@@ -26,10 +26,10 @@ def assume_root_operation(ctx: OperationContext, params: Mapping[str, Any]) -> d
             request_keys=ctx.request_keys,
         ),
     )
-    result: dict[str, Any] = {"Credentials": session.credentials}
+    result: dict[str, Any] = {"Credentials": members.credentials(session)}
     if session.source_identity is not None:
         result["SourceIdentity"] = session.source_identity
-    result.update(token_size(params, session.session_token))
+    result.update(members.token_size(params, session.session_token))
     return result
 
 

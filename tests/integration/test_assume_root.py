@@ -11,10 +11,11 @@ from botocore.exceptions import ClientError
 from integration_helpers import ADMIN, client_for, error_of, sts
 
 from pytest_stsmock import STSBackend
+from pytest_stsmock.backend.assume_root import AssumeRootRequest, assume_root
 from pytest_stsmock.backend.authz import evaluate_identity
-from pytest_stsmock.backend.identity import caller_for_session
+from pytest_stsmock.backend.identity import caller_for_key, caller_for_session
 from pytest_stsmock.backend.root_tasks import ROOT_TASK_POLICIES, TASK_POLICY_PREFIX
-from pytest_stsmock.errors import StsMockError
+from pytest_stsmock.errors import AwsError, StsMockError
 
 MANAGEMENT = "111111111111"
 MEMBER = "222222222222"
@@ -333,3 +334,25 @@ def test_an_account_is_in_one_organization_at_most(sts_backend: STSBackend, org:
         other.add_member(MEMBER)
     assert len(list(sts_backend.organizations)) == 2
     assert MEMBER not in other.member_account_ids
+
+
+def test_a_task_policy_without_its_arn_is_a_validation_error(
+    sts_backend: STSBackend, org: Any
+) -> None:
+    client = _operator(sts_backend, MANAGEMENT)
+    with pytest.raises(ClientError) as exc:
+        client.assume_root(TargetPrincipal=MEMBER, TaskPolicyArn={})
+    assert error_of(exc)[:2] == (
+        "ValidationError",
+        "1 validation error detected: Value null at 'taskPolicyArn' failed to satisfy "
+        "constraint: Member must not be null",
+    )
+    # A TaskPolicyArn structure whose arn member is missing (a hand-made form).
+    caller = caller_for_key(sts_backend.account(MANAGEMENT).users["operator"].access_keys[0])
+    request = AssumeRootRequest(MEMBER, None, None, 0, "us-east-1", False, sts_backend.now(), {})
+    with pytest.raises(AwsError) as raised:
+        assume_root(sts_backend, caller, request)
+    assert raised.value.message == (
+        "1 validation error detected: Value null at 'taskPolicyArn.arn' failed to satisfy "
+        "constraint: Member must not be null"
+    )
