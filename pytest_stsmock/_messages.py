@@ -132,9 +132,22 @@ INVALID_AUTHORIZATION_MESSAGE = (
     "The encoded authorization message is not valid: it was not issued by this service "
     "or it was altered."
 )
+SCOPED_NEEDS_SESSION = (
+    "GetScopedCredentials needs temporary security credentials; to scope down an IAM user's "
+    "credentials, call GetSessionToken first."
+)
+SCOPED_NEEDS_POLICY_OR_DURATION = "Specify Policy, DurationSeconds or both."
 TRADE_IN_TOKEN_INVALID = "The trade-in token is not valid."
 TRADE_IN_TOKEN_USED = "The trade-in token has already been redeemed."
 TRADE_IN_TOKEN_EXPIRED = "The trade-in token has expired."
+
+
+def scoped_lifetime(requested: int, remaining: int) -> str:
+    """OURS: GetScopedCredentials asked to outlive the calling session."""
+    return (
+        f"The requested DurationSeconds ({requested}) exceeds the remaining lifetime of the "
+        f"calling session ({remaining} seconds)."
+    )
 
 
 def invalid_target_principal(value: str) -> AwsError:

@@ -197,6 +197,47 @@ def evaluate_identity(
     context: RequestContext | None = None,
 ) -> Verdict:
     """May ``caller``'s own policies perform ``action`` on ``resource``?"""
+    verdict = _evaluate_identity(backend, caller, action, resource, now, keys, context=context)
+    session = caller.session
+    if session is None or not session.scope_policies:
+        return verdict
+    return _scoped(verdict, caller, context or request_context(caller, action, resource, now, keys))
+
+
+def _scoped(verdict: Verdict, caller: Caller, ctx: RequestContext) -> Verdict:
+    """Each scope-down layer of GetScopedCredentials must allow too (layers intersect)."""
+    session = caller.session
+    assert session is not None
+    for index, doc in enumerate(session.scope_policies):
+        label = f"scope-down policy {index + 1} (GetScopedCredentials) of {caller.arn}"
+        layer = evaluate([LabeledPolicy(label, doc)], ctx)
+        if layer.effect == "ExplicitDeny" or (verdict.allowed and not layer.allowed):
+            return _layer_refuses(layer, ctx)
+    return verdict
+
+
+def _layer_refuses(layer: Decision, ctx: RequestContext) -> Verdict:
+    return Verdict(
+        layer.effect,
+        lambda: (
+            *layer.reasons,
+            "scoped credentials can do only what every scope-down policy allows",
+        ),
+        statements=layer.statements,
+        context=ctx,
+    )
+
+
+def _evaluate_identity(
+    backend: STSBackend,
+    caller: Caller,
+    action: str,
+    resource: str,
+    now: _dt.datetime,
+    keys: Mapping[str, Any],
+    *,
+    context: RequestContext | None = None,
+) -> Verdict:
     if caller.kind == "root" and resource.split(":")[4:5] in ([caller.account_id], [""], []):
         return Verdict(
             "Allow", (f"the root user of {caller.account_id} may do anything in its account",)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_stsmock import _messages as msg
-from pytest_stsmock.operations import authorization, delegation, root_sessions, sts
+from pytest_stsmock.operations import authorization, delegation, root_sessions, scoped, sts
 from pytest_stsmock.operations.context import Operation, OperationContext
 
 __all__ = ["OPERATIONS", "UNSIGNED_OPERATIONS", "Operation", "OperationContext", "lookup"]
@@ -24,6 +24,7 @@ OPERATIONS: dict[str, Operation] = {
     **root_sessions.OPERATIONS,
     **authorization.OPERATIONS,
     **delegation.OPERATIONS,
+    **scoped.OPERATIONS,
 }
 
 #: Operations of the model that need no signature (AWS accepts them unsigned).
