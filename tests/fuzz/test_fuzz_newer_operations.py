@@ -20,12 +20,12 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from fuzz_strategies import snapshot
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from pytest_stsmock import STSBackend, mock_sts
 from pytest_stsmock.backend.root_tasks import ROOT_TASK_POLICIES, TASK_POLICY_PREFIX
+from tests.fuzz.strategies import snapshot
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CONFIG = Config(retries={"max_attempts": 1}, parameter_validation=False)

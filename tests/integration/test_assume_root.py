@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
-from integration_helpers import ADMIN, client_for, error_of, sts
 
 from pytest_stsmock import STSBackend
 from pytest_stsmock.backend.assume_root import AssumeRootRequest, assume_root
@@ -16,6 +15,8 @@ from pytest_stsmock.backend.authz import evaluate_identity
 from pytest_stsmock.backend.identity import caller_for_key, caller_for_session
 from pytest_stsmock.backend.root_tasks import ROOT_TASK_POLICIES, TASK_POLICY_PREFIX
 from pytest_stsmock.errors import AwsError, StsMockError
+from tests.helpers.clients import client_for, error_of, sts
+from tests.helpers.policies import ADMIN
 
 MANAGEMENT = "111111111111"
 MEMBER = "222222222222"

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from integration_helpers import error_of, sts
 
 from pytest_stsmock import STSBackend, mock_sts
 from pytest_stsmock.errors import StsMockError
+from tests.helpers.clients import error_of, sts
 
 DENY_TAGGED = {
     "Version": "2012-10-17",

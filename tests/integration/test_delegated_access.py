@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
-from integration_helpers import client_for, error_of, sts
 
 from pytest_stsmock import STSBackend
 from pytest_stsmock.errors import StsMockError
+from tests.helpers.clients import client_for, error_of, sts
 
 PARTNER = "999988887777"
 TRUST = {

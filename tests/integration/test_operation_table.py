@@ -8,14 +8,14 @@ so the suite notices the new operation.
 from __future__ import annotations
 
 import pytest
-from _shapes import example_input
 from botocore import xform_name
 from botocore.exceptions import ClientError
 from botocore.session import get_session
-from integration_helpers import sts
 
 from pytest_stsmock import STSBackend
 from pytest_stsmock.operations import OPERATIONS
+from tests.helpers.clients import sts
+from tests.helpers.shapes import example_input
 
 MODEL = get_session().get_service_model("sts")
 #: Built on another branch (issue #10); remove once they are merged.

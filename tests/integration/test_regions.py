@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from botocore.session import get_session
-from integration_helpers import ADMIN, error_of, sts
 
 from pytest_stsmock import STSBackend
 from pytest_stsmock.backend.regions import OPT_IN_REGIONS
 from pytest_stsmock.operations import UNSIGNED_OPERATIONS
+from tests.helpers.clients import error_of, sts
+from tests.helpers.policies import ADMIN
 
 MODEL = get_session().get_service_model("sts")
 ISSUING = sorted(

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
-from integration_helpers import ADMIN, client_for, error_of, sts
 
 from pytest_stsmock import STSBackend
 from pytest_stsmock.backend.authz import evaluate_identity
 from pytest_stsmock.backend.identity import caller_for_session
+from tests.helpers.clients import client_for, error_of, sts
+from tests.helpers.policies import ADMIN
 
 T0 = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
 TRUST = {

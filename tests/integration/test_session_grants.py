@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from integration_helpers import ADMIN, client_for, error_of, sts
 
 from pytest_stsmock import STSBackend
 from pytest_stsmock.backend.assume import decide
 from pytest_stsmock.backend.identity import caller_for_session
+from tests.helpers.clients import client_for, error_of, sts
+from tests.helpers.policies import ADMIN
 
 ACCT = "123456789012"
 S3_ONLY = {
