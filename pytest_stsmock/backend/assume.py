@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_stsmock import _messages as msg
 from pytest_stsmock.errors import AwsError
 
+from .authorization_message import implicit_denial
 from .authz import Verdict, evaluate_identity, identity_may_deny, request_context
 from .credentials import Session
 from .identity import Caller
@@ -227,7 +228,11 @@ def assume_role(
     role = backend.find_role(role_arn)
     if role is None:
         raise msg.not_authorized(
-            caller.arn, "sts:AssumeRole", role_arn, f"the role {role_arn} does not exist"
+            caller.arn,
+            "sts:AssumeRole",
+            role_arn,
+            f"the role {role_arn} does not exist",
+            denial=implicit_denial(caller.user_id, caller.arn, "sts:AssumeRole", role_arn),
         )
     if region in role.account.disabled_regions:
         raise msg.region_disabled(role.account_id)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_stsmock import _messages as msg
 from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
 
+from .authorization_message import implicit_denial
 from .authz import evaluate_identity
 from .credentials import Session
 from .identity import Caller
@@ -64,7 +65,8 @@ class AssumeRootRequest:
 
 
 def _refuse(caller: Caller, resource: str, why: str) -> AwsError:
-    return msg.not_authorized(caller.arn, ACTION, resource, why)
+    denial = implicit_denial(caller.user_id, caller.arn, ACTION, resource)
+    return msg.not_authorized(caller.arn, ACTION, resource, why, denial=denial)
 
 
 def assume_root(backend: STSBackend, caller: Caller, request: AssumeRootRequest) -> Session:

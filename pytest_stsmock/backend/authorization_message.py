@@ -42,7 +42,7 @@ from typing import Any
 
 from .policy.document import Statement
 
-__all__ = ["AuthorizationMessages", "Denial", "document"]
+__all__ = ["AuthorizationMessages", "Denial", "document", "implicit_denial"]
 
 _ID_BYTES = 24
 _TAG_BYTES = 32
@@ -61,6 +61,13 @@ class Denial:
     statements: tuple[Statement, ...] = ()
     #: Condition keys of the request: lower-cased name -> value(s).
     conditions: Mapping[str, str | tuple[str, ...]] | None = None
+
+
+def implicit_denial(
+    principal_id: str | None, principal_arn: str, action: str, resource: str
+) -> Denial:
+    """A refusal no statement decided (a missing resource, an organization rule)."""
+    return Denial(principal_id, principal_arn, action, resource, explicit_deny=False)
 
 
 def _items(values: Any) -> dict[str, list[dict[str, str]]]:

@@ -164,6 +164,11 @@ def test_refused_outside_an_organization(sts_backend: STSBackend) -> None:
     explanation = sts_backend.calls[-1].explanation or ""
     assert "is in no organization" in explanation
     assert sts_backend.sessions == []
+    decoded = sts().decode_authorization_message(
+        EncodedMessage=sts_backend.calls[-1].encoded_authorization_message
+    )["DecodedMessage"]
+    assert '"explicitDeny":false' in decoded
+    assert f'"resource":"arn:aws:iam::{MEMBER}:root"' in decoded
 
 
 def test_refused_for_a_member_that_is_no_administrator(sts_backend: STSBackend, org: Any) -> None:
