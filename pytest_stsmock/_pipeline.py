@@ -126,13 +126,6 @@ def _remember(
         _DECODED[key] = (operation, dict(params))
 
 
-@functools.lru_cache(maxsize=64)
-def _region_can_be_disabled(operation: OperationModel) -> bool:
-    """True for the operations whose model lists RegionDisabledException: those that
-    issue credentials (AWS: a deactivated region stops STS issuing them there)."""
-    return any(shape.name == "RegionDisabledException" for shape in operation.error_shapes)
-
-
 def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpResponse:
     service = _model.load_service_model()
     now = backend.now()
@@ -173,12 +166,6 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         call.params = params
         if caller is None and operation_model.name not in UNSIGNED_OPERATIONS:
             raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH)
-        if (
-            caller is not None
-            and region in backend.account(caller.account_id).disabled_regions
-            and _region_can_be_disabled(operation_model)
-        ):
-            raise msg.region_disabled(caller.account_id)
         if caller is not None and caller.session is not None:
             check_token_region(caller.session, region, global_endpoint)
         ctx = OperationContext(

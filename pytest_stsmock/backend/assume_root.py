@@ -38,6 +38,7 @@ from .authz import evaluate_identity
 from .credentials import Session
 from .identity import Caller
 from .issue import issue_session
+from .regions import check_region_active
 from .root_tasks import task_policy, task_policy_arns
 
 if TYPE_CHECKING:
@@ -134,8 +135,7 @@ def assume_root(backend: STSBackend, caller: Caller, request: AssumeRootRequest)
             denial=verdict.denial(caller, ACTION, resource),
         )
     account = backend.account(member)
-    if request.region in account.disabled_regions:
-        raise msg.region_disabled(member)
+    check_region_active(account, request.region)
     duration = request.duration_seconds
     parent = caller.session
     return issue_session(

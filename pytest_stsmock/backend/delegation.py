@@ -39,6 +39,7 @@ from pytest_stsmock.errors import AwsError, StsMockError
 from .credentials import Session
 from .issue import issue_session
 from .principals import Role, User
+from .regions import check_region_active
 
 if TYPE_CHECKING:
     from . import STSBackend
@@ -135,8 +136,7 @@ def redeem(backend: STSBackend, request: DelegatedAccessRequest) -> Session:
     """Trade a token for credentials of its principal; the token is then used up."""
     grant = backend.trade_in_tokens.find(request.trade_in_token, request.now)
     principal = grant.principal
-    if request.region in principal.account.disabled_regions:
-        raise msg.region_disabled(principal.account_id)
+    check_region_active(principal.account, request.region)
     common = {
         "account_id": principal.account_id,
         "principal_arn": principal.arn,

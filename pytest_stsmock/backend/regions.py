@@ -2,11 +2,15 @@
 
 Design decisions:
 
-* ``Account.disable_region`` turns STS off in a region for that account; a
-  request there whose caller, or whose requested credentials, belong to that
-  account is ``RegionDisabledException`` (AWS's text).  The pipeline checks
-  the caller's account; each operation that issues credentials checks the
-  account they are for (the role's, the member's, the delegating principal's).
+* ``Account.disable_region`` turns STS off in a region for that account.  AWS
+  (IAM user guide, id_credentials_temp_enable-regions): "It is not the
+  account of the caller, but the account from which temporary credentials
+  are requested that must activate the region."  So each operation that
+  issues credentials checks the account they are for, with
+  :func:`check_region_active`: the caller's own for GetSessionToken and
+  GetFederationToken, the role's for AssumeRole, the member's for AssumeRoot,
+  the delegating principal's for GetDelegatedAccessToken.  Other operations
+  answer in a deactivated region.
 * Session tokens from the global endpoint are version 1 unless the account
   asked IAM for version 2.  AWS documents that version 1 tokens "do not work
   in manually enabled Regions"; STS then refuses them as it refuses any
@@ -16,12 +20,17 @@ Design decisions:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pytest_stsmock import _messages as msg
 from pytest_stsmock.errors import AwsError
 
 from .credentials import Session
 
-__all__ = ["OPT_IN_REGIONS", "check_token_region"]
+if TYPE_CHECKING:
+    from .accounts import Account
+
+__all__ = ["OPT_IN_REGIONS", "check_region_active", "check_token_region"]
 
 #: Regions AWS launched as opt-in (disabled by default): version 1 tokens fail there.
 OPT_IN_REGIONS = frozenset(
@@ -45,6 +54,12 @@ OPT_IN_REGIONS = frozenset(
         "mx-central-1",
     }
 )
+
+
+def check_region_active(account: Account, region: str) -> None:
+    """RegionDisabledException when STS is deactivated in ``region`` for ``account``."""
+    if region in account.disabled_regions:
+        raise msg.region_disabled(account.id)
 
 
 def check_token_region(session: Session, region: str, global_endpoint: bool) -> None:

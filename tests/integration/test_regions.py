@@ -70,18 +70,55 @@ def test_the_issuing_operations_are_the_ones_listed() -> None:
     ]
 
 
+#: The account whose credentials each operation requests, in the worlds below.
+ISSUING_ACCOUNT = {
+    "AssumeRole": "123456789012",
+    "AssumeRoot": "210987654321",
+    "GetDelegatedAccessToken": "123456789012",
+    "GetFederationToken": "123456789012",
+    "GetSessionToken": "123456789012",
+}
+
+
 @pytest.mark.parametrize("operation", ISSUING)
 def test_issuing_operations_are_refused_in_a_disabled_region(
     sts_backend: STSBackend, operation: str
 ) -> None:
     call = _calls(sts_backend)[operation]
-    sts_backend.default_account.disable_region(REGION)
+    account = sts_backend.account(ISSUING_ACCOUNT[operation])
+    account.disable_region(REGION)
     with pytest.raises(ClientError) as exc:
         call(sts(REGION))
-    assert error_of(exc) == DISABLED
+    code, message, status = error_of(exc)
+    assert (code, status) == ("RegionDisabledException", 403)
+    assert message == DISABLED[1].replace("123456789012", account.id)
     assert sts_backend.sessions == []
-    sts_backend.default_account.enable_region(REGION)
+    account.enable_region(REGION)
     assert call(sts(REGION))["Credentials"]
+
+
+@pytest.mark.parametrize("operation", ["AssumeRoot", "GetDelegatedAccessToken"])
+def test_the_callers_own_account_does_not_matter(sts_backend: STSBackend, operation: str) -> None:
+    """AWS: "It is not the account of the caller, but the account from which temporary
+    credentials are requested that must activate the region." """
+    call = _calls(sts_backend)[operation]
+    if operation == "GetDelegatedAccessToken":  # a partner in another account redeems it
+        partner = sts_backend.account("999988887777").create_user("partner")
+        sts_backend.account("999988887777").disable_region(REGION)
+        assert call(sts(REGION, **partner.create_access_key().client_kwargs))["Credentials"]
+    else:  # the management account calls, the member's credentials are issued
+        sts_backend.default_account.disable_region(REGION)
+        assert call(sts(REGION))["Credentials"]
+
+
+def test_a_cross_account_assume_role_needs_only_the_roles_account(
+    sts_backend: STSBackend,
+) -> None:
+    role = sts_backend.account("555566667777").create_role("cross", trust_policy=TRUST)
+    user = sts_backend.default_account.create_user("u", policies=[ADMIN])
+    sts_backend.default_account.disable_region(REGION)
+    client = sts(REGION, **user.create_access_key().client_kwargs)
+    assert client.assume_role(RoleArn=role.arn, RoleSessionName="ss")["Credentials"]
 
 
 @pytest.mark.parametrize(
@@ -101,7 +138,7 @@ def test_other_operations_answer_in_a_disabled_region(
     assert call(sts(REGION))["ResponseMetadata"]["HTTPStatusCode"] == 200
 
 
-def test_the_role_account_decides_for_assume_role(sts_backend: STSBackend) -> None:
+def test_the_roles_account_decides_for_assume_role(sts_backend: STSBackend) -> None:
     role = sts_backend.account("555566667777").create_role("cross", trust_policy=TRUST)
     user = sts_backend.default_account.create_user("u", policies=[ADMIN])
     sts_backend.account("555566667777").disable_region(REGION)
