@@ -175,7 +175,7 @@ def test_made_up_messages_are_refused(sts_backend: STSBackend, forged: str) -> N
     assert error_of(exc) == INVALID
 
 
-def test_a_message_of_another_backend_is_refused(sts_backend: STSBackend) -> None:
+def test_a_message_of_another_backend_is_refused() -> None:
     with mock_sts(seed=1) as other:
         foreign, _, _ = _denied_call(other)
     with mock_sts(seed=1) as same_seed:
