@@ -234,7 +234,7 @@ def test_validation_errors_and_every_other_refusal_are_explained(sts_backend: ST
         "'roleSessionName' failed to satisfy constraint"
     )
     sts_backend.default_account.disable_region("eu-west-1")
-    assert _refused(sts_backend, sts(region="eu-west-1").get_caller_identity).startswith(
+    assert _refused(sts_backend, sts(region="eu-west-1").get_session_token).startswith(
         "STS is disabled in eu-west-1 for this account (Account.disable_region): "
     )
     assert all(call.explanation for call in sts_backend.calls if call.error_code)
