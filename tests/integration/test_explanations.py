@@ -33,6 +33,7 @@ def _refused(backend: STSBackend, call: Callable[[], Any]) -> str:
     return explanation
 
 
+@freezegun.freeze_time("2026-01-01T00:00:10Z")  # no 30-second window rolls over mid-test
 def test_a_wrong_and_a_reused_mfa_code_are_told_apart(sts_backend: STSBackend) -> None:
     alice = sts_backend.default_account.create_user("alice")
     device = alice.add_mfa_device()
@@ -63,6 +64,7 @@ def test_a_wrong_and_a_reused_mfa_code_are_told_apart(sts_backend: STSBackend) -
     assert wire == {"MultiFactorAuthentication failed with invalid MFA one time pass code."}
 
 
+@freezegun.freeze_time("2026-01-01T00:00:10Z")
 def test_an_old_code_says_how_old(sts_backend: STSBackend) -> None:
     alice = sts_backend.default_account.create_user("alice")
     device = alice.add_mfa_device()
