@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
+from ._boto3_session import forget_resolved_credentials
 from .backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, STSBackend, check_options
 from .errors import StsMockError
 
@@ -88,7 +89,7 @@ class MockSTS:
                 environ[name] = value
         from .transports import install  # imported on first use: keeps plugin import cheap
 
-        _forget_boto3_default_session()
+        forget_resolved_credentials()
         install.activate(backend)
         self._stack.append((backend, saved, ours))
         return backend
@@ -115,7 +116,7 @@ class MockSTS:
                     del environ[name]
                 else:
                     environ[name] = value
-            _forget_boto3_default_session()
+            forget_resolved_credentials()
 
     # -- context managers -----------------------------------------------------
 
@@ -231,17 +232,6 @@ def _is_coroutine_function(func: Callable[..., Any]) -> bool:
     import inspect
 
     return inspect.iscoroutinefunction(func)
-
-
-def _forget_boto3_default_session() -> None:
-    """Drop boto3's cached default session, which caches credentials from the environment.
-
-    Without this, ``boto3.client(...)`` keeps the credentials it resolved before
-    the environment changed (before activation, or in an earlier test).
-    """
-    boto3 = sys.modules.get("boto3")
-    if boto3 is not None:
-        boto3.DEFAULT_SESSION = None  # type: ignore[attr-defined]
 
 
 @overload
