@@ -9,6 +9,16 @@ pytest-stsmock bug, so a user's boto3 call never sees a raw exception.
 
 Decoding is memoized by request text (see ``_DECODED``); authentication, the
 operation and encoding run for every request.
+
+Threads (an HTTP server's, a user's thread pool) share one backend.  The
+backend's lock is held only while the operation runs, the one step that reads
+and changes backend state together (minting a session, using an MFA code).
+Decoding, the SigV4 check, authentication and encoding run outside it: they
+only read the backend (single dictionary look-ups), and their caches are
+filled with single assignments, which the GIL makes atomic.  The request id
+is one draw of the backend's generator (one C call, atomic as well), taken
+first as before, so a seeded single-threaded run draws exactly what it drew.
+The call log is appended to without the lock (``list.append`` is atomic).
 """
 
 from __future__ import annotations
@@ -79,20 +89,19 @@ def _form(request: HttpRequest, query_string: str) -> dict[str, str]:
 
 def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
     """Answer one STS HTTP request from ``backend``."""
-    with backend.lock:
-        request_id = _ids.request_id(backend.rng)
-        try:
-            return _handle(backend, request, request_id)
-        except Exception:  # a bug of ours: answer like AWS would for a server fault
-            log.exception("pytest-stsmock failed to answer an STS request")
-            error = AwsError(
-                "InternalFailure",
-                "pytest-stsmock hit an internal error answering this request; "
-                "please report it with the traceback from the 'pytest_stsmock' logger.",
-                500,
-                sender=False,
-            )
-            return _error_response(error, request_id)
+    request_id = _ids.request_id(backend.rng)
+    try:
+        return _handle(backend, request, request_id)
+    except Exception:  # a bug of ours: answer like AWS would for a server fault
+        log.exception("pytest-stsmock failed to answer an STS request")
+        error = AwsError(
+            "InternalFailure",
+            "pytest-stsmock hit an internal error answering this request; "
+            "please report it with the traceback from the 'pytest_stsmock' logger.",
+            500,
+            sender=False,
+        )
+        return _error_response(error, request_id)
 
 
 def _error_response(error: AwsError, request_id: str) -> HttpResponse:
@@ -167,8 +176,10 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         call.params = params
         if caller is None and operation_model.name not in UNSIGNED_OPERATIONS:
             raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH, 403)
-        if caller is not None and region in backend.account(caller.account_id).disabled_regions:
-            raise msg.region_disabled(caller.account_id)
+        if caller is not None:
+            account = backend.accounts.get(caller.account_id)  # a read: never creates one
+            if account is not None and region in account.disabled_regions:
+                raise msg.region_disabled(caller.account_id)
         ctx = OperationContext(
             backend=backend,
             caller=caller,
@@ -177,7 +188,9 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
             now=now,
             secure_transport=request.url.startswith("https:"),
         )
-        result = lookup(operation_model.name)(ctx, params)
+        operation = lookup(operation_model.name)
+        with backend.lock:
+            result = operation(ctx, params)
     except query.MissingAction:
         backend.calls.append(call)
         call.error_code, call.error_message = "MissingAction", "redirected to the IAM console"
