@@ -255,8 +255,10 @@ def run_once(folder: Path, name: str, workers: int, expected: int) -> float:
     elapsed = time.perf_counter() - start
     passed = _PASSED.search(done.stdout)
     if done.returncode != 0 or passed is None or int(passed.group(1)) != expected:
-        tail = done.stdout.decode(errors="replace")[-1500:]
-        raise RuntimeError(f"{name} run did not pass all {expected} tests:\n{tail}")
+        tail = (done.stdout + done.stderr).decode(errors="replace")[-1500:]
+        raise RuntimeError(
+            f"{name} run did not pass all {expected} tests (exit {done.returncode}):\n{tail}"
+        )
     return elapsed
 
 
@@ -267,13 +269,27 @@ def measure(
     for index in range(rounds + 1):  # the first pass warms the OS caches and is not kept
         shift = index % len(contenders)
         for name in contenders[shift:] + contenders[:shift]:
-            elapsed = run_once(folders[name], name, workers, expected)
+            if name in FAILED:
+                continue
+            try:
+                elapsed = run_once(folders[name], name, workers, expected)
+            except RuntimeError as error:  # a report, not a gate: say so and go on
+                FAILED[name] = str(error)
+                print(f"{name}: {error}")
+                continue
             if index:
                 samples[name].append(elapsed)
-    return samples
+    return {name: values for name, values in samples.items() if name not in FAILED}
+
+
+#: Contenders whose run failed, with why: left out of the rest of the report.
+FAILED: dict[str, str] = {}
 
 
 def report(samples: dict[str, list[float]], label: str, expected: int) -> dict[str, Any]:
+    if "canned" not in samples:
+        print(f"\n{label}: no canned run to compare with")
+        return {"error": FAILED.get("canned", "no canned run")}
     base = samples["canned"]
     print(f"\n{label}: {expected} tests, {len(base)} rounds")
     print(f"{'contender':<9} {'median':>8} {'min-max':>15} {'per test':>9} {'x canned':>9}  target")
