@@ -27,12 +27,9 @@ import functools
 import os
 from typing import Any
 
-from botocore.exceptions import DataNotFoundError  # type: ignore[import-untyped, unused-ignore]
-from botocore.loaders import (  # type: ignore[import-untyped, unused-ignore]
-    ExtrasProcessor,
-    Loader,
-)
-from botocore.model import ServiceModel  # type: ignore[import-untyped, unused-ignore]
+from botocore.exceptions import DataNotFoundError
+from botocore.loaders import ExtrasProcessor, Loader
+from botocore.model import ServiceModel
 
 __all__ = ["load_service_model", "wire_name"]
 

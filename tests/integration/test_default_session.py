@@ -17,9 +17,9 @@ import pytest
 from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from integration_helpers import error_of
 
 from pytest_stsmock import _boto3_session, mock_sts
+from tests.helpers.clients import error_of
 
 REAL_KEY = "AKIAREALREALREALREAL"
 NO_RETRY = Config(retries={"max_attempts": 1})

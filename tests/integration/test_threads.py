@@ -15,9 +15,9 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from integration_helpers import client_for
 
 from pytest_stsmock import STSBackend, mock_sts
+from tests.helpers.clients import client_for
 
 TIMEOUT = 120  # seconds for any one group of threads: generous for a loaded machine
 TRUST = {
