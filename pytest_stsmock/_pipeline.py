@@ -9,6 +9,16 @@ pytest-stsmock bug, so a user's boto3 call never sees a raw exception.
 
 Decoding is memoized by request text (see ``_DECODED``); authentication, the
 operation and encoding run for every request.
+
+Threads (an HTTP server's, a user's thread pool) share one backend.  The
+backend's lock is held only while the operation runs, the one step that reads
+and changes backend state together (minting a session, using an MFA code).
+Decoding, the SigV4 check, authentication and encoding run outside it: they
+only read the backend (single dictionary look-ups), and their caches are
+filled with single assignments, which the GIL makes atomic.  The request id
+is one draw of the backend's generator (one C call, atomic as well), taken
+first as before, so a seeded single-threaded run draws exactly what it drew.
+The call log is appended to without the lock (``list.append`` is atomic).
 """
 
 from __future__ import annotations
@@ -80,13 +90,12 @@ def _form(request: HttpRequest, query_string: str) -> dict[str, str]:
 
 def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
     """Answer one STS HTTP request from ``backend``."""
-    with backend.lock:
-        request_id = ids.request_id(backend.rng)
-        try:
-            return _handle(backend, request, request_id)
-        except Exception:  # a bug of ours: answer like AWS would for a server fault
-            log.exception("pytest-stsmock failed to answer an STS request")
-            return _error_response(msg.internal_failure(), request_id)
+    request_id = ids.request_id(backend.rng)
+    try:
+        return _handle(backend, request, request_id)
+    except Exception:  # a bug of ours: answer like AWS would for a server fault
+        log.exception("pytest-stsmock failed to answer an STS request")
+        return _error_response(msg.internal_failure(), request_id)
 
 
 def error_response(backend: STSBackend, error: AwsError) -> HttpResponse:
@@ -179,7 +188,9 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
             now=now,
             secure_transport=request.url.startswith("https:"),
         )
-        result = lookup(operation_model.name)(ctx, params)
+        operation = lookup(operation_model.name)
+        with backend.lock:
+            result = operation(ctx, params)
     except query.MissingAction:
         backend.calls.append(call)
         call.error_code, call.error_message = "MissingAction", "redirected to the IAM console"

@@ -32,6 +32,7 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from . import _environ, _options
+from ._boto3_session import forget_resolved_credentials
 from .backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, STSBackend
 from .errors import StsMockError, StsMockWarning
 
@@ -129,7 +130,7 @@ class MockSTS:
             layer = _environ.push(key.access_key_id, key.secret_access_key, backend.region)
             from .transports import install  # imported on first use: keeps plugin import cheap
 
-            _forget_boto3_default_session()
+            forget_resolved_credentials()
             try:
                 install.activate(backend)
             except BaseException:
@@ -178,7 +179,7 @@ class MockSTS:
                 install.deactivate(activation.backend)
             finally:
                 _environ.pop(activation.layer)
-                _forget_boto3_default_session()
+                forget_resolved_credentials()
 
     # -- context managers -----------------------------------------------------
 
@@ -277,17 +278,6 @@ def sweep_environment() -> None:
     with _lock:
         if not _active:
             _environ.sweep()
-
-
-def _forget_boto3_default_session() -> None:
-    """Drop boto3's cached default session, which caches credentials from the environment.
-
-    Without this, ``boto3.client(...)`` keeps the credentials it resolved before
-    the environment changed (before activation, or in an earlier test).
-    """
-    boto3 = sys.modules.get("boto3")
-    if boto3 is not None:
-        boto3.DEFAULT_SESSION = None  # type: ignore[attr-defined]
 
 
 @overload
