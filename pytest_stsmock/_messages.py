@@ -142,3 +142,48 @@ def not_implemented(operation: str) -> AwsError:
 def access_key_not_decodable(key_id: str) -> str:
     """OURS: GetAccessKeyInfo for a key id that is not in AWS's base32 key format."""
     return f"The access key ID {key_id} is not in a format that identifies an AWS account."
+
+
+# -- IAM -------------------------------------------------------------------------
+# AWS (IAM API reference and recorded answers): the NoSuchEntity, EntityAlreadyExists,
+# DeleteConflict and LimitExceeded sentences built by ``backend.iam``; OURS where marked.
+
+IAM_INVALID_JSON = "This policy contains invalid Json"
+IAM_INVALID_AUTH_CODE = "Authentication code for device is not valid."
+
+
+def no_such_entity(message: str) -> AwsError:
+    return AwsError("NoSuchEntity", message, 404)
+
+
+def entity_already_exists(message: str) -> AwsError:
+    return AwsError("EntityAlreadyExists", message, 409)
+
+
+def delete_conflict(message: str) -> AwsError:
+    return AwsError("DeleteConflict", message, 409)
+
+
+def limit_exceeded(message: str) -> AwsError:
+    return AwsError("LimitExceeded", message, 409)
+
+
+def invalid_authentication_code() -> AwsError:
+    return AwsError("InvalidAuthenticationCode", IAM_INVALID_AUTH_CODE, 403)
+
+
+def iam_not_in_subset(operation: str) -> AwsError:
+    """OURS: an IAM operation pytest-stsmock does not answer; nothing is sent to AWS."""
+    return AwsError(
+        "NotImplemented",
+        f"pytest-stsmock does not answer the IAM operation {operation}; it answers the IAM "
+        "subset listed in the README. Activate moto's mock_aws beside the mock for the rest "
+        "(no IAM request leaves the machine).",
+        501,
+        sender=False,
+    )
+
+
+def invalid_marker(marker: str) -> AwsError:
+    """OURS: a Marker that no earlier List answer gave."""
+    return AwsError("ValidationError", f"Invalid Marker: {marker} was not returned by a List call.")

@@ -54,3 +54,10 @@ def patch_stubber_if_imported_late() -> None:
             undo = patch_stubber() if registry.is_active() else None
             if undo is not None:
                 registry.add_late_undo(undo)
+
+
+def aws_mock_active() -> bool:
+    """True while moto's ``mock_aws`` is active (moto then answers IAM itself)."""
+    module = sys.modules.get("moto.core.models")
+    stubber = getattr(module, "botocore_stubber", None)
+    return bool(getattr(stubber, "enabled", False))

@@ -49,7 +49,12 @@ class MockSTS:
         strict: bool = False,
         seed: int | None = None,
         backend: STSBackend | None = None,
+        iam: bool = True,
     ) -> None:
+        if not isinstance(iam, bool):
+            raise StsMockError(f"iam must be True or False, not {iam!r}.")
+        #: Answer IAM too (the subset of API.md section 7) unless moto does; False leaves it alone.
+        self._iam = iam
         if backend is not None and not isinstance(backend, STSBackend):
             raise StsMockError(
                 "backend= takes an STSBackend, e.g. the one a previous mock yielded."
@@ -89,7 +94,7 @@ class MockSTS:
         from .transports import install  # imported on first use: keeps plugin import cheap
 
         _forget_boto3_default_session()
-        install.activate(backend)
+        install.activate(backend, iam=self._iam)
         self._stack.append((backend, saved, ours))
         return backend
 
@@ -161,6 +166,7 @@ class MockSTS:
             strict=options.strict,
             seed=options.seed,
             backend=self._given,
+            iam=self._iam,
         )
 
     def _decorate_function(self, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -256,6 +262,7 @@ def mock_sts(
     strict: bool = ...,
     seed: int | None = ...,
     backend: STSBackend | None = ...,
+    iam: bool = ...,
 ) -> MockSTS: ...
 
 

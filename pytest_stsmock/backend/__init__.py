@@ -166,6 +166,14 @@ class STSBackend:
     def _register_mfa_device(self, device: MFADevice) -> None:
         self._mfa_devices[device.serial_number] = device
 
+    def forget_access_key(self, access_key_id: str) -> None:
+        """Stop accepting a deleted long-term key (IAM's DeleteAccessKey)."""
+        self._access_keys.pop(access_key_id, None)
+
+    def forget_mfa_device(self, serial_number: str) -> None:
+        """Stop accepting codes of a device no longer assigned (IAM's DeactivateMFADevice)."""
+        self._mfa_devices.pop(serial_number, None)
+
     def _register_session(self, session: Session) -> None:
         self.sessions.append(session)
         self._sessions_by_key[session.access_key_id] = session

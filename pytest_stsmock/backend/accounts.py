@@ -8,10 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.errors import StsMockError
 
+from . import _ids
 from .principals import ManagedPolicy, Role, Root, User, new_role, new_user, parse_policy
 
 if TYPE_CHECKING:
     from . import STSBackend
+    from .iam import Group
+    from .mfa import MFADevice
+    from .policy.document import PolicyDocument
 
 _NAME = re.compile(r"[\w+=,.@-]{1,64}")
 _PATH = re.compile(r"/([\x21-\x7e]{0,510}/)?")
@@ -40,6 +44,9 @@ class Account:
         self.users: dict[str, User] = {}
         self.roles: dict[str, Role] = {}
         self.managed_policies: dict[str, ManagedPolicy] = {}
+        #: IAM groups by name, and the account's virtual MFA devices by serial (``backend.iam``).
+        self.groups: dict[str, Group] = {}
+        self.virtual_mfa_devices: dict[str, MFADevice] = {}
         self.disabled_regions: set[str] = set()
         self.root = Root(
             account=self,
@@ -75,7 +82,7 @@ class Account:
         self,
         name: str,
         *,
-        trust_policy: Mapping[str, Any] | str,
+        trust_policy: Mapping[str, Any] | str | PolicyDocument,
         path: str = "/",
         max_session_duration: int = 3600,
         tags: Mapping[str, str] | None = None,
@@ -103,7 +110,12 @@ class Account:
         return role
 
     def create_policy(
-        self, name: str, document: Mapping[str, Any] | str, *, path: str = "/"
+        self,
+        name: str,
+        document: Mapping[str, Any] | str | PolicyDocument,
+        *,
+        path: str = "/",
+        description: str | None = None,
     ) -> ManagedPolicy:
         """Create a customer managed policy (usable in policies=[...] and PolicyArns)."""
         _check_name("Policy", name)
@@ -116,7 +128,11 @@ class Account:
             arn=arn,
             name=name,
             document=parsed,
-            source=dict(document) if isinstance(document, Mapping) else _loads(document),
+            source=dict(document) if isinstance(document, Mapping) else _loads(parsed.text),
+            path=path,
+            policy_id=_ids.unique_id(self.backend.rng, "ANPA"),
+            description=description,
+            create_date=self.backend.now(),
         )
         self.managed_policies[arn] = policy
         return policy

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import _clock
+from .iam import effective_policies
 from .identity import Caller
 from .policy.evaluate import (
     Decision,
@@ -126,7 +127,7 @@ def identity_policies(caller: Caller) -> list[LabeledPolicy]:
     """
     principal = caller.principal
     boundary = getattr(principal, "permissions_boundary", None)
-    docs = (tuple(principal.policies), boundary)
+    docs = (effective_policies(principal), boundary)
     found = caller.scratch.get("identity_policies")
     if found is not None and found[0] == docs:
         return list(found[1])
@@ -139,10 +140,10 @@ def _identity_policies(caller: Caller) -> list[LabeledPolicy]:
     principal = caller.principal
     policies = [
         LabeledPolicy(f"identity policy {i + 1} of {principal.arn}", doc)
-        for i, doc in enumerate(principal.policies)
+        for i, doc in enumerate(effective_policies(principal))
     ]
     boundary = getattr(principal, "permissions_boundary", None)
-    if caller.kind == "assumed-role" and boundary is not None:
+    if caller.kind in ("assumed-role", "user") and boundary is not None:
         policies.append(LabeledPolicy(f"the permissions boundary of {principal.arn}", boundary))
     if caller.session is not None:
         policies.extend(
@@ -160,7 +161,7 @@ def identity_may_deny(caller: Caller) -> bool:
 def _only_allow_everything(caller: Caller) -> bool:
     """True when ``caller`` has identity policies and every identity-side policy
     allows every request."""
-    return bool(caller.principal.policies) and all(
+    return bool(effective_policies(caller.principal)) and all(
         policy.document.allows_everything for policy in identity_policies(caller)
     )
 

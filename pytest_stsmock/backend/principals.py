@@ -7,6 +7,7 @@ devices with the backend so requests can find them.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from .mfa import MFADevice
 
 if TYPE_CHECKING:
     from .accounts import Account
+    from .iam import Group, InlinePolicy
     from .identity import Caller
     from .policy.document import PolicyDocument
 
@@ -63,6 +65,10 @@ class ManagedPolicy:
     name: str
     document: PolicyDocument
     source: dict[str, Any]
+    path: str = "/"
+    policy_id: str = ""
+    description: str | None = None
+    create_date: _dt.datetime | None = None
 
     @functools.cached_property
     def session_document(self) -> PolicyDocument:
@@ -78,6 +84,7 @@ class AccessKey:
     secret_access_key: str
     principal: Principal
     active: bool = True
+    create_date: _dt.datetime | None = None
     #: The request pipeline's Caller for this key, made on first use (internal).
     cached_caller: Caller | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -106,6 +113,9 @@ class Principal:
     policies: list[PolicyDocument] = field(default_factory=list)
     access_keys: list[AccessKey] = field(default_factory=list)
     mfa_devices: list[MFADevice] = field(default_factory=list)
+    #: IAM's inline policies by name and attached managed policies (see ``backend.iam``).
+    inline_policies: dict[str, InlinePolicy] = field(default_factory=dict)
+    attached_policies: list[ManagedPolicy] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.arn!r})"
@@ -121,6 +131,7 @@ class Principal:
             access_key_id=_ids.access_key_id(backend.rng, self.account.id, temporary=False),
             secret_access_key=_ids.secret_access_key(backend.rng),
             principal=self,
+            create_date=backend.now(),
         )
         self.access_keys.append(key)
         backend._register_access_key(key)
@@ -161,6 +172,10 @@ class User(Principal):
     """An IAM user, ``arn:aws:iam::<id>:user/<path><name>``."""
 
     path: str = "/"
+    create_date: _dt.datetime | None = None
+    permissions_boundary: PolicyDocument | None = None
+    permissions_boundary_arn: str | None = None
+    groups: list[Group] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -179,6 +194,11 @@ class Role:
     policies: list[PolicyDocument] = field(default_factory=list)
     permissions_boundary: PolicyDocument | None = None
     principal_type: PrincipalType = "Role"
+    permissions_boundary_arn: str | None = None
+    description: str | None = None
+    create_date: _dt.datetime | None = None
+    inline_policies: dict[str, InlinePolicy] = field(default_factory=dict)
+    attached_policies: list[ManagedPolicy] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return f"Role({self.arn!r})"
@@ -204,6 +224,10 @@ class Role:
 
 
 def _source(document: object) -> dict[str, Any]:
+    from .policy.document import PolicyDocument
+
+    if isinstance(document, PolicyDocument):
+        document = document.text
     if isinstance(document, str):
         import json
 
@@ -226,6 +250,7 @@ def new_user(
         tags=_as_tags(tags, f"User {name!r}"),
         policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies],
         path=path,
+        create_date=account.backend.now(),
     )
     return user
 
@@ -271,4 +296,8 @@ def new_role(
         tags=_as_tags(tags, f"Role {name!r}"),
         policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies],
         permissions_boundary=boundary,
+        permissions_boundary_arn=permissions_boundary.arn
+        if isinstance(permissions_boundary, ManagedPolicy)
+        else None,
+        create_date=account.backend.now(),
     )

@@ -33,9 +33,10 @@ def _install() -> list[registry.Undo]:
     return undo
 
 
-def activate(backend: STSBackend) -> None:
-    """Make ``backend`` answer STS; install the patches if this is the first activation."""
-    registry.push(backend, _install)
+def activate(backend: STSBackend, *, iam: bool = True) -> None:
+    """Make ``backend`` answer STS (and IAM, unless ``iam`` is False); install the patches
+    if this is the first activation."""
+    registry.push(backend, _install, iam=iam)
     _observe.activated(backend)
 
 
