@@ -23,7 +23,7 @@ from pytest_stsmock.operations import UNSIGNED_OPERATIONS, OperationContext, loo
 from . import _auth
 from . import _messages as msg
 from ._http import AWS_DOMAINS, HttpRequest, HttpResponse, plain_host
-from .backend import STSBackend, _ids
+from .backend import STSBackend, ids
 from .backend.calls import Call
 from .errors import AwsError
 from .protocol import model as _model
@@ -85,7 +85,7 @@ def handle(backend: STSBackend, request: HttpRequest, service: str | None = None
     endpoint prefix); None lets the request say (see :func:`service_of`).
     """
     with backend.lock:
-        request_id = _ids.request_id(backend.rng)
+        request_id = ids.request_id(backend.rng)
         name = service or service_of(request)
         try:
             return _handle(backend, request, request_id, name)
@@ -95,8 +95,6 @@ def handle(backend: STSBackend, request: HttpRequest, service: str | None = None
                 "InternalFailure",
                 "pytest-stsmock hit an internal error answering this request; "
                 "please report it with the traceback from the 'pytest_stsmock' logger.",
-                500,
-                sender=False,
             )
             return _error_response(error, request_id, name)
 
@@ -206,7 +204,7 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: st
         call.operation = operation_model.name
         call.params = params
         if caller is None and operation_model.name not in UNSIGNED_OPERATIONS:
-            raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH, 403)
+            raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH)
         if (
             not iam
             and caller is not None

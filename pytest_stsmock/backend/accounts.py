@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.errors import StsMockError
 
-from . import _ids
+from . import ids
 from .principals import ManagedPolicy, Role, Root, User, new_role, new_user, parse_policy
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class Account:
             document=parsed,
             source=dict(document) if isinstance(document, Mapping) else _loads(parsed.text),
             path=path,
-            policy_id=_ids.unique_id(self.backend.rng, "ANPA"),
+            policy_id=ids.unique_id(self.backend.rng, "ANPA"),
             description=description,
             create_date=self.backend.now(),
         )

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from pytest_stsmock import _messages as msg
 
-from . import _ids
+from . import ids
 
 if TYPE_CHECKING:
     from .accounts import Account
@@ -155,7 +155,7 @@ def create_group(account: Account, name: str, path: str) -> Group:
         name=name,
         path=path,
         arn=f"arn:aws:iam::{account.id}:group{path}{name}",
-        unique_id=_ids.unique_id(account.backend.rng, "AGPA"),
+        unique_id=ids.unique_id(account.backend.rng, "AGPA"),
         create_date=account.backend.now(),
     )
     account.groups[name] = created

@@ -64,7 +64,7 @@ def _iam(operation: Operation) -> Operation:
         try:
             return operation(ctx, params)
         except StsMockError as error:
-            raise AwsError("ValidationError", str(error), 400) from None
+            raise AwsError("ValidationError", str(error)) from None
 
     run.__name__ = operation.__name__
     return run

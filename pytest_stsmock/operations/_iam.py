@@ -62,7 +62,7 @@ def policy(text: str, kind: Any) -> PolicyDocument:
         aws = error.aws_message
         if aws == "The policy is not in the valid JSON format.":
             aws = msg.IAM_INVALID_JSON
-        raise AwsError("MalformedPolicyDocument", aws, 400, explanation=error.reason) from None
+        raise AwsError("MalformedPolicyDocument", aws, explanation=error.reason) from None
 
 
 def encoded(document: PolicyDocument | Mapping[str, Any]) -> str:
