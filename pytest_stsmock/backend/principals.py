@@ -33,7 +33,7 @@ def parse_policy(document: object, kind: Any, what: str) -> PolicyDocument:
     from .policy.document import PolicyDocument, PolicyError  # the engine loads on first use
 
     if isinstance(document, ManagedPolicy):
-        return document.document
+        return document.boundary_document if kind == "boundary" else document.document
     if isinstance(document, PolicyDocument) and document.kind == kind:
         return document
     if not isinstance(document, (str, Mapping)):
@@ -74,6 +74,11 @@ class ManagedPolicy:
     def session_document(self) -> PolicyDocument:
         """The same document read as a session policy (when passed in PolicyArns)."""
         return parse_policy(self.source, "session", f"Managed policy {self.arn}")
+
+    @functools.cached_property
+    def boundary_document(self) -> PolicyDocument:
+        """The same document read as a permissions boundary."""
+        return parse_policy(self.source, "boundary", f"Managed policy {self.arn}")
 
 
 @dataclass(eq=False)

@@ -165,7 +165,7 @@ def _put_boundary(kind: str) -> Operation:
     def put(ctx: OperationContext, params: Params) -> dict[str, Any]:
         account, holder = _holder(ctx, kind, f"Put{kind}PermissionsBoundary", params)
         policy = iam.managed_policy(account, params["PermissionsBoundary"])
-        holder.permissions_boundary = policy.document
+        holder.permissions_boundary = policy.boundary_document
         holder.permissions_boundary_arn = policy.arn
         return {}
 

@@ -36,7 +36,7 @@ def create_user(ctx: OperationContext, params: Params) -> dict[str, Any]:
     managed = None if boundary is None else iam.managed_policy(account, boundary)
     user = account.create_user(name, path=path, tags=_iam.tags_in(params))
     if managed is not None:
-        user.permissions_boundary = managed.document
+        user.permissions_boundary = managed.boundary_document
         user.permissions_boundary_arn = managed.arn
     return {"User": _iam.user_out(user)}
 
