@@ -25,14 +25,24 @@ STEP_SECONDS = 30
 class MFADevice:
     """A virtual (TOTP) MFA device, assigned to one principal (or to none yet, through IAM)."""
 
-    def __init__(self, serial_number: str, owner: Principal | None, rng: random.Random) -> None:
+    def __init__(
+        self,
+        serial_number: str,
+        owner: Principal | None,
+        rng: random.Random,
+        *,
+        secret: str | None = None,
+    ) -> None:
         self.serial_number = serial_number
         #: The principal it is assigned to; None for an IAM virtual device not yet enabled.
         self.owner = owner
         self.enable_date: _dt.datetime | None = None
         self.create_date: _dt.datetime | None = None
         self.tags: dict[str, str] = {}
-        self.secret = base64.b32encode(rng.getrandbits(160).to_bytes(20, "big")).decode()
+        if secret is None:
+            secret = base64.b32encode(rng.getrandbits(160).to_bytes(20, "big")).decode()
+        #: The base32 seed (given when the device is read from another IAM store).
+        self.secret = secret
         import pyotp  # loaded with the first device, not with the package
 
         self._totp = pyotp.TOTP(self.secret, digits=6, interval=STEP_SECONDS)

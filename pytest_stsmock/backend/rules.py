@@ -105,9 +105,7 @@ def parse_session_policies(
         sources.append(json.loads(text))
     arns = list(requested.policy_arns)
     for arn in arns:
-        parts = arn.split(":", 5)
-        account = backend.accounts.get(parts[4]) if len(parts) == 6 else None
-        managed = None if account is None else account.managed_policies.get(arn)
+        managed = backend.managed_policy(arn)
         if managed is None:
             raise msg.policy_arn_not_found(arn)
         documents.append(managed.session_document)
