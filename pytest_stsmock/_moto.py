@@ -80,7 +80,7 @@ def aws_mock_active() -> bool:
 # -- moto's IAM state, read at answer time ---------------------------------------------
 #
 # Every attribute of moto's IAM models read here is read by one small function
-# below, and each has its own test (tests/moto/test_moto_attributes.py), so a
+# below, and each has its own test (tests/beside_moto/test_moto_attributes.py), so a
 # moto release that moves one fails one named test.  moto's versions differ:
 # the per-account backend is keyed by partition ("aws", moto >= 5.0.x later
 # releases) or by "global" (moto 5.0.0); a role's tags are a dict of
