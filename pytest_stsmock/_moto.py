@@ -85,7 +85,8 @@ def aws_mock_active() -> bool:
 # the per-account backend is keyed by partition ("aws", moto >= 5.0.x later
 # releases) or by "global" (moto 5.0.0); a role's tags are a dict of
 # {"Key", "Value"} dicts (5.0) or a list of them (later); a virtual device's
-# seed is the base32 text (later) or that text base64-encoded (5.0).
+# seed is the base32 text (later) or that text base64-encoded (5.0); a role's
+# boundary is ``permissions_boundary_arn`` (later) or ``permissions_boundary`` (5.0).
 
 _IAM_MODULE = "moto.iam.models"
 
@@ -126,6 +127,16 @@ def user_tags(backend: Any, user: Any) -> dict[str, str]:
 def max_session_duration(role: Any) -> int:
     value = role.max_session_duration
     return 3600 if value in (None, "") else int(value)
+
+
+def role_boundary_arn(role: Any) -> str | None:
+    """The boundary's ARN: ``permissions_boundary_arn`` (later moto) or the plain
+    ``permissions_boundary`` string (moto 5.0, where it is not yet a dict property)."""
+    if hasattr(role, "permissions_boundary_arn"):
+        arn = role.permissions_boundary_arn
+    else:
+        arn = role.permissions_boundary
+    return arn if isinstance(arn, str) and arn else None
 
 
 def default_document(policy: Any) -> str:
@@ -191,7 +202,7 @@ class MotoIam:
             found.assume_role_policy_document,
             found.path,
             found.max_session_duration,
-            found.permissions_boundary_arn,
+            role_boundary_arn(found),
             _fingerprint_policies(found),
             tuple(role_tags(found).items()),
         )
@@ -299,8 +310,8 @@ def _mirror_role(backend: STSBackend, iam: Any, account_id: str, found: Any) -> 
         max_session_duration=max_session_duration(found),
         tags=role_tags(found),
         policies=_documents(found),
-        permissions_boundary=_boundary(iam, found.permissions_boundary_arn),
-        permissions_boundary_arn=found.permissions_boundary_arn,
+        permissions_boundary=_boundary(iam, role_boundary_arn(found)),
+        permissions_boundary_arn=role_boundary_arn(found),
         description=found.description,
         create_date=found.create_date,
     )

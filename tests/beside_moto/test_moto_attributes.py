@@ -87,7 +87,9 @@ def test_role_max_session_duration(iam: Any) -> None:
 def test_role_permissions_boundary_arn(iam: Any) -> None:
     arn = iam.create_policy(PolicyName="b", PolicyDocument=DOC)["Policy"]["Arn"]
     iam.create_role(RoleName="r", AssumeRolePolicyDocument=TRUST, PermissionsBoundary=arn)
-    assert _moto.role_named(_backend(), "r").permissions_boundary_arn == arn
+    assert _moto.role_boundary_arn(_moto.role_named(_backend(), "r")) == arn
+    iam.create_role(RoleName="none", AssumeRolePolicyDocument=TRUST)
+    assert _moto.role_boundary_arn(_moto.role_named(_backend(), "none")) is None
 
 
 def test_role_description(iam: Any) -> None:
