@@ -40,7 +40,10 @@ def authenticate(
         _verify(request, signed, session.secret_access_key, now)
         if session.expired(now):
             raise AwsError("ExpiredToken", msg.EXPIRED_TOKEN)
-        return caller_for_session(session)
+        caller = caller_for_session(session)
+        if backend.external is not None:  # the role may have changed in moto since
+            backend.external.refresh(backend, caller.principal)
+        return caller
     if backend.strict:
         raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN)
     # Not strict: an unknown key (a test's dummy credentials) acts as the default user.

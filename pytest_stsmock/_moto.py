@@ -185,9 +185,16 @@ class MotoIam:
     def _cached(self, kind: str, source: Any, fingerprint: Any, build: Callable[[], Any]) -> Any:
         key = (kind, id(source))
         found = self._cache.get(key)
-        if found is not None and found[0] == fingerprint and found[2] is source:
-            return found[1]
-        built = build()
+        if found is not None and found[2] is source:
+            if found[0] == fingerprint:
+                return found[1]
+            built = build()
+            if isinstance(built, (Role, User)) and type(found[1]) is type(built):
+                # Changed in moto: update the object sessions and callers already hold, so
+                # a role's new policies bound its existing sessions too, as in AWS.
+                built = _refresh(found[1], built)
+        else:
+            built = build()
         self._cache[key] = (fingerprint, built, source)
         return built
 
@@ -210,6 +217,11 @@ class MotoIam:
             "role", found, fingerprint, lambda: _mirror_role(backend, iam, account_id, found)
         )
         return built
+
+    def refresh(self, backend: STSBackend, principal: Any) -> None:
+        """A session's role, read again: a change in moto updates the object in place."""
+        if isinstance(principal, Role) and aws_mock_active():
+            self.role(backend, principal.account_id, principal.name)
 
     # -- users and their keys --------------------------------------------------------------
 
@@ -345,6 +357,17 @@ def _mirror_user(
         for key in found.access_keys
     ]
     return user
+
+
+def _refresh(held: Any, fresh: Any) -> Any:
+    """Copy ``fresh``'s state into ``held`` (kept for its identity); return ``held``."""
+    devices = getattr(held, "mfa_devices", None)
+    vars(held).update(vars(fresh))
+    for key in getattr(held, "access_keys", ()):
+        key.principal = held
+    if devices is not None:
+        held.mfa_devices = devices
+    return held
 
 
 def _mirror_device(backend: STSBackend, device: Any, owner: User, seed: str) -> MFADevice:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from . import STSBackend
     from .mfa import MFADevice
-    from .principals import AccessKey, ManagedPolicy, Role
+    from .principals import AccessKey, ManagedPolicy, Principal, Role
 
 
 class ExternalIam(Protocol):
@@ -29,3 +29,6 @@ class ExternalIam(Protocol):
     def mfa_device(self, backend: STSBackend, serial_number: str) -> MFADevice | None: ...
 
     def managed_policy(self, backend: STSBackend, arn: str) -> ManagedPolicy | None: ...
+
+    def refresh(self, backend: STSBackend, principal: Principal | Role) -> None:
+        """Bring a principal built from the other store up to date (a session's role)."""

@@ -273,3 +273,22 @@ def test_moto_still_answers_the_services_that_check_roles(backend: STSBackend) -
     events = boto3.client("events", region_name="us-east-1")
     events.put_rule(Name="r", ScheduleExpression="rate(5 minutes)", RoleArn=role["Arn"])
     assert events.describe_rule(Name="r")["RoleArn"] == role["Arn"]
+
+
+def test_a_policy_changed_in_moto_bounds_the_roles_existing_sessions(backend: STSBackend) -> None:
+    first = iam().create_role(
+        RoleName="first", AssumeRolePolicyDocument=trust(backend.default_user.arn)
+    )
+    iam().put_role_policy(RoleName="first", PolicyName="p", PolicyDocument=allow("sts:AssumeRole"))
+    target = iam().create_role(RoleName="next", AssumeRolePolicyDocument=trust())["Role"]["Arn"]
+    creds = sts().assume_role(RoleArn=first["Role"]["Arn"], RoleSessionName="aa")["Credentials"]
+    session = sts(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    assert session.assume_role(RoleArn=target, RoleSessionName="bb")["Credentials"]
+    iam().delete_role_policy(RoleName="first", PolicyName="p")
+    with pytest.raises(ClientError) as exc:
+        session.assume_role(RoleArn=target, RoleSessionName="dd")
+    assert code(exc) == "AccessDenied"
