@@ -353,3 +353,32 @@ def test_mock_sts_checks_the_iam_option() -> None:
 
     with pytest.raises(StsMockError, match="iam must be True or False"):
         mock_sts(iam="yes")  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    ("url", "service", "expected"),
+    [
+        pytest.param("http://127.0.0.1:4566/", "iam", "iam", id="server-signed-for-iam"),
+        pytest.param("http://127.0.0.1:4566/", "sts", "sts", id="server-signed-for-sts"),
+        pytest.param("https://iam.amazonaws.com/", "iam", "iam", id="iam-host"),
+        pytest.param("https://sts.amazonaws.com/", "iam", "sts", id="sts-host-wins"),
+    ],
+)
+def test_one_port_answers_both_services_by_the_signature_scope(
+    url: str, service: str, expected: str
+) -> None:
+    """What the standalone server relies on: the request says which service it is for."""
+    from pytest_stsmock import _pipeline
+    from pytest_stsmock._http import HttpRequest
+
+    request = AWSRequest(method="POST", url=url, data={"Action": "ListRoles"})
+    SigV4Auth(Credentials("AKIAIOSFODNN7EXAMPLE", "x" * 40), service, "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    headers = {k.lower(): v for k, v in prepared.headers.items()}
+    assert _pipeline.service_of(HttpRequest("POST", url, headers, prepared.body)) == expected
+
+
+def test_a_custom_iam_endpoint_url_is_answered_in_process(backend: STSBackend) -> None:
+    client = iam(endpoint_url="http://127.0.0.1:9")  # nothing listens there
+    client.create_role(RoleName="local", AssumeRolePolicyDocument=trust(ACCOUNT))
+    assert "local" in backend.default_account.roles
