@@ -292,3 +292,22 @@ def test_a_policy_changed_in_moto_bounds_the_roles_existing_sessions(backend: ST
     with pytest.raises(ClientError) as exc:
         session.assume_role(RoleArn=target, RoleSessionName="dd")
     assert code(exc) == "AccessDenied"
+
+
+def test_a_moto_users_tags_are_its_principal_tags(backend: STSBackend) -> None:
+    iam().create_user(UserName="tagged", Tags=[{"Key": "team", "Value": "blue"}])
+    iam().put_user_policy(UserName="tagged", PolicyName="p", PolicyDocument=allow("sts:AssumeRole"))
+    key = iam().create_access_key(UserName="tagged")["AccessKey"]
+    creds = {
+        "aws_access_key_id": key["AccessKeyId"],
+        "aws_secret_access_key": key["SecretAccessKey"],
+    }
+    role = iam().create_role(
+        RoleName="blue-only",
+        AssumeRolePolicyDocument=trust(ACCOUNT, StringEquals={"aws:PrincipalTag/team": "blue"}),
+    )["Role"]["Arn"]
+    assert sts(**creds).assume_role(RoleArn=role, RoleSessionName="t1")["Credentials"]
+    iam().tag_user(UserName="tagged", Tags=[{"Key": "team", "Value": "red"}])
+    with pytest.raises(ClientError) as exc:
+        sts(**creds).assume_role(RoleArn=role, RoleSessionName="t2")
+    assert code(exc) == "AccessDenied"
