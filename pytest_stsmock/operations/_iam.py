@@ -46,6 +46,19 @@ def account(ctx: OperationContext, action: str, resource: str = "*") -> Account:
     return ctx.backend.account(caller.account_id)
 
 
+def caller_user(ctx: OperationContext, action: str) -> Any:
+    """The caller's own IAM user (or root), for operations whose UserName was left out;
+    AWS's ValidationError for any other caller (a role session, say)."""
+    caller = ctx.require_caller()
+    principal = caller.principal
+    if caller.kind not in ("user", "root"):
+        raise AwsError(
+            "ValidationError", "Must specify userName when calling with non-User credentials"
+        )
+    account(ctx, action, caller.arn)
+    return principal
+
+
 def caller_account(ctx: OperationContext) -> Account:
     return ctx.backend.account(ctx.require_caller().account_id)
 

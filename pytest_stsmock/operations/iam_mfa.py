@@ -68,9 +68,8 @@ def deactivate_mfa_device(ctx: OperationContext, params: Params) -> dict[str, An
     if "UserName" in params:
         account, user = _user(ctx, "DeactivateMFADevice", params)
     else:
-        caller = ctx.require_caller()
-        account = _iam.account(ctx, "DeactivateMFADevice", caller.arn)
-        user = caller.principal
+        user = _iam.caller_user(ctx, "DeactivateMFADevice")
+        account = _iam.caller_account(ctx)
     virtual_mfa.deactivate(account, user, params["SerialNumber"])
     return {}
 
@@ -79,9 +78,7 @@ def list_mfa_devices(ctx: OperationContext, params: Params) -> dict[str, Any]:
     if "UserName" in params:
         _, user = _user(ctx, "ListMFADevices", params)
     else:
-        caller = ctx.require_caller()
-        _iam.account(ctx, "ListMFADevices", caller.arn)
-        user = caller.principal
+        user = _iam.caller_user(ctx, "ListMFADevices")
     devices = [
         {"UserName": user.name, "SerialNumber": d.serial_number, "EnableDate": d.enable_date}
         for d in user.mfa_devices

@@ -43,18 +43,16 @@ def create_user(ctx: OperationContext, params: Params) -> dict[str, Any]:
 
 def get_user(ctx: OperationContext, params: Params) -> dict[str, Any]:
     if "UserName" not in params:  # the caller itself
-        caller = ctx.require_caller()
-        account = _iam.account(ctx, "GetUser", caller.arn)
-        principal = caller.principal
+        principal = _iam.caller_user(ctx, "GetUser")
         if principal.principal_type == "Account":
             return {
                 "User": {
-                    "UserId": account.id,
+                    "UserId": principal.account_id,
                     "Arn": principal.arn,
                     "CreateDate": ctx.now,
                 }
             }
-        return {"User": _iam.user_out(iam.user(account, principal.name))}
+        return {"User": _iam.user_out(principal)}
     _, user = _user(ctx, "GetUser", params)
     return {"User": _iam.user_out(user)}
 
@@ -97,9 +95,7 @@ def _key_owner(ctx: OperationContext, action: str, params: Params) -> Any:
     """The user named, or the caller's own user when UserName is absent (as IAM does)."""
     if "UserName" in params:
         return _user(ctx, action, params)[1]
-    caller = ctx.require_caller()
-    _iam.account(ctx, action, caller.arn)
-    return caller.principal
+    return _iam.caller_user(ctx, action)
 
 
 def _key_out(user: Any, key: Any, *, secret: bool) -> dict[str, Any]:

@@ -271,3 +271,33 @@ def test_create_date_follows_the_backend_clock(backend: STSBackend) -> None:
     before = time.time()
     made = iam().create_role(RoleName="dated", AssumeRolePolicyDocument=trust(ACCOUNT))["Role"]
     assert before - 2 <= made["CreateDate"].timestamp() <= time.time() + 2
+
+
+def test_without_a_user_name_the_operation_is_about_the_caller(backend: STSBackend) -> None:
+    client = iam()
+    client.create_user(UserName="self")
+    client.put_user_policy(UserName="self", PolicyName="iam", PolicyDocument=allow("iam:*"))
+    key = client.create_access_key(UserName="self")["AccessKey"]
+    own = iam(**key_kwargs(key))
+    assert [k["AccessKeyId"] for k in own.list_access_keys()["AccessKeyMetadata"]] == [
+        key["AccessKeyId"]
+    ]
+    assert own.get_user()["User"]["UserName"] == "self"
+
+    role = client.create_role(
+        RoleName="r", AssumeRolePolicyDocument=trust(backend.default_user.arn)
+    )
+    creds = sts().assume_role(RoleArn=role["Role"]["Arn"], RoleSessionName="rs")["Credentials"]
+    session = iam(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    for call in (session.list_access_keys, session.get_user, session.list_mfa_devices):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert error_of(exc) == (
+            "ValidationError",
+            "Must specify userName when calling with non-User credentials",
+            400,
+        )
