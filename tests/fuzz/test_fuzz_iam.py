@@ -14,16 +14,15 @@ import os
 from typing import Any
 
 import pytest
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
+from fuzz_strategies import World, new_world, sign
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 from pytest_stsmock import STSBackend, _pipeline
 from pytest_stsmock._http import HttpRequest
+from pytest_stsmock.backend import iam
 from pytest_stsmock.operations import IAM_OPERATIONS
 from pytest_stsmock.protocol.model import load_service_model
 
@@ -47,7 +46,21 @@ TRUST = json.dumps(
         ],
     }
 )
-NAMES = ["alice", "ALICE", "ops", "deployer", "missing", "p", "m", "phone", "x" * 64, "x" * 65]
+NAMES = [
+    "alice",
+    "ALICE",
+    "ops",
+    "deployer",
+    "read-only",
+    "stsmock",
+    "bob",
+    "missing",
+    "p",
+    "m",
+    "phone",
+    "x" * 64,
+    "x" * 65,
+]
 TEXTS = [
     GOOD_DOC,
     TRUST,
@@ -58,6 +71,8 @@ TEXTS = [
     f"arn:aws:iam::{ACCOUNT}:policy/m",
     f"arn:aws:iam::{ACCOUNT}:policy/missing",
     f"arn:aws:iam::{ACCOUNT}:mfa/phone",
+    f"arn:aws:iam::{ACCOUNT}:mfa/alice",
+    f"arn:aws:iam::{ACCOUNT}:policy/read-only",
     "arn:aws:iam::aws:policy/ReadOnlyAccess",
     "/",
     "/team/",
@@ -71,15 +86,20 @@ TEXTS = [
 ]
 
 
-def world() -> STSBackend:
-    backend = STSBackend(seed=3)
-    account = backend.default_account
-    alice = account.create_user("alice")
-    alice.create_access_key()
-    account.create_role("deployer", trust_policy=TRUST)
+SIGNERS = ["default", "alice", "root", "bob", "session", "federated"]
+
+
+def world() -> World:
+    """The STS fuzz world (users, a role, managed policies, MFA devices, sessions), plus
+    a group and an inline policy for IAM to find."""
+    world = new_world()
+    account = world.backend.default_account
     account.create_policy("m", GOOD_DOC)
-    alice.add_mfa_device()
-    return backend
+    alice = account.users["alice"]
+    group = iam.create_group(account, "ops", "/")
+    group.members.append(alice)
+    alice.groups.append(group)
+    return world
 
 
 def snapshot(backend: STSBackend) -> Any:
@@ -140,22 +160,8 @@ def requests_for_the_subset(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     return operation, ({} if shape is None else _value(draw, shape))
 
 
-def _signed(backend: STSBackend, body: Any) -> HttpRequest:
-    request = AWSRequest(
-        method="POST",
-        url="https://iam.amazonaws.com/",
-        data=body,
-        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
-    )
-    key = backend.default_access_key
-    SigV4Auth(Credentials(key.access_key_id, key.secret_access_key), "iam", "us-east-1").add_auth(
-        request
-    )
-    prepared = request.prepare()
-    raw = prepared.body if isinstance(prepared.body, bytes) else str(prepared.body or "").encode()
-    return HttpRequest(
-        "POST", prepared.url, {k.lower(): v for k, v in prepared.headers.items()}, raw
-    )
+def _signed(world: World, signer: str, body: dict[str, Any]) -> HttpRequest:
+    return sign(world.creds[signer], body, url="https://iam.amazonaws.com/", service="iam")
 
 
 def _check(backend: STSBackend, operation: str | None, request: HttpRequest) -> None:
@@ -175,19 +181,19 @@ def _check(backend: STSBackend, operation: str | None, request: HttpRequest) -> 
 
 
 @FUZZ
-@given(requests_for_the_subset())
+@given(requests_for_the_subset(), st.sampled_from(SIGNERS))
 def test_iam_operations_answer_aws_errors_and_refusals_change_nothing(
-    case: tuple[str, dict[str, Any]],
+    case: tuple[str, dict[str, Any]], signer: str
 ) -> None:
     operation, params = case
-    backend = world()
+    fuzz_world = world()
     try:
         serialized = create_serializer("query").serialize_to_request(
             params, IAM.operation_model(operation)
         )
     except Exception:  # botocore cannot write it (a blob where text goes...): not a request
         return
-    _check(backend, operation, _signed(backend, serialized["body"]))
+    _check(fuzz_world.backend, operation, _signed(fuzz_world, signer, serialized["body"]))
 
 
 @FUZZ
@@ -219,18 +225,21 @@ def test_iam_operations_answer_aws_errors_and_refusals_change_nothing(
         st.one_of(st.sampled_from(NAMES + TEXTS), st.text(max_size=8)),
         max_size=6,
     ),
+    st.sampled_from(SIGNERS),
 )
-def test_the_iam_decoder_takes_any_form(operation: str, fields: dict[str, str]) -> None:
-    backend = world()
+def test_the_iam_decoder_takes_any_form(
+    operation: str, fields: dict[str, str], signer: str
+) -> None:
+    fuzz_world = world()
     body = {"Action": operation, "Version": "2010-05-08", **fields}
-    _check(backend, operation, _signed(backend, body))
+    _check(fuzz_world.backend, operation, _signed(fuzz_world, signer, body))
 
 
 @pytest.mark.parametrize("version", ["2011-06-15", "", None])
 def test_a_wrong_iam_version_is_invalid_action(version: str | None) -> None:
-    backend = world()
+    fuzz_world = world()
     body = (
         {"Action": "ListUsers"} if version is None else {"Action": "ListUsers", "Version": version}
     )
-    response = _pipeline.handle(backend, _signed(backend, body))
+    response = _pipeline.handle(fuzz_world.backend, _signed(fuzz_world, "default", body))
     assert response.status == 400 and b"<Code>InvalidAction</Code>" in response.body
