@@ -95,21 +95,21 @@ def _find(table: Mapping[str, object], name: str) -> object | None:
 def user(account: Account, name: str) -> User:
     found = _find(account.users, name)
     if found is None:
-        raise msg.no_such_entity(f"The user with name {name} cannot be found.")
+        raise msg.iam_not_found("user", name)
     return found  # type: ignore[return-value]
 
 
 def role(account: Account, name: str) -> Role:
     found = _find(account.roles, name)
     if found is None:
-        raise msg.no_such_entity(f"The role with name {name} cannot be found.")
+        raise msg.iam_not_found("role", name)
     return found  # type: ignore[return-value]
 
 
 def group(account: Account, name: str) -> Group:
     found = _find(account.groups, name)
     if found is None:
-        raise msg.no_such_entity(f"The group with name {name} cannot be found.")
+        raise msg.iam_not_found("group", name)
     return found  # type: ignore[return-value]
 
 
@@ -120,15 +120,15 @@ def managed_policy(account: Account, arn: str, *, attaching: bool = True) -> Man
     found = None if owner is None else owner.managed_policies.get(arn)
     if found is None:
         if attaching:
-            raise msg.no_such_entity(f"Policy {arn} does not exist or is not attachable.")
-        raise msg.no_such_entity(f"Policy {arn} was not found.")
+            raise msg.policy_not_attachable(arn)
+        raise msg.policy_not_found(arn)
     return found
 
 
 def inline_policy(holder: Principal | Role | Group, kind: str, name: str) -> InlinePolicy:
     found = _find(holder.inline_policies, name)
     if found is None:
-        raise msg.no_such_entity(f"The {kind} policy with name {name} cannot be found.")
+        raise msg.iam_not_found(f"{kind} policy", name)
     return found  # type: ignore[return-value]
 
 
@@ -136,7 +136,7 @@ def access_key(owner: User, access_key_id: str) -> AccessKey:
     for key in owner.access_keys:
         if key.access_key_id == access_key_id:
             return key
-    raise msg.no_such_entity(f"The Access Key with id {access_key_id} cannot be found.")
+    raise msg.access_key_not_found(access_key_id)
 
 
 # -- creation --------------------------------------------------------------------
@@ -145,7 +145,7 @@ def access_key(owner: User, access_key_id: str) -> AccessKey:
 def check_new(table: Mapping[str, object], kind: str, name: str) -> None:
     """EntityAlreadyExists when ``table`` has ``name`` in any case."""
     if _find(table, name) is not None:
-        raise msg.entity_already_exists(f"{kind} with name {name} already exists.")
+        raise msg.iam_exists(kind, name)
 
 
 def create_group(account: Account, name: str, path: str) -> Group:
@@ -164,9 +164,7 @@ def create_group(account: Account, name: str, path: str) -> Group:
 
 def check_key_quota(owner: Principal) -> None:
     if len(owner.access_keys) >= ACCESS_KEYS_PER_USER:
-        raise msg.limit_exceeded(
-            f"Cannot exceed quota for AccessKeysPerUser: {ACCESS_KEYS_PER_USER}"
-        )
+        raise msg.access_key_quota(ACCESS_KEYS_PER_USER)
 
 
 # -- deletion --------------------------------------------------------------------
@@ -175,33 +173,33 @@ def check_key_quota(owner: Principal) -> None:
 def delete_user(account: Account, target: User) -> None:
     """Remove ``target``; DeleteConflict while anything still hangs on it."""
     if target.access_keys:
-        raise msg.delete_conflict("Cannot delete entity, must delete access keys first.")
+        raise msg.delete_conflict(msg.MUST_DELETE_KEYS)
     if target.inline_policies:
-        raise msg.delete_conflict("Cannot delete entity, must delete policies first.")
+        raise msg.delete_conflict(msg.MUST_DELETE_POLICIES)
     if target.attached_policies:
-        raise msg.delete_conflict("Cannot delete entity, must detach all policies first.")
+        raise msg.delete_conflict(msg.MUST_DETACH_POLICIES)
     if target.mfa_devices:
-        raise msg.delete_conflict("Cannot delete entity, must delete MFA device first.")
+        raise msg.delete_conflict(msg.MUST_DELETE_MFA)
     if target.groups:
-        raise msg.delete_conflict("Cannot delete entity, must remove user from all groups first.")
+        raise msg.delete_conflict(msg.MUST_LEAVE_GROUPS)
     del account.users[target.name]
 
 
 def delete_role(account: Account, target: Role) -> None:
     if target.inline_policies:
-        raise msg.delete_conflict("Cannot delete entity, must delete policies first.")
+        raise msg.delete_conflict(msg.MUST_DELETE_POLICIES)
     if target.attached_policies:
-        raise msg.delete_conflict("Cannot delete entity, must detach all policies first.")
+        raise msg.delete_conflict(msg.MUST_DETACH_POLICIES)
     del account.roles[target.name]
 
 
 def delete_group(account: Account, target: Group) -> None:
     if target.members:
-        raise msg.delete_conflict("Cannot delete entity, must remove users from group first.")
+        raise msg.delete_conflict(msg.MUST_EMPTY_GROUP)
     if target.inline_policies:
-        raise msg.delete_conflict("Cannot delete entity, must delete policies first.")
+        raise msg.delete_conflict(msg.MUST_DELETE_POLICIES)
     if target.attached_policies:
-        raise msg.delete_conflict("Cannot delete entity, must detach all policies first.")
+        raise msg.delete_conflict(msg.MUST_DETACH_POLICIES)
     del account.groups[target.name]
 
 
@@ -222,7 +220,7 @@ def boundary_usage_count(policy: ManagedPolicy, account: Account) -> int:
 
 def delete_managed_policy(account: Account, policy: ManagedPolicy) -> None:
     if attachment_count(policy, account) or boundary_usage_count(policy, account):
-        raise msg.delete_conflict("Cannot delete a policy attached to entities.")
+        raise msg.delete_conflict(msg.POLICY_ATTACHED)
     del account.managed_policies[policy.arn]
 
 
@@ -237,7 +235,7 @@ def detach(holder: Principal | Role | Group, policy: ManagedPolicy) -> None:
         if attached is policy:
             del holder.attached_policies[index]
             return
-    raise msg.no_such_entity(f"Policy {policy.arn} was not found.")
+    raise msg.policy_not_found(policy.arn)
 
 
 def set_tags(tags: dict[str, str], new: Mapping[str, str]) -> None:
@@ -248,7 +246,7 @@ def set_tags(tags: dict[str, str], new: Mapping[str, str]) -> None:
             del merged[existing]
         merged[key] = value
     if len(merged) > 50:
-        raise msg.limit_exceeded("The number of tags has reached the maximum limit.")
+        raise msg.limit_exceeded(msg.TOO_MANY_TAGS)
     tags.clear()
     tags.update(merged)
 
@@ -261,14 +259,12 @@ def remove_tags(tags: dict[str, str], keys: Iterable[str]) -> None:
 
 def not_a_member(user_name: str, group_name: str) -> Exception:
     """OURS: RemoveUserFromGroup for a user who is not in the group."""
-    return msg.no_such_entity(f"The user with name {user_name} is not in group {group_name}.")
+    return msg.not_in_group(user_name, group_name)
 
 
 def too_many_tags() -> Exception:
-    return msg.limit_exceeded("The number of tags has reached the maximum limit.")
+    return msg.limit_exceeded(msg.TOO_MANY_TAGS)
 
 
 def policy_exists(name: str) -> Exception:
-    return msg.entity_already_exists(
-        f"A policy called {name} already exists. Duplicate names are not allowed."
-    )
+    return msg.policy_exists(name)

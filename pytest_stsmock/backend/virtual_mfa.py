@@ -35,9 +35,7 @@ def create(account: Account, name: str, path: str, tags: dict[str, str]) -> MFAD
     serial = f"arn:aws:iam::{account.id}:mfa{path}{name}"
     backend = account.backend
     if serial in account.virtual_mfa_devices or backend.mfa_device(serial) is not None:
-        raise msg.entity_already_exists(
-            "MFADevice entity at the same path and name already exists."
-        )
+        raise msg.entity_already_exists(msg.MFA_EXISTS)
     device = MFADevice(serial, None, backend.rng)
     device.create_date = backend.now()
     device.tags = dict(tags)
@@ -48,7 +46,7 @@ def create(account: Account, name: str, path: str, tags: dict[str, str]) -> MFAD
 def find(account: Account, serial: str) -> MFADevice:
     device = account.virtual_mfa_devices.get(serial) or account.backend.mfa_device(serial)
     if device is None:
-        raise msg.no_such_entity(f"VirtualMFADevice with serial number {serial} doesn't exist.")
+        raise msg.no_virtual_device(serial)
     return device
 
 
@@ -69,7 +67,7 @@ def enable(
 ) -> MFADevice:
     device = find(account, serial)
     if device.owner is not None:
-        raise msg.entity_already_exists("MFA Device is already in use.")
+        raise msg.entity_already_exists(msg.MFA_IN_USE)
     step = _consecutive_step(device, first, second, now)
     if step is None:
         raise msg.invalid_authentication_code()
@@ -85,9 +83,7 @@ def enable(
 def deactivate(account: Account, user: Principal, serial: str) -> None:
     device = find(account, serial)
     if device.owner is not user:
-        raise msg.no_such_entity(
-            f"MFA Device with serial number {serial} is not assigned to user {user.name}."
-        )
+        raise msg.device_not_assigned(serial, user.name)
     user.mfa_devices.remove(device)
     account.backend.forget_mfa_device(serial)
     device.owner = None
@@ -98,5 +94,5 @@ def deactivate(account: Account, user: Principal, serial: str) -> None:
 def delete(account: Account, serial: str) -> None:
     device = find(account, serial)
     if device.owner is not None:
-        raise msg.delete_conflict("MFA Device is still in use.")
+        raise msg.delete_conflict(msg.MFA_STILL_IN_USE)
     account.virtual_mfa_devices.pop(serial, None)

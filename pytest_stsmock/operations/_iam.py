@@ -52,9 +52,7 @@ def caller_user(ctx: OperationContext, action: str) -> Any:
     caller = ctx.require_caller()
     principal = caller.principal
     if caller.kind not in ("user", "root"):
-        raise AwsError(
-            "ValidationError", "Must specify userName when calling with non-User credentials"
-        )
+        raise AwsError("ValidationError", msg.NEED_USER_NAME)
     account(ctx, action, caller.arn)
     return principal
 
