@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 _MISSING = object()
@@ -26,7 +26,6 @@ class Call:
     encoded_authorization_message: str | None = None
     #: "sts", or "iam" for the IAM subset answered by the mock.
     service: str = "sts"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -33,7 +33,7 @@ from . import ids
 if TYPE_CHECKING:
     from .accounts import Account
     from .policy.document import PolicyDocument
-    from .principals import AccessKey, ManagedPolicy, Principal, Role, User
+    from .principals import AccessKey, LongTermPrincipal, ManagedPolicy, Principal, Role, User
 
 #: IAM's quota of access keys per user.
 ACCESS_KEYS_PER_USER = 2
@@ -162,7 +162,7 @@ def create_group(account: Account, name: str, path: str) -> Group:
     return created
 
 
-def check_key_quota(owner: Principal) -> None:
+def check_key_quota(owner: LongTermPrincipal) -> None:
     if len(owner.access_keys) >= ACCESS_KEYS_PER_USER:
         raise msg.access_key_quota(ACCESS_KEYS_PER_USER)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import clock
 
 if TYPE_CHECKING:
-    from .principals import Principal
+    from .principals import LongTermPrincipal
 
 STEP_SECONDS = 30
 
@@ -28,7 +28,7 @@ class MFADevice:
     def __init__(
         self,
         serial_number: str,
-        owner: Principal | None,
+        owner: LongTermPrincipal | None,
         rng: random.Random,
         *,
         secret: str | None = None,

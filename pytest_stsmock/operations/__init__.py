@@ -29,7 +29,7 @@ __all__ = [
 #: Every STS operation answered, by the model's operation name.
 OPERATIONS: dict[str, Operation] = {**sts.OPERATIONS}
 
-#: The IAM subset answered (API.md section 7), by IAM's operation name.
+#: The IAM subset answered (the README's list), by IAM's operation name.
 IAM_OPERATIONS: dict[str, Operation] = {
     **iam_users.OPERATIONS,
     **iam_roles.OPERATIONS,

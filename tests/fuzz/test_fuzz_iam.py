@@ -10,13 +10,11 @@ the pipeline.  Every answer must be an AWS answer botocore parses (never a
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pytest
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
-from fuzz_strategies import World, new_world, sign
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
@@ -25,13 +23,11 @@ from pytest_stsmock._http import HttpRequest
 from pytest_stsmock.backend import iam
 from pytest_stsmock.operations import IAM_OPERATIONS
 from pytest_stsmock.protocol.model import load_service_model
+from tests.fuzz.strategies import World, new_world, sign
 
 IAM = load_service_model("iam")
 SUBSET = sorted(IAM_OPERATIONS)
-EXAMPLES = int(os.environ.get("STSMOCK_FUZZ_EXAMPLES", "150"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
+FUZZ = settings(  # example counts come from the profile (conftest.py)
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 ACCOUNT = "123456789012"
@@ -104,7 +100,7 @@ def world() -> World:
 
 def snapshot(backend: STSBackend) -> Any:
     """Everything IAM operations may change, as plain values."""
-    out = []
+    out: list[Any] = []
     for account in backend.accounts.values():
         holders: list[Any] = [
             *account.users.values(),
@@ -161,7 +157,10 @@ def requests_for_the_subset(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
 
 
 def _signed(world: World, signer: str, body: dict[str, Any]) -> HttpRequest:
-    return sign(world.creds[signer], body, url="https://iam.amazonaws.com/", service="iam")
+    request: HttpRequest = sign(
+        world.creds[signer], body, url="https://iam.amazonaws.com/", service="iam"
+    )
+    return request
 
 
 def _check(backend: STSBackend, operation: str | None, request: HttpRequest) -> None:

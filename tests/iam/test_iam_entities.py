@@ -7,16 +7,17 @@ the seeding API's objects are visible to IAM calls.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 from botocore.exceptions import ClientError
-from iam_helpers import ACCOUNT, allow, error_of, iam, key_kwargs, sts, trust
 
 from pytest_stsmock import STSBackend, mock_sts
+from tests.helpers.iam import ACCOUNT, allow, error_of, iam, key_kwargs, sts, trust
 
 
 @pytest.fixture
-def backend() -> STSBackend:
+def backend() -> Iterator[STSBackend]:
     with mock_sts(strict=True) as backend:
         yield backend
 

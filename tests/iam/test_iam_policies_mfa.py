@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from iam_helpers import ACCOUNT, allow, codes, error_of, iam, key_kwargs, sts, trust
 
 from pytest_stsmock import STSBackend, mock_sts
+from tests.helpers.iam import ACCOUNT, allow, codes, error_of, iam, key_kwargs, sts, trust
 
 
 @pytest.fixture
-def backend() -> STSBackend:
+def backend() -> Iterator[STSBackend]:
     with mock_sts(strict=True) as backend:
         yield backend
 
@@ -21,7 +23,8 @@ def backend() -> STSBackend:
 def _user_with_key(name: str) -> dict[str, str]:
     client = iam()
     client.create_user(UserName=name)
-    return key_kwargs(client.create_access_key(UserName=name)["AccessKey"])
+    key: dict[str, Any] = client.create_access_key(UserName=name)["AccessKey"]
+    return key_kwargs(key)
 
 
 # -- inline policies -----------------------------------------------------------------

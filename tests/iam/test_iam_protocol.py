@@ -5,25 +5,26 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import botocore.awsrequest
 import pytest
 import requests
-from _shapes import example_input, example_output
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
-from iam_helpers import ACCOUNT, allow, codes, error_of, iam, trust
 
 from pytest_stsmock import STSBackend, mock_sts
 from pytest_stsmock.operations import IAM_OPERATIONS
 from pytest_stsmock.protocol.model import load_service_model
 from pytest_stsmock.protocol.query import decode, parse_form
 from pytest_stsmock.protocol.xml import encode_result
+from tests.helpers.iam import ACCOUNT, allow, codes, error_of, iam, trust
+from tests.helpers.shapes import example_input, example_output
 
 IAM = load_service_model("iam")
 SUBSET = sorted(IAM_OPERATIONS)
@@ -135,7 +136,7 @@ def test_every_operation_of_the_subset_answers_boto3(backend: STSBackend) -> Non
 
 
 @pytest.fixture
-def backend() -> STSBackend:
+def backend() -> Iterator[STSBackend]:
     with mock_sts() as backend:
         yield backend
 
