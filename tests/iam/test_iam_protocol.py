@@ -352,7 +352,7 @@ def test_requests_to_an_iam_host_are_answered_too(backend: STSBackend) -> None:
 def test_mock_sts_checks_the_iam_option() -> None:
     from pytest_stsmock import StsMockError
 
-    with pytest.raises(StsMockError, match="iam must be True or False"):
+    with pytest.raises(StsMockError, match=r"mock_sts\(iam=...\) must be True or False"):
         mock_sts(iam="yes")  # type: ignore[call-overload]
 
 
