@@ -91,12 +91,7 @@ def handle(backend: STSBackend, request: HttpRequest, service: str | None = None
             return _handle(backend, request, request_id, name)
         except Exception:  # a bug of ours: answer like AWS would for a server fault
             log.exception("pytest-stsmock failed to answer an %s request", name.upper())
-            error = AwsError(
-                "InternalFailure",
-                "pytest-stsmock hit an internal error answering this request; "
-                "please report it with the traceback from the 'pytest_stsmock' logger.",
-            )
-            return _error_response(error, request_id, name)
+            return _error_response(msg.internal_failure(), request_id, name)
 
 
 _IAM_HOSTS = frozenset({"iam.amazonaws.com", "iam-fips.amazonaws.com", "iam.global.api.aws"})
