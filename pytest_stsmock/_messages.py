@@ -302,6 +302,15 @@ def device_not_assigned(serial: str, user: str) -> AwsError:
     return no_such_entity(f"MFA Device with serial number {serial} is not assigned to user {user}.")
 
 
+def invalid_principal(arn: str) -> AwsError:
+    """AWS (IAM): a trust policy naming a user or role that does not exist."""
+    return AwsError(
+        "MalformedPolicyDocument",
+        f'Invalid principal in policy: "AWS":"{arn}"',
+        explanation=f"the trust policy names {arn}, which does not exist",
+    )
+
+
 def invalid_authentication_code() -> AwsError:
     return AwsError("InvalidAuthenticationCode", IAM_INVALID_AUTH_CODE)
 

@@ -182,7 +182,7 @@ def delete_user(account: Account, target: User) -> None:
         raise msg.delete_conflict(msg.MUST_DELETE_MFA)
     if target.groups:
         raise msg.delete_conflict(msg.MUST_LEAVE_GROUPS)
-    del account.users[target.name]
+    account.delete_user(target.name)  # trust policies that name it forget it, as in IAM
 
 
 def delete_role(account: Account, target: Role) -> None:
@@ -190,7 +190,7 @@ def delete_role(account: Account, target: Role) -> None:
         raise msg.delete_conflict(msg.MUST_DELETE_POLICIES)
     if target.attached_policies:
         raise msg.delete_conflict(msg.MUST_DETACH_POLICIES)
-    del account.roles[target.name]
+    account.delete_role(target.name)
 
 
 def delete_group(account: Account, target: Group) -> None:

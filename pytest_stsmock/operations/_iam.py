@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from pytest_stsmock import _messages as msg
+from pytest_stsmock.backend import seeding_rules
 from pytest_stsmock.backend.policy.document import PolicyDocument, PolicyError
 from pytest_stsmock.errors import AwsError
 from pytest_stsmock.operations.context import OperationContext, authorize
@@ -74,6 +75,16 @@ def policy(text: str, kind: Any) -> PolicyDocument:
         if aws == "The policy is not in the valid JSON format.":
             aws = msg.IAM_INVALID_JSON
         raise AwsError("MalformedPolicyDocument", aws, explanation=error.reason) from None
+
+
+def trust_policy(ctx: OperationContext, text: str) -> PolicyDocument:
+    """A request's trust policy: the grammar, then IAM's rule that the users and roles it
+    names exist (the seeding API's rule too)."""
+    document = policy(text, "trust")
+    missing = seeding_rules.missing_principal(ctx.backend, document)
+    if missing is not None:
+        raise msg.invalid_principal(missing)
+    return document
 
 
 def encoded(document: PolicyDocument | Mapping[str, Any]) -> str:

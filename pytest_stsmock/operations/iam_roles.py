@@ -28,7 +28,7 @@ def create_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
     name, path = params["RoleName"], params.get("Path", "/")
     account = _iam.account(ctx, "CreateRole", _iam.arn(ctx, "role", name, path))
     iam.check_new(account.roles, "Role", name)
-    trust = _iam.policy(params["AssumeRolePolicyDocument"], "trust")
+    trust = _iam.trust_policy(ctx, params["AssumeRolePolicyDocument"])
     boundary = params.get("PermissionsBoundary")
     managed = None if boundary is None else iam.managed_policy(account, boundary)
     tags = _iam.tags_in(params)
@@ -67,7 +67,7 @@ def delete_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
 
 def update_assume_role_policy(ctx: OperationContext, params: Params) -> dict[str, Any]:
     _, role = _role(ctx, "UpdateAssumeRolePolicy", params)
-    role.update_trust_policy(_iam.policy(params["PolicyDocument"], "trust"))
+    role.update_trust_policy(_iam.trust_policy(ctx, params["PolicyDocument"]))
     return {}
 
 

@@ -302,3 +302,34 @@ def test_without_a_user_name_the_operation_is_about_the_caller(backend: STSBacke
             "Must specify userName when calling with non-User credentials",
             400,
         )
+
+
+def test_a_trust_policy_naming_a_missing_principal_is_refused(backend: STSBackend) -> None:
+    client = iam()
+    ghost = f"arn:aws:iam::{ACCOUNT}:user/ghost"
+    with pytest.raises(ClientError) as exc:
+        client.create_role(RoleName="haunted", AssumeRolePolicyDocument=trust(ghost))
+    assert error_of(exc) == (
+        "MalformedPolicyDocument",
+        f'Invalid principal in policy: "AWS":"{ghost}"',
+        400,
+    )
+    assert "haunted" not in backend.default_account.roles
+    client.create_role(RoleName="ok", AssumeRolePolicyDocument=trust(ACCOUNT))
+    with pytest.raises(ClientError) as exc:
+        client.update_assume_role_policy(RoleName="ok", PolicyDocument=trust(ghost))
+    assert error_of(exc)[0] == "MalformedPolicyDocument"
+
+
+def test_a_user_deleted_through_iam_is_forgotten_by_trust_policies(backend: STSBackend) -> None:
+    client = iam()
+    client.create_user(UserName="leaver")
+    arn = f"arn:aws:iam::{ACCOUNT}:user/leaver"
+    client.create_role(RoleName="r", AssumeRolePolicyDocument=trust(arn))
+    client.delete_user(UserName="leaver")
+    client.create_user(UserName="leaver")  # same name, a new principal
+    key = client.create_access_key(UserName="leaver")["AccessKey"]
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/r"
+    with pytest.raises(ClientError) as exc:
+        sts(**key_kwargs(key)).assume_role(RoleArn=role_arn, RoleSessionName="s1")
+    assert error_of(exc)[0] == "AccessDenied"
