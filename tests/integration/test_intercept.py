@@ -312,8 +312,12 @@ def test_awscli_in_process(
     # both out of the other tests.
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
     with mock.patch.dict(os.environ):
+        import awscli
         from awscli.clidriver import create_clidriver
 
+        # awscli sets AWS_DATA_PATH only when first imported: another test may have
+        # imported it already (inside its own patched environment), so set it again.
+        os.environ["AWS_DATA_PATH"] = os.path.join(os.path.dirname(awscli.__file__), "data")
         with mock_sts() as backend:
             assert create_clidriver().main(["sts", "get-caller-identity"]) == 0
             identity = json.loads(capsys.readouterr().out)
