@@ -120,6 +120,14 @@ def service_of(request: HttpRequest) -> str:
     return "sts"
 
 
+def error_response(backend: STSBackend, error: AwsError) -> HttpResponse:
+    """``error`` as AWS sends it, for a transport that refuses a request before decoding
+    (the HTTP server's malformed requests); nothing is recorded."""
+    with backend.lock:
+        request_id = ids.request_id(backend.rng)
+    return _error_response(error, request_id)
+
+
 def _error_response(error: AwsError, request_id: str, service: str = "sts") -> HttpResponse:
     namespace = _model.load_service_model(service).metadata["xmlNamespace"]
     body = xml.encode_error(error, request_id, namespace)

@@ -52,7 +52,6 @@ class MFADevice:
         serial_number: str,
         owner: LongTermPrincipal | None,
         rng: random.Random,
-        *,
         secret: str | None = None,
     ) -> None:
         self.serial_number = serial_number
@@ -61,10 +60,10 @@ class MFADevice:
         self.enable_date: _dt.datetime | None = None
         self.create_date: _dt.datetime | None = None
         self.tags: dict[str, str] = {}
-        if secret is None:
-            secret = base64.b32encode(rng.getrandbits(160).to_bytes(20, "big")).decode()
-        #: The base32 seed (given when the device is read from another IAM store).
-        self.secret = secret
+        # A fixed secret still draws from the rng, so the identifiers after it do not shift.
+        drawn = base64.b32encode(rng.getrandbits(160).to_bytes(20, "big")).decode()
+        #: The base32 seed (fixed when given, or when read from another IAM store).
+        self.secret = drawn if secret is None else secret
         import pyotp  # loaded with the first device, not with the package
 
         self._totp = pyotp.TOTP(self.secret, digits=6, interval=STEP_SECONDS)

@@ -383,3 +383,28 @@ def test_a_custom_iam_endpoint_url_is_answered_in_process(backend: STSBackend) -
     client = iam(endpoint_url="http://127.0.0.1:9")  # nothing listens there
     client.create_role(RoleName="local", AssumeRolePolicyDocument=trust(ACCOUNT))
     assert "local" in backend.default_account.roles
+
+
+def test_the_standalone_server_answers_the_iam_subset(sts_server: Any) -> None:
+    """The HTTP server tells IAM from STS by the signature's scope, on one port."""
+    key = sts_server.backend.default_access_key
+    body = {
+        "Action": "CreateRole",
+        "Version": "2010-05-08",
+        "RoleName": "served",
+        "AssumeRolePolicyDocument": trust(ACCOUNT),
+    }
+    request = AWSRequest(
+        method="POST",
+        url=sts_server.endpoint_url + "/",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    SigV4Auth(Credentials(key.access_key_id, key.secret_access_key), "iam", "us-east-1").add_auth(
+        request
+    )
+    prepared = request.prepare()
+    response = requests.post(prepared.url, data=prepared.body, headers=dict(prepared.headers))
+    assert response.status_code == 200, response.text
+    assert "<CreateRoleResponse" in response.text
+    assert "served" in sts_server.backend.default_account.roles
