@@ -14,7 +14,17 @@ from typing import Any
 
 from pytest_stsmock import _messages as msg
 from pytest_stsmock.errors import AwsError, StsMockError
-from pytest_stsmock.operations import iam_mfa, iam_policies, iam_roles, iam_users, sts
+from pytest_stsmock.operations import (
+    authorization,
+    delegation,
+    iam_mfa,
+    iam_policies,
+    iam_roles,
+    iam_users,
+    root_sessions,
+    scoped,
+    sts,
+)
 from pytest_stsmock.operations.context import Operation, OperationContext
 
 __all__ = [
@@ -27,7 +37,13 @@ __all__ = [
 ]
 
 #: Every STS operation answered, by the model's operation name.
-OPERATIONS: dict[str, Operation] = {**sts.OPERATIONS}
+OPERATIONS: dict[str, Operation] = {
+    **sts.OPERATIONS,
+    **root_sessions.OPERATIONS,
+    **authorization.OPERATIONS,
+    **delegation.OPERATIONS,
+    **scoped.OPERATIONS,
+}
 
 #: The IAM subset answered (the README's list), by IAM's operation name.
 IAM_OPERATIONS: dict[str, Operation] = {
