@@ -81,6 +81,7 @@ TARGET_ASSUME_ROLE = 1.3  # a three-statement conditional trust, 10 and 10,000 r
 TARGET_CHAIN = 1.35  # three hops
 TARGET_ACTIVATION_NS = 60_000  # one enter+exit of mock_sts()
 TARGET_PER_TEST = 1.1  # enter, boto3.client("sts"), one call, exit: plugin / no mock
+TARGET_IAM = 1.3  # issue 13: IAM calls cost about what STS calls do (AssumeRole's target)
 
 
 # -- canned responses for the floor -----------------------------------------------------------
@@ -118,6 +119,30 @@ ASSUME_ROLE_XML = _envelope(
     f"<SessionToken>IQoJb3JpZ2luX2Vj{'A' * 784}</SessionToken>"
     "<Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>",
 )
+
+IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
+
+
+def _iam_envelope(operation: str, result: str) -> bytes:
+    return (
+        f'<{operation}Response xmlns="{IAM_NS}">\n'
+        f"  <{operation}Result>{result}</{operation}Result>\n"
+        "  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>"
+        f"</ResponseMetadata>\n</{operation}Response>\n"
+    ).encode()
+
+
+_ROLE_XML = (
+    "<Role><Path>/</Path><RoleName>target</RoleName><RoleId>AROAEXAMPLEEXAMPLE123</RoleId>"
+    "<Arn>arn:aws:iam::123456789012:role/target</Arn>"
+    "<CreateDate>2026-01-01T00:00:00Z</CreateDate>"
+    "<AssumeRolePolicyDocument>%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B"
+    "%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22123456789012%22%7D%2C"
+    "%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D</AssumeRolePolicyDocument>"
+    "<MaxSessionDuration>3600</MaxSessionDuration></Role>"
+)
+CREATE_ROLE_XML = _iam_envelope("CreateRole", _ROLE_XML)
+GET_ROLE_XML = _iam_envelope("GetRole", _ROLE_XML)
 
 ACCOUNT = "123456789012"
 CALLER = f"arn:aws:iam::{ACCOUNT}:user/stsmock"  # the default user the shared client signs as
@@ -158,6 +183,16 @@ TRUST_WITH_CONDITIONS: dict[str, Any] = {
         },
     ],
 }
+
+
+TRUST_TEXT = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
 
 
 def seed_roles(count: int) -> Callable[[Any], None]:
@@ -233,7 +268,23 @@ class Clients:
     carries no moto handler; the floor and the plugin rows both use it."""
 
     shared: BaseClient
+    iam: BaseClient | None = None  # IAM, the same key; made before moto's import too
     _moto: BaseClient | None = None
+    _moto_iam: BaseClient | None = None
+
+    @property
+    def moto_iam(self) -> BaseClient:
+        """An IAM client moto answers (made after moto's import, so moto's handler is on it)."""
+        if self._moto_iam is None:
+            import moto  # noqa: F401
+
+            self._moto_iam = boto3.Session().client(
+                "iam",
+                region_name=REGION,
+                aws_access_key_id="AKIAMOTOBENCH0000000",
+                aws_secret_access_key="x" * 40,
+            )
+        return self._moto_iam
 
     @property
     def moto(self) -> BaseClient:
@@ -289,6 +340,56 @@ def moto_sts() -> Setup:
 
         with moto.mock_aws():
             yield client
+
+    return setup
+
+
+def iam_floor(body: bytes) -> Setup:
+    """botocore alone for IAM: the shared IAM client, answered with ``body`` at before-send."""
+
+    @contextlib.contextmanager
+    def setup(clients: Clients) -> Iterator[BaseClient]:
+        assert clients.iam is not None
+        events = clients.iam.meta.events
+        events.register_first("before-send.iam", _canned(body), unique_id="bench-floor")
+        try:
+            yield clients.iam
+        finally:
+            events.unregister("before-send.iam", unique_id="bench-floor")
+
+    return setup
+
+
+def iam_plugin(seed: Callable[[Any], None] | None = None) -> Setup:
+    """pytest-stsmock answering IAM itself (no moto), the shared IAM client."""
+
+    @contextlib.contextmanager
+    def setup(clients: Clients) -> Iterator[BaseClient]:
+        with mock_sts(seed=SEED) as backend:
+            if seed is not None:
+                seed(backend)
+            yield clients.iam
+
+    return setup
+
+
+def beside_moto(*, role_in_moto: bool) -> Setup:
+    """moto's mock_aws and pytest-stsmock both active; the role assumed is moto's (read
+    from moto's IAM at each request) or seeded through the seeding API."""
+
+    @contextlib.contextmanager
+    def setup(clients: Clients) -> Iterator[BaseClient]:
+        import moto
+
+        iam = clients.moto_iam
+        with moto.mock_aws(), mock_sts(seed=SEED) as backend:
+            if role_in_moto:
+                iam.create_role(
+                    RoleName="target", AssumeRolePolicyDocument=json.dumps(TRUST_WITH_CONDITIONS)
+                )
+            else:
+                seed_roles(1)(backend)
+            yield clients.shared
 
     return setup
 
@@ -355,6 +456,19 @@ def three_hop_chain(client: BaseClient) -> object:
         return result
     finally:
         signer._credentials = original
+
+
+_ROLE_NUMBERS = iter(range(10**9))
+
+
+def create_role(client: BaseClient) -> object:
+    return client.create_role(
+        RoleName=f"bench-{next(_ROLE_NUMBERS)}", AssumeRolePolicyDocument=TRUST_TEXT
+    )
+
+
+def get_role(client: BaseClient) -> object:
+    return client.get_role(RoleName="target")
 
 
 def enter_exit(_: object) -> None:
@@ -439,6 +553,13 @@ ROWS: list[Row] = [
         target=Target(TARGET_CHAIN),
     ),
     Row("three-hop chain", "moto", moto_sts(), three_hop_chain, batch=20),
+    Row("iam create_role", "floor", iam_floor(CREATE_ROLE_XML), create_role),
+    Row("iam create_role", "plugin", iam_plugin(), create_role, target=Target(TARGET_IAM)),
+    Row("iam get_role", "floor", iam_floor(GET_ROLE_XML), get_role),
+    Row("iam get_role", "plugin", iam_plugin(seed_roles(10)), get_role, target=Target(TARGET_IAM)),
+    Row("assume_role, moto on", "floor", floor(ASSUME_ROLE_XML), assume_role),
+    Row("assume_role, moto on", "seeded", beside_moto(role_in_moto=False), assume_role),
+    Row("assume_role, moto on", "in moto", beside_moto(role_in_moto=True), assume_role),
     Row(
         "mock_sts() enter+exit",
         "plugin",
@@ -663,7 +784,12 @@ def main(argv: list[str] | None = None) -> int:
         if "calls" in parts:
             with mock_sts(seed=SEED) as backend:  # the fixed seed's key, for the shared client
                 keys = backend.default_access_key.client_kwargs
-            clients = Clients(shared=_client(**keys))
+            clients = Clients(
+                shared=_client(**keys),
+                iam=boto3.Session().client(
+                    "iam", region_name=REGION, config=Config(retries={"max_attempts": 1}), **keys
+                ),
+            )
             out["rows"] = report_rows(run_rows(ROWS, clients, rounds, scale, warmup))
             if args.profile:
                 profile(clients, 50 if args.quick else 300)

@@ -92,9 +92,14 @@ class MockSTS:
         strict: bool = False,
         seed: int | None = None,
         backend: STSBackend | None = None,
+        iam: bool = True,
         _where: _options.Where = _WHERE,
         _explicit: bool = True,
     ) -> None:
+        if not isinstance(iam, bool):
+            raise StsMockError(f"{_where('iam')} must be True or False, not {iam!r}.")
+        #: Answer IAM too (the subset in the README) unless moto does; False leaves it alone.
+        self._iam = iam
         if backend is not None and not isinstance(backend, STSBackend):
             raise StsMockError(
                 "mock_sts(backend=...) takes an STSBackend, e.g. the one a previous mock yielded."
@@ -132,7 +137,7 @@ class MockSTS:
 
             forget_resolved_credentials()
             try:
-                install.activate(backend)
+                install.activate(backend, iam=self._iam)
             except BaseException:
                 _environ.pop(layer)
                 raise
@@ -228,6 +233,7 @@ class MockSTS:
             strict=options.strict,
             seed=options.seed,
             backend=backend if backend is not None else self._given,
+            iam=self._iam,
             _explicit=self._explicit,
         )
 
@@ -292,6 +298,7 @@ def mock_sts(
     strict: bool = ...,
     seed: int | None = ...,
     backend: STSBackend | None = ...,
+    iam: bool = ...,
 ) -> MockSTS: ...
 
 
@@ -303,7 +310,7 @@ def mock_sts(func: Any = None, /, **options: Any) -> Any:
     (yielding the backend) or through ``start()`` / ``stop()``.
     """
     if func is None:
-        _options.reject_unknown(options, "mock_sts(...)", (*_options.NAMES, "backend"))
+        _options.reject_unknown(options, "mock_sts(...)", (*_options.NAMES, "backend", "iam"))
         return MockSTS(**options, _explicit=bool(set(options) - {"backend"}))
     if options:
         raise StsMockError("Use @mock_sts or @mock_sts(option=...), not both at once.")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.errors import StsMockError
 
-from . import seeding_rules
+from . import ids, seeding_rules
 from .principals import (
     ManagedPolicy,
     Role,
@@ -22,6 +22,9 @@ from .principals import (
 
 if TYPE_CHECKING:
     from . import STSBackend
+    from .iam import Group
+    from .mfa import MFADevice
+    from .policy.document import PolicyDocument
 
 _NAME = re.compile(r"[\w+=,.@-]{1,64}")
 _PATH = re.compile(r"/([\x21-\x7e]{0,510}/)?")
@@ -50,6 +53,9 @@ class Account:
         self.users: dict[str, User] = {}
         self.roles: dict[str, Role] = {}
         self.managed_policies: dict[str, ManagedPolicy] = {}
+        #: IAM groups by name, and the account's virtual MFA devices by serial (``backend.iam``).
+        self.groups: dict[str, Group] = {}
+        self.virtual_mfa_devices: dict[str, MFADevice] = {}
         self.disabled_regions: set[str] = set()
         self.root = Root(
             account=self,
@@ -86,7 +92,7 @@ class Account:
         self,
         name: str,
         *,
-        trust_policy: Mapping[str, Any] | str | None = None,
+        trust_policy: Mapping[str, Any] | str | PolicyDocument | None = None,
         path: str = "/",
         max_session_duration: int = 3600,
         tags: Mapping[str, str] | None = None,
@@ -121,7 +127,12 @@ class Account:
         return role
 
     def create_policy(
-        self, name: str, document: Mapping[str, Any] | str, *, path: str = "/"
+        self,
+        name: str,
+        document: Mapping[str, Any] | str | PolicyDocument,
+        *,
+        path: str = "/",
+        description: str | None = None,
     ) -> ManagedPolicy:
         """Create a customer managed policy (usable in policies=[...] and PolicyArns)."""
         _check_name("Policy", name)
@@ -134,7 +145,11 @@ class Account:
             arn=arn,
             name=name,
             document=parsed,
-            source=dict(document) if isinstance(document, Mapping) else _loads(document),
+            source=dict(document) if isinstance(document, Mapping) else _loads(parsed.text),
+            path=path,
+            policy_id=ids.unique_id(self.backend.rng, "ANPA"),
+            description=description,
+            create_date=self.backend.now(),
         )
         self.managed_policies[arn] = policy
         return policy

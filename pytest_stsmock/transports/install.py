@@ -37,9 +37,12 @@ def _install() -> list[registry.Undo]:
     return undo
 
 
-def activate(backend: STSBackend) -> None:
-    """Make ``backend`` answer STS; install the patches if this is the first activation."""
-    registry.push(backend, _install)
+def activate(backend: STSBackend, *, iam: bool = True) -> None:
+    """Make ``backend`` answer STS (and IAM, unless ``iam`` is False); install the patches
+    if this is the first activation."""
+    if backend.external is None:  # read moto's IAM state whenever its mock_aws is active
+        backend.external = _moto.MotoIam()
+    registry.push(backend, _install, iam=iam)
     _observe.activated(backend)
 
 

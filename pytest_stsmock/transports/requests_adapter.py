@@ -1,6 +1,7 @@
 """``requests``' ``HTTPAdapter.send``: the adapter for presigned STS URLs fetched with requests.
 
-Answers URLs on STS hosts and passes every other request to whatever
+Answers URLs on STS hosts (and IAM hosts, unless ``iam=False`` or moto's
+``mock_aws`` is active: then moto answers IAM) and passes every other request to whatever
 ``requests`` would have done without it.  One class attribute is swapped, so
 whatever patched ``HTTPAdapter.send`` earlier (a user's own ``responses``
 mock, say) still sees the rest.  The response is built by requests' own
@@ -23,7 +24,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from pytest_stsmock._http import STS_URL, HttpRequest
+from pytest_stsmock import _moto
+from pytest_stsmock._http import IAM_URL, STS_URL, HttpRequest
 
 from . import _convert, _late_import, registry
 
@@ -42,7 +44,14 @@ def patch() -> Callable[[], None]:
     answer = registry.answer
 
     def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        if not is_active() or not STS_URL.match(request.url or ""):
+        if not is_active():
+            return original(self, request, *args, **kwargs)
+        url = request.url or ""
+        if STS_URL.match(url):
+            service = "sts"
+        elif IAM_URL.match(url) and registry.answers_iam() and not _moto.aws_mock_active():
+            service = "iam"
+        else:
             return original(self, request, *args, **kwargs)
         response = answer(
             HttpRequest(
@@ -50,7 +59,8 @@ def patch() -> Callable[[], None]:
                 request.url,
                 _convert.headers(request.headers),
                 _convert.body_bytes(request.body),
-            )
+            ),
+            service,
         )
         raw = http_response(
             body=io.BytesIO(response.body),
