@@ -1,0 +1,67 @@
+"""The federation operations: AssumeRoleWithWebIdentity, AssumeRoleWithSAML, GetWebIdentityToken.
+
+Each function turns the decoded parameters (API member names) into the
+backend's typed request, calls :mod:`pytest_stsmock.backend.federation`, and
+writes the result structure botocore parses.  The two sign-in operations are
+unsigned, as in AWS: the token or assertion is the proof of identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_stsmock.backend.federation import webidentity
+from pytest_stsmock.operations.context import Operation, OperationContext
+
+
+def _policy_arns(params: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(entry["arn"] for entry in params.get("PolicyArns", []))
+
+
+def _token_size(params: Mapping[str, Any], token: str) -> dict[str, Any]:
+    if "MinimumSessionTokenSize" not in params:
+        return {}
+    size = len(token)
+    return {"SessionTokenSize": size, "SessionTokenUtilization": min(100, -(-100 * size // 4096))}
+
+
+def assume_role_with_web_identity(
+    ctx: OperationContext, params: Mapping[str, Any]
+) -> dict[str, Any]:
+    result = webidentity.assume_role_with_web_identity(
+        ctx.backend,
+        webidentity.WebIdentityRequest(
+            role_arn=params["RoleArn"],
+            session_name=params["RoleSessionName"],
+            token=params["WebIdentityToken"],
+            duration_seconds=params.get("DurationSeconds"),
+            policy=params.get("Policy"),
+            policy_arns=_policy_arns(params),
+            minimum_token_size=params.get("MinimumSessionTokenSize", 0),
+        ),
+        now=ctx.now,
+        region=ctx.region,
+        global_endpoint=ctx.global_endpoint,
+        request_keys=ctx.request_keys,
+    )
+    session = result.session
+    response: dict[str, Any] = {
+        "Credentials": session.credentials,
+        "SubjectFromWebIdentityToken": result.subject,
+        "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
+        "Provider": result.provider,
+        "Audience": result.audience,
+    }
+    if result.packed_size is not None:
+        response["PackedPolicySize"] = result.packed_size
+    if result.source_identity is not None:
+        response["SourceIdentity"] = result.source_identity
+    response.update(_token_size(params, session.session_token))
+    return response
+
+
+#: The operations this module answers, by the model's operation name.
+OPERATIONS: dict[str, Operation] = {
+    "AssumeRoleWithWebIdentity": assume_role_with_web_identity,
+}
