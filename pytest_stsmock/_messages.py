@@ -225,3 +225,18 @@ def saml_wrong_issuer(request_id: str) -> AwsError:
         "Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; "
         f"Request ID: {request_id}; Proxy: null)",
     )
+
+
+# -- federation: GetWebIdentityToken (OURS: AWS's texts are not on record) ----------
+OUTBOUND_GLOBAL_ENDPOINT = (
+    "GetWebIdentityToken is not available on the STS global endpoint; use a regional endpoint."
+)
+OUTBOUND_DISABLED = "Outbound web identity federation is not enabled for this account."
+OUTBOUND_ESCALATION = (
+    "The requested token duration would extend beyond the expiration of the calling session."
+)
+OUTBOUND_TOO_LARGE = "The requested token payload size exceeds the maximum allowed size."
+OUTBOUND_NO_ORIGIN = (
+    "SubjectMode OriginIdentity needs a trusted identity propagation context with "
+    "aws:OriginIdentity/Subject in the calling session."
+)

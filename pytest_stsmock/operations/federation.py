@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pytest_stsmock.backend.federation import webidentity
+from pytest_stsmock.backend.federation import outbound, samlverify, webidentity
 from pytest_stsmock.operations.context import Operation, OperationContext
 
 
@@ -61,7 +61,65 @@ def assume_role_with_web_identity(
     return response
 
 
+def assume_role_with_saml(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    result = samlverify.assume_role_with_saml(
+        ctx.backend,
+        samlverify.SamlRequest(
+            role_arn=params["RoleArn"],
+            principal_arn=params["PrincipalArn"],
+            assertion=params["SAMLAssertion"],
+            duration_seconds=params.get("DurationSeconds"),
+            policy=params.get("Policy"),
+            policy_arns=_policy_arns(params),
+            minimum_token_size=params.get("MinimumSessionTokenSize", 0),
+        ),
+        now=ctx.now,
+        region=ctx.region,
+        global_endpoint=ctx.global_endpoint,
+        request_keys=ctx.request_keys,
+    )
+    session = result.session
+    response: dict[str, Any] = {
+        "Credentials": session.credentials,
+        "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
+        "Subject": result.subject,
+        "SubjectType": result.subject_type,
+        "Issuer": result.issuer,
+        "Audience": result.audience,
+        "NameQualifier": result.name_qualifier,
+    }
+    if result.packed_size is not None:
+        response["PackedPolicySize"] = result.packed_size
+    if result.source_identity is not None:
+        response["SourceIdentity"] = result.source_identity
+    response.update(_token_size(params, session.session_token))
+    return response
+
+
+def get_web_identity_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    caller = ctx.require_caller()
+    token, expiration = outbound.get_web_identity_token(
+        ctx.backend,
+        caller,
+        outbound.OutboundTokenRequest(
+            audiences=tuple(params["Audience"]),
+            signing_algorithm=params["SigningAlgorithm"],
+            duration_seconds=params.get("DurationSeconds"),
+            scope=params.get("Scope"),
+            subject_mode=params.get("SubjectMode"),
+            tags={t["Key"]: t["Value"] for t in params.get("Tags", [])},
+        ),
+        now=ctx.now,
+        region=ctx.region,
+        global_endpoint=ctx.global_endpoint,
+        request_keys=ctx.request_keys,
+    )
+    return {"WebIdentityToken": token, "Expiration": expiration}
+
+
 #: The operations this module answers, by the model's operation name.
 OPERATIONS: dict[str, Operation] = {
     "AssumeRoleWithWebIdentity": assume_role_with_web_identity,
+    "AssumeRoleWithSAML": assume_role_with_saml,
+    "GetWebIdentityToken": get_web_identity_token,
 }
