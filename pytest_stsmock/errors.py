@@ -34,6 +34,9 @@ HTTP_STATUS: dict[str, int] = {
     "MissingAuthenticationToken": 403,
     "RegionDisabledException": 403,
     "SignatureDoesNotMatch": 403,
+    "IDPRejectedClaim": 403,
+    "OutboundWebIdentityFederationDisabledException": 403,
+    "SessionDurationEscalationException": 403,
     "InternalFailure": 500,
     "NotImplemented": 501,
 }

@@ -12,18 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_stsmock.backend.federation import outbound, samlverify, webidentity
+from pytest_stsmock.operations import members
 from pytest_stsmock.operations.context import Operation, OperationContext
-
-
-def _policy_arns(params: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(entry["arn"] for entry in params.get("PolicyArns", []))
-
-
-def _token_size(params: Mapping[str, Any], token: str) -> dict[str, Any]:
-    if "MinimumSessionTokenSize" not in params:
-        return {}
-    size = len(token)
-    return {"SessionTokenSize": size, "SessionTokenUtilization": min(100, -(-100 * size // 4096))}
 
 
 def assume_role_with_web_identity(
@@ -36,8 +26,7 @@ def assume_role_with_web_identity(
             session_name=params["RoleSessionName"],
             token=params["WebIdentityToken"],
             duration_seconds=params.get("DurationSeconds"),
-            policy=params.get("Policy"),
-            policy_arns=_policy_arns(params),
+            session_policies=members.session_policies(params),
             minimum_token_size=params.get("MinimumSessionTokenSize", 0),
         ),
         now=ctx.now,
@@ -47,7 +36,7 @@ def assume_role_with_web_identity(
     )
     session = result.session
     response: dict[str, Any] = {
-        "Credentials": session.credentials,
+        "Credentials": members.credentials(session),
         "SubjectFromWebIdentityToken": result.subject,
         "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
         "Provider": result.provider,
@@ -57,7 +46,7 @@ def assume_role_with_web_identity(
         response["PackedPolicySize"] = result.packed_size
     if result.source_identity is not None:
         response["SourceIdentity"] = result.source_identity
-    response.update(_token_size(params, session.session_token))
+    response.update(members.token_size(params, session.session_token))
     return response
 
 
@@ -69,8 +58,7 @@ def assume_role_with_saml(ctx: OperationContext, params: Mapping[str, Any]) -> d
             principal_arn=params["PrincipalArn"],
             assertion=params["SAMLAssertion"],
             duration_seconds=params.get("DurationSeconds"),
-            policy=params.get("Policy"),
-            policy_arns=_policy_arns(params),
+            session_policies=members.session_policies(params),
             minimum_token_size=params.get("MinimumSessionTokenSize", 0),
         ),
         now=ctx.now,
@@ -80,7 +68,7 @@ def assume_role_with_saml(ctx: OperationContext, params: Mapping[str, Any]) -> d
     )
     session = result.session
     response: dict[str, Any] = {
-        "Credentials": session.credentials,
+        "Credentials": members.credentials(session),
         "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
         "Subject": result.subject,
         "SubjectType": result.subject_type,
@@ -92,7 +80,7 @@ def assume_role_with_saml(ctx: OperationContext, params: Mapping[str, Any]) -> d
         response["PackedPolicySize"] = result.packed_size
     if result.source_identity is not None:
         response["SourceIdentity"] = result.source_identity
-    response.update(_token_size(params, session.session_token))
+    response.update(members.token_size(params, session.session_token))
     return response
 
 
@@ -107,7 +95,7 @@ def get_web_identity_token(ctx: OperationContext, params: Mapping[str, Any]) -> 
             duration_seconds=params.get("DurationSeconds"),
             scope=params.get("Scope"),
             subject_mode=params.get("SubjectMode"),
-            tags={t["Key"]: t["Value"] for t in params.get("Tags", [])},
+            tags=members.tags(params),
         ),
         now=ctx.now,
         region=ctx.region,

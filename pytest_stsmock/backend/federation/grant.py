@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock import _messages as msg
@@ -32,6 +32,7 @@ from pytest_stsmock.backend.policy.evaluate import (
     RequestContext,
     evaluate_resource_policy,
 )
+from pytest_stsmock.backend.requests import SessionPolicyRequest
 from pytest_stsmock.backend.rules import parse_session_policies, validate_tags
 from pytest_stsmock.errors import AwsError
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from pytest_stsmock.backend.principals import Role
 
 DEFAULT_DURATION = 3600
+#: No Policy and no PolicyArns (frozen, so one value serves every request).
+NO_SESSION_POLICIES = SessionPolicyRequest()
 
 
 @dataclass(frozen=True)
@@ -55,16 +58,14 @@ class FederatedRequest:
     #: The AccessDenied to answer when the role is missing or trust refuses.
     denied: Callable[[str], AwsError]
     duration_seconds: int | None = None
-    policy: str | None = None
-    policy_arns: Sequence[str] = ()
-    tags: Mapping[str, str] = field(default_factory=dict)
+    session_policies: SessionPolicyRequest = NO_SESSION_POLICIES
+    #: Session tags as (key, value) pairs, duplicates kept for the rules to see.
+    tags: Sequence[tuple[str, str]] = ()
     transitive_tag_keys: Sequence[str] = ()
     source_identity: str | None = None
     #: The latest end the identity provider allows (SAML SessionNotOnOrAfter).
     not_after: _dt.datetime | None = None
     minimum_token_size: int = 0
-    #: What the session keeps about its sign-in (subject, issuer...), for Session.extra.
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,15 +103,8 @@ def grant(
     request_keys: Mapping[str, Any],
 ) -> Granted:
     """Check everything after the sign-in proof and issue the role session."""
-    tags = validate_tags(
-        [{"Key": k, "Value": v} for k, v in request.tags.items()], request.transitive_tag_keys
-    )
-    policy_params: dict[str, Any] = {}
-    if request.policy is not None:
-        policy_params["Policy"] = request.policy
-    if request.policy_arns:
-        policy_params["PolicyArns"] = [{"arn": arn} for arn in request.policy_arns]
-    policies = parse_session_policies(backend, None, policy_params, tags)  # type: ignore[arg-type]
+    tags = validate_tags(request.tags, request.transitive_tag_keys)
+    policies = parse_session_policies(backend, None, request.session_policies, tags)  # type: ignore[arg-type]
 
     role = backend.find_role(request.role_arn)
     if role is None:
@@ -158,11 +152,10 @@ def grant(
         tags=tags,
         transitive_tag_keys=list(request.transitive_tag_keys),
         source_identity=request.source_identity,
-        policy=request.policy,
-        policy_arns=list(request.policy_arns),
+        policy=request.session_policies.policy,
+        policy_arns=list(request.session_policies.policy_arns),
         session_policies=list(policies.documents),
-        extra={"federation": dict(request.extra)},
         minimum_token_size=request.minimum_token_size,
     )
-    sends_packed = bool(request.policy or request.policy_arns or tags)
+    sends_packed = request.session_policies.sent or bool(tags)
     return Granted(session, policies.packed_size if sends_packed else None)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import jwt
 
-from pytest_stsmock.backend import _clock, _ids
+from pytest_stsmock.backend import clock, ids
 from pytest_stsmock.errors import StsMockError
 
 from ._keys import SigningKey, draw_rsa_key
@@ -140,7 +140,7 @@ class OIDCProvider:
             raise StsMockError(f"kid {kid!r} is not one of this provider's keys {self.kids}.")
         key = self.key(kid) if kid is not None else self.keys[0]
         assert key is not None
-        now = int(_clock.now().timestamp())
+        now = int(clock.now().timestamp())
         payload: dict[str, Any] = {
             "iss": self.url,
             "sub": sub,
@@ -148,7 +148,7 @@ class OIDCProvider:
             "iat": now,
             "nbf": now,
             "exp": now + int(expires_in),
-            "jti": _ids.request_id(self.account.backend.rng),
+            "jti": ids.request_id(self.account.backend.rng),
         }
         if tags is not None or transitive_tag_keys is not None:
             payload[TAGS_CLAIM] = {

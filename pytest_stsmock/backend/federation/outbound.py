@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING, Any
 import jwt
 
 from pytest_stsmock import _messages as msg
-from pytest_stsmock.backend import _ids
+from pytest_stsmock.backend import ids
 from pytest_stsmock.backend.authz import evaluate_identity
 from pytest_stsmock.backend.federation._keys import SigningKey, draw_ec_key, draw_rsa_key
+from pytest_stsmock.backend.rules import validate_tags
 from pytest_stsmock.errors import AwsError, StsMockError
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ _KEYS: weakref.WeakKeyDictionary[Account, dict[str, SigningKey]] = weakref.WeakK
 
 
 def issuer_url(account: Account) -> str:
-    return f"https://{_ids.request_id(account.backend.rng)}.tokens.sts.global.api.aws"
+    return f"https://{ids.request_id(account.backend.rng)}.tokens.sts.global.api.aws"
 
 
 def _keys(account: Account) -> dict[str, SigningKey]:
@@ -82,7 +83,7 @@ class OutboundTokenRequest:
     duration_seconds: int | None = None
     scope: str | None = None
     subject_mode: str | None = None
-    tags: Mapping[str, str] | None = None
+    tags: Sequence[tuple[str, str]] = ()
 
 
 def _claims(
@@ -135,7 +136,6 @@ def get_web_identity_token(
         raise AwsError(
             "OutboundWebIdentityFederationDisabledException",
             msg.OUTBOUND_DISABLED,
-            403,
             explanation=f"account {account.id} has not enabled outbound identity federation",
         )
     duration = request.duration_seconds or DEFAULT_DURATION
@@ -145,9 +145,10 @@ def get_web_identity_token(
     keys["sts:SigningAlgorithm"] = request.signing_algorithm
     if request.subject_mode is not None:
         keys["sts:SubjectMode"] = request.subject_mode
-    if request.tags:
-        keys.update({f"aws:RequestTag/{k}": v for k, v in request.tags.items()})
-        keys["aws:TagKeys"] = tuple(request.tags)
+    tags = validate_tags(request.tags, ())
+    if tags:
+        keys.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
+        keys["aws:TagKeys"] = tuple(tags)
     actions = [ACTION] + (["sts:TagGetWebIdentityToken"] if request.tags else [])
     for action in actions:
         verdict = evaluate_identity(backend, caller, action, "*", now, keys)
@@ -166,7 +167,6 @@ def get_web_identity_token(
         raise AwsError(
             "SessionDurationEscalationException",
             msg.OUTBOUND_ESCALATION,
-            403,
             explanation=f"the token would expire at {expiration:%H:%M:%S}, after the calling "
             f"session ({session.expiration:%H:%M:%S})",
         )
@@ -177,7 +177,7 @@ def get_web_identity_token(
         request,
         epoch,
         epoch + duration,
-        _ids.request_id(backend.rng),
+        ids.request_id(backend.rng),
     )
     claims[NAMESPACE]["source_region"] = region
     size = len(json.dumps(claims, separators=(",", ":")).encode())

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from lxml import etree
 from signxml.signer import XMLSigner
 
-from pytest_stsmock.backend import _clock, _ids
+from pytest_stsmock.backend import clock, ids
 from pytest_stsmock.backend.federation._keys import (
     SigningKey,
     draw_rsa_key,
@@ -55,7 +55,7 @@ _EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 
 
 def _time(moment: _dt.datetime) -> str:
-    return _clock.iso(moment.astimezone(_dt.timezone.utc))
+    return clock.iso(moment.astimezone(_dt.timezone.utc))
 
 
 @functools.cache
@@ -132,12 +132,12 @@ class SAMLProvider:
         sign_response: bool = False,
     ) -> str:
         """A base64 SAMLResponse for AssumeRoleWithSAML, signed with this provider's key."""
-        now = _clock.now().replace(microsecond=0)
+        now = clock.now().replace(microsecond=0)
         issued = issued_at if issued_at is not None else now
         expires = not_on_or_after if not_on_or_after is not None else now + _dt.timedelta(minutes=5)
         rng = self.account.backend.rng
-        response_id = f"_{_ids.request_id(rng)}"
-        assertion_id = f"_{_ids.request_id(rng)}"
+        response_id = f"_{ids.request_id(rng)}"
+        assertion_id = f"_{ids.request_id(rng)}"
         role_arn = role if isinstance(role, str) else role.arn
         values: dict[str, list[str]] = {
             "Role": list(roles) if roles is not None else [f"{role_arn},{self.arn}"]

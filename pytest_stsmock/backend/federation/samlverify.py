@@ -32,12 +32,13 @@ from signxml.algorithms import DigestAlgorithm, SignatureMethod
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from pytest_stsmock import _messages as msg
-from pytest_stsmock.backend import _ids
+from pytest_stsmock.backend import ids
 from pytest_stsmock.backend.federation import safexml
-from pytest_stsmock.backend.federation.grant import FederatedRequest, grant
+from pytest_stsmock.backend.federation.grant import NO_SESSION_POLICIES, FederatedRequest, grant
 from pytest_stsmock.backend.federation.saml import ATTRIBUTE, DS, SAML, SAMLP, SAMLProvider
 from pytest_stsmock.backend.federation.samlkeys import attribute_keys
 from pytest_stsmock.backend.policy.evaluate import PrincipalInfo
+from pytest_stsmock.backend.requests import SessionPolicyRequest
 from pytest_stsmock.errors import AwsError
 
 if TYPE_CHECKING:
@@ -75,8 +76,7 @@ class SamlRequest:
     principal_arn: str
     assertion: str
     duration_seconds: int | None = None
-    policy: str | None = None
-    policy_arns: Sequence[str] = ()
+    session_policies: SessionPolicyRequest = NO_SESSION_POLICIES
     minimum_token_size: int = 0
 
 
@@ -97,7 +97,7 @@ def _invalid(message: str, why: str, code: str = "InvalidIdentityToken") -> AwsE
 
 
 def _denied(why: str) -> AwsError:
-    return AwsError("AccessDenied", msg.SAML_DENIED, 403, explanation=why)
+    return AwsError("AccessDenied", msg.SAML_DENIED, explanation=why)
 
 
 def _document(text: str) -> Any:
@@ -122,7 +122,7 @@ def _provider(backend: STSBackend, arn: str) -> SAMLProvider:
     if account is not None and parts[5].startswith("saml-provider/"):
         found = account.saml_providers.get(name)
     if found is None:
-        error = msg.saml_no_provider(_ids.request_id(backend.rng))
+        error = msg.saml_no_provider(ids.request_id(backend.rng))
         error.explanation = f"no SAML provider {arn} exists"
         raise error
     return found
@@ -272,9 +272,13 @@ def _session(attributes: Mapping[str, list[str]]) -> tuple[str, int | None]:
     return names[0], int(durations[0])
 
 
-def _tags(attributes: Mapping[str, list[str]]) -> tuple[dict[str, str], list[str], str | None]:
+def _tags(
+    attributes: Mapping[str, list[str]],
+) -> tuple[tuple[tuple[str, str], ...], list[str], str | None]:
     prefix = ATTRIBUTE + "PrincipalTag:"
-    tags = {n[len(prefix) :]: v[0] for n, v in attributes.items() if n.startswith(prefix) and v}
+    tags = tuple(
+        (n[len(prefix) :], v[0]) for n, v in attributes.items() if n.startswith(prefix) and v
+    )
     transitive = list(attributes.get(ATTRIBUTE + "TransitiveTagKeys", []))
     source = attributes.get(ATTRIBUTE + "SourceIdentity")
     return tags, transitive, source[0] if source else None
@@ -294,7 +298,7 @@ def assume_role_with_saml(
     assertion = _signed_assertion(root, provider)
     issuer = _text(assertion.find(f"{_S}Issuer"))
     if issuer != provider.issuer:
-        error = msg.saml_wrong_issuer(_ids.request_id(backend.rng))
+        error = msg.saml_wrong_issuer(ids.request_id(backend.rng))
         error.explanation = f"the assertion's Issuer {issuer!r} is not {provider.issuer!r}"
         raise error
     session_end = _check_times(assertion, now)
@@ -343,14 +347,12 @@ def assume_role_with_saml(
             keys=keys,
             denied=lambda why: _denied(f"the assertion of {provider.arn} was verified, but\n{why}"),
             duration_seconds=duration,
-            policy=request.policy,
-            policy_arns=request.policy_arns,
+            session_policies=request.session_policies,
             tags=tags,
             transitive_tag_keys=transitive,
             source_identity=source_identity,
             not_after=session_end,
             minimum_token_size=request.minimum_token_size,
-            extra={"provider": provider.arn, "subject": subject, "issuer": issuer},
         ),
         now=now,
         region=region,

@@ -27,7 +27,7 @@ import base64
 import binascii
 import datetime as _dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,9 +36,10 @@ from jwt.algorithms import get_default_algorithms
 
 from pytest_stsmock import _messages as msg
 from pytest_stsmock.backend.policy.evaluate import PrincipalInfo
+from pytest_stsmock.backend.requests import SessionPolicyRequest
 from pytest_stsmock.errors import AwsError
 
-from .grant import FederatedRequest, grant
+from .grant import NO_SESSION_POLICIES, FederatedRequest, grant
 from .oidc import SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, OIDCProvider, provider_id
 
 if TYPE_CHECKING:
@@ -60,8 +61,7 @@ class WebIdentityRequest:
     session_name: str
     token: str
     duration_seconds: int | None = None
-    policy: str | None = None
-    policy_arns: Sequence[str] = ()
+    session_policies: SessionPolicyRequest = NO_SESSION_POLICIES
     minimum_token_size: int = 0
 
 
@@ -115,7 +115,6 @@ def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> 
         raise AwsError(
             "IDPRejectedClaim",
             msg.WEB_IDENTITY_OUTBOUND,
-            403,
             explanation=f"{issuer} is an AWS STS outbound issuer, not an IAM OIDC provider",
         )
     account = backend.accounts.get(role_arn.split(":")[4])
@@ -292,7 +291,6 @@ def assume_role_with_web_identity(
         return AwsError(
             "AccessDenied",
             msg.WEB_IDENTITY_DENIED,
-            403,
             explanation=f"the token of {provider.arn} (sub {subject!r}) was verified, but\n{why}",
         )
 
@@ -309,13 +307,11 @@ def assume_role_with_web_identity(
             keys=condition_keys(provider, claims, audience),
             denied=denied,
             duration_seconds=request.duration_seconds,
-            policy=request.policy,
-            policy_arns=request.policy_arns,
-            tags=tags,
+            session_policies=request.session_policies,
+            tags=tuple(tags.items()),
             transitive_tag_keys=transitive,
             source_identity=source_identity,
             minimum_token_size=request.minimum_token_size,
-            extra={"provider": provider.arn, "subject": subject, "audience": audience},
         ),
         now=now,
         region=region,
