@@ -90,7 +90,9 @@ def seed(backend: Any) -> dict[str, str]:
                     "Effect": "Allow",
                     "Principal": {"Federated": okta.arn},
                     "Action": "sts:AssumeRoleWithSAML",
-                    "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+                    "Condition": {
+                        "StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}
+                    },
                 },
             ],
         },
