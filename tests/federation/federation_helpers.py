@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import pytest
 from botocore import UNSIGNED
 from botocore.client import BaseClient
 from botocore.config import Config
+from botocore.session import get_session
 
 GITHUB = "https://token.actions.githubusercontent.com"
+
+#: GetWebIdentityToken is newer than the oldest botocore supported (its model lacks it).
+HAS_OUTBOUND = "GetWebIdentityToken" in get_session().get_service_model("sts").operation_names
+needs_outbound = pytest.mark.skipif(
+    not HAS_OUTBOUND, reason="this botocore's STS model has no GetWebIdentityToken"
+)
 GITHUB_SUB = "repo:octo-org/app:ref:refs/heads/main"
 
 

@@ -14,7 +14,14 @@ import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from federation_helpers import GITHUB, GITHUB_SUB, error_of, unsigned_sts, web_identity_trust
+from federation_helpers import (
+    GITHUB,
+    GITHUB_SUB,
+    error_of,
+    needs_outbound,
+    unsigned_sts,
+    web_identity_trust,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -246,6 +253,7 @@ def test_a_token_of_another_provider_in_the_account(
     assert error_of(exc)[1] == KEY_MESSAGE
 
 
+@needs_outbound
 def test_an_outbound_aws_token_is_rejected_as_a_claim(
     sts_backend: STSBackend, target: tuple[Any, Any]
 ) -> None:
