@@ -18,6 +18,7 @@ Design decisions:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import jwt
 
 from pytest_stsmock.backend import clock, ids
+from pytest_stsmock.backend.policy.context import PrincipalInfo
 from pytest_stsmock.errors import StsMockError
 
 from ._keys import SigningKey, draw_rsa_key
@@ -101,6 +103,13 @@ class OIDCProvider:
 
     def __repr__(self) -> str:
         return f"OIDCProvider({self.arn!r})"
+
+    @functools.cached_property
+    def principal(self) -> PrincipalInfo:
+        """The federated caller as the policy engine sees it (made once per provider)."""
+        return PrincipalInfo(
+            arn=self.arn, account_id="", type="WebIdentity", federated_provider=self.arn
+        )
 
     @property
     def jwks(self) -> dict[str, list[dict[str, str]]]:

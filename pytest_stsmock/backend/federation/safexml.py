@@ -19,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["MAX_BYTES", "UnsafeXml", "parse"]
+__all__ = ["MAX_BYTES", "UnsafeXml", "parse", "parser"]
 
 MAX_BYTES = 100_000
 
@@ -28,7 +28,8 @@ class UnsafeXml(ValueError):
     """The document is refused; the message says why, in plain words."""
 
 
-def _parser() -> Any:
+def parser() -> Any:
+    """A new parser with the settings above (parsers are not shared between threads)."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -54,7 +55,7 @@ def parse(data: bytes) -> Any:
     if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         raise UnsafeXml("the document has a DOCTYPE or entity declaration (DTDs are refused)")
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as exc:
         raise UnsafeXml(f"the document is not well-formed XML: {exc}") from None
     if root is None:

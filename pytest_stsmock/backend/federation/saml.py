@@ -32,6 +32,7 @@ from pytest_stsmock.backend.federation._keys import (
     draw_rsa_key,
     self_signed_certificate,
 )
+from pytest_stsmock.backend.policy.context import PrincipalInfo
 from pytest_stsmock.errors import StsMockError
 
 if TYPE_CHECKING:
@@ -77,6 +78,11 @@ class SAMLProvider:
 
     def __repr__(self) -> str:
         return f"SAMLProvider({self.arn!r})"
+
+    @functools.cached_property
+    def principal(self) -> PrincipalInfo:
+        """The federated caller as the policy engine sees it (made once per provider)."""
+        return PrincipalInfo(arn=self.arn, account_id="", type="SAML", federated_provider=self.arn)
 
     @property
     def certificate(self) -> x509.Certificate:

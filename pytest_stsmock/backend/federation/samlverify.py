@@ -37,7 +37,6 @@ from pytest_stsmock.backend.federation import safexml
 from pytest_stsmock.backend.federation.grant import NO_SESSION_POLICIES, FederatedRequest, grant
 from pytest_stsmock.backend.federation.saml import ATTRIBUTE, DS, SAML, SAMLP, SAMLProvider
 from pytest_stsmock.backend.federation.samlkeys import attribute_keys
-from pytest_stsmock.backend.policy.evaluate import PrincipalInfo
 from pytest_stsmock.backend.requests import SessionPolicyRequest
 from pytest_stsmock.errors import AwsError
 
@@ -100,7 +99,7 @@ def _denied(why: str) -> AwsError:
     return AwsError("AccessDenied", msg.SAML_DENIED, explanation=why)
 
 
-def _document(text: str) -> Any:
+def _document(text: str) -> tuple[Any, bytes]:
     try:
         data = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
@@ -111,7 +110,7 @@ def _document(text: str) -> Any:
         raise _invalid(msg.SAML_MALFORMED, f"the SAML response was refused: {exc}") from None
     if root.tag != f"{{{SAMLP}}}Response":
         raise _invalid(msg.SAML_MALFORMED, f"the document's root is {root.tag}, not a Response")
-    return root
+    return root, data
 
 
 def _provider(backend: STSBackend, arn: str) -> SAMLProvider:
@@ -128,7 +127,7 @@ def _provider(backend: STSBackend, arn: str) -> SAMLProvider:
     return found
 
 
-def _signed_assertion(root: Any, provider: SAMLProvider) -> Any:
+def _signed_assertion(root: Any, data: bytes, provider: SAMLProvider) -> Any:
     """The Assertion element the signature covers (re-parsed), or 'Response signature invalid'."""
     assertions = list(root.iter(f"{_S}Assertion"))
     if len(assertions) != 1 or root.find(f".//{_S}EncryptedAssertion") is not None:
@@ -151,8 +150,11 @@ def _signed_assertion(root: Any, provider: SAMLProvider) -> Any:
         )
     holder = root if on_response else assertion
     try:
+        # The bytes, already vetted by the hardened parser: signxml parses them once
+        # (given an element, it would serialize and parse it again).
         result: Any = XMLVerifier().verify(
-            root,
+            data,
+            parser=safexml.parser(),
             x509_cert=provider.certificate,
             expect_config=_CONFIG["./" if on_response else f"./{_S}Assertion/"],
             validate_schema=False,
@@ -293,9 +295,9 @@ def assume_role_with_saml(
     global_endpoint: bool,
     request_keys: Mapping[str, Any],
 ) -> SamlResult:
-    root = _document(request.assertion)
+    root, data = _document(request.assertion)
     provider = _provider(backend, request.principal_arn)
-    assertion = _signed_assertion(root, provider)
+    assertion = _signed_assertion(root, data, provider)
     issuer = _text(assertion.find(f"{_S}Issuer"))
     if issuer != provider.issuer:
         error = msg.saml_wrong_issuer(ids.request_id(backend.rng))
@@ -331,9 +333,7 @@ def assume_role_with_saml(
         "aws:FederatedProvider": provider.arn,
         **attribute_keys(attributes),
     }
-    principal = PrincipalInfo(
-        arn=provider.arn, account_id="", type="SAML", federated_provider=provider.arn
-    )
+    principal = provider.principal
     duration = (
         request.duration_seconds if request.duration_seconds is not None else session_duration
     )

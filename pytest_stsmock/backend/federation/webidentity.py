@@ -35,7 +35,6 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import get_default_algorithms
 
 from pytest_stsmock import _messages as msg
-from pytest_stsmock.backend.policy.evaluate import PrincipalInfo
 from pytest_stsmock.backend.requests import SessionPolicyRequest
 from pytest_stsmock.errors import AwsError
 
@@ -294,9 +293,7 @@ def assume_role_with_web_identity(
             explanation=f"the token of {provider.arn} (sub {subject!r}) was verified, but\n{why}",
         )
 
-    principal = PrincipalInfo(
-        arn=provider.arn, account_id="", type="WebIdentity", federated_provider=provider.arn
-    )
+    principal = provider.principal
     granted = grant(
         backend,
         FederatedRequest(
