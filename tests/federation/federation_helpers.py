@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import boto3
@@ -21,8 +22,12 @@ needs_outbound = pytest.mark.skipif(
 GITHUB_SUB = "repo:octo-org/app:ref:refs/heads/main"
 
 
+@functools.cache
 def unsigned_sts(region: str = "us-east-1") -> BaseClient:
-    """An STS client that sends no credentials at all (federation needs none)."""
+    """An STS client that sends no credentials at all (federation needs none).
+
+    One per region for the whole run: making a client costs more than the call,
+    and the mock answers clients made before it was activated too."""
     config = Config(signature_version=UNSIGNED, retries={"max_attempts": 1})
     return boto3.client("sts", region_name=region, config=config)
 
