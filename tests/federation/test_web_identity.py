@@ -298,3 +298,29 @@ def test_provider_seeding_is_checked(sts_backend: STSBackend) -> None:
     acct.create_oidc_provider("https://a.example.com", client_ids=["a"])
     with pytest.raises(StsMockError, match="already exists"):
         acct.create_oidc_provider("https://a.example.com", client_ids=["a"])
+
+
+def test_google_maps_aud_to_azp_and_keeps_oaud(sts_backend: STSBackend) -> None:
+    google = sts_backend.default_account.create_oidc_provider(
+        "https://accounts.google.com", client_ids=["web-client.apps.googleusercontent.com"]
+    )
+    role = sts_backend.default_account.create_role(
+        "g",
+        trust_policy=web_identity_trust(
+            google.arn,
+            StringEquals={
+                "accounts.google.com:aud": "web-client.apps.googleusercontent.com",
+                "accounts.google.com:oaud": "backend-audience",
+            },
+        ),
+    )
+    token = google.token(
+        sub="1234567890",
+        aud="backend-audience",
+        claims={"azp": "web-client.apps.googleusercontent.com"},
+    )
+    response = assume(role, token)
+    assert response["SubjectFromWebIdentityToken"] == "1234567890"
+    with pytest.raises(ClientError) as exc:
+        assume(role, google.token(sub="1", aud="backend-audience"))
+    assert error_of(exc)[1] == "Incorrect token audience"

@@ -27,6 +27,7 @@ import base64
 import binascii
 import datetime as _dt
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["CLOCK_SKEW", "WebIdentityRequest", "WebIdentityResult", "assume_role_with_web_identity"]
 
 CLOCK_SKEW = 300
+GOOGLE = "accounts.google.com"
 _ALGORITHMS = get_default_algorithms()
 _RSA = frozenset({"RS256", "RS384", "RS512"})
 _EC = {"ES256": "secp256r1", "ES384": "secp384r1", "ES512": "secp521r1"}
@@ -78,10 +80,14 @@ def _invalid(message: str, why: str) -> AwsError:
     return AwsError("InvalidIdentityToken", message, explanation=why)
 
 
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _segment(text: str) -> bytes:
-    if not text:
-        raise ValueError("an empty segment")
-    return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+    """One base64url segment, strictly: its alphabet only, no padding."""
+    if not _BASE64URL.fullmatch(text):
+        raise ValueError("a segment that is not base64url")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def _parse(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
@@ -184,6 +190,9 @@ def _check_claims(provider: OIDCProvider, claims: Mapping[str, Any], now: _dt.da
         error.explanation = "the token has no aud claim"
         raise error
     audiences = aud if isinstance(aud, list) else [aud]
+    azp = claims.get("azp")
+    if provider.id == GOOGLE and isinstance(azp, str) and azp in provider.client_ids:
+        audiences = [azp, *audiences]  # Google: the authorized party is the client id
     matched = next((a for a in audiences if isinstance(a, str) and a in provider.client_ids), None)
     if matched is None:
         raise _invalid(
@@ -262,6 +271,10 @@ def condition_keys(
     azp = claims.get("azp")
     if isinstance(azp, str):
         keys[f"{prefix}:azp"] = azp
+        if prefix == GOOGLE:  # AWS: for Google, :aud is azp when present, :oaud the aud
+            keys[f"{prefix}:aud"] = azp
+            original = claims.get("aud")
+            keys[f"{prefix}:oaud"] = tuple(original) if isinstance(original, list) else original
     amr = claims.get("amr")
     if isinstance(amr, str):
         keys[f"{prefix}:amr"] = (amr,)
