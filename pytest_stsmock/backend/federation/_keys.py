@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
@@ -93,17 +93,6 @@ class SigningKey:
         canonical = json.dumps(core, separators=(",", ":"), sort_keys=True).encode()
         kid = base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).rstrip(b"=").decode()
         return {**core, "kid": kid, "use": "sig", "alg": self.algorithm}
-
-    @property
-    def private_pem(self) -> bytes:
-        found = self._cache.get("pem")
-        if found is None:
-            found = self._cache["pem"] = self.private_key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        return found  # type: ignore[no-any-return, unused-ignore]
 
 
 def _draw(owner: object, slot: int, pool: list[Any], make: Any) -> Any:

@@ -17,7 +17,6 @@ Design decisions:
 
 from __future__ import annotations
 
-import datetime as _dt
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -171,11 +170,3 @@ class OIDCProvider:
         payload.update(claims or {})
         header = {"kid": key.kid, **(headers or {})}
         return jwt.encode(payload, key.private_key, algorithm="RS256", headers=header)
-
-
-def expiry_of(claims: Mapping[str, Any]) -> _dt.datetime | None:
-    """The ``exp`` claim as a datetime, if it is a number."""
-    exp = claims.get("exp")
-    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
-        return None
-    return _dt.datetime.fromtimestamp(exp, _dt.timezone.utc)
