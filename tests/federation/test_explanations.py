@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from federation_helpers import GITHUB, GITHUB_SUB, unsigned_sts, web_identity_trust
-from test_saml import ISSUER, saml_trust
 
 from pytest_stsmock import STSBackend
+from tests.federation.federation_helpers import GITHUB, GITHUB_SUB, unsigned_sts, web_identity_trust
+from tests.federation.test_saml import ISSUER, saml_trust
 
 pytest_plugins = ["pytester"]
 

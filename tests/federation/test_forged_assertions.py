@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from federation_helpers import error_of, unsigned_sts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from test_saml import ISSUER, saml_trust
 
 from pytest_stsmock import STSBackend, mock_sts
 from pytest_stsmock.backend.federation import safexml
+from tests.federation.federation_helpers import error_of, unsigned_sts
+from tests.federation.test_saml import ISSUER, saml_trust
 
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 SIGNATURE = ("InvalidIdentityToken", "Response signature invalid", 400)
@@ -241,9 +241,7 @@ def test_the_parser_refuses_more_than_its_cap() -> None:
         safexml.parse(XXE.encode())
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     document=st.one_of(
         st.text(min_size=4, max_size=300),

@@ -7,10 +7,10 @@ from typing import Any
 import jwt
 import pytest
 from botocore.exceptions import ClientError
-from federation_helpers import error_of, needs_outbound
-from integration_helpers import client_for, sts
 
 from pytest_stsmock import STSBackend, StsMockError
+from tests.federation.federation_helpers import error_of, needs_outbound
+from tests.helpers.clients import client_for, sts
 
 pytestmark = needs_outbound
 

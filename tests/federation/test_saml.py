@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from federation_helpers import error_of, unsigned_sts
-from integration_helpers import client_for
 from lxml import etree
 
 from pytest_stsmock import STSBackend, StsMockError
+from tests.federation.federation_helpers import error_of, unsigned_sts
+from tests.helpers.clients import client_for
 
 ISSUER = "http://www.okta.com/exk1abc"
 
@@ -46,9 +46,10 @@ def sso_role(sts_backend: STSBackend, okta: Any) -> Any:
 
 
 def sign_in(role: Any, provider: Any, assertion: str, **kwargs: Any) -> dict[str, Any]:
-    return unsigned_sts().assume_role_with_saml(
+    response: dict[str, Any] = unsigned_sts().assume_role_with_saml(
         RoleArn=role.arn, PrincipalArn=provider.arn, SAMLAssertion=assertion, **kwargs
     )
+    return response
 
 
 def test_provider_arn_metadata_and_certificate(okta: Any) -> None:

@@ -8,10 +8,16 @@ from typing import Any
 import jwt
 import pytest
 from botocore.exceptions import ClientError
-from federation_helpers import GITHUB, GITHUB_SUB, error_of, unsigned_sts, web_identity_trust
-from integration_helpers import client_for
 
 from pytest_stsmock import STSBackend, StsMockError
+from tests.federation.federation_helpers import (
+    GITHUB,
+    GITHUB_SUB,
+    error_of,
+    unsigned_sts,
+    web_identity_trust,
+)
+from tests.helpers.clients import client_for
 
 GH = "token.actions.githubusercontent.com"
 
@@ -34,9 +40,10 @@ def ci_role(sts_backend: STSBackend, github: Any) -> Any:
 
 
 def assume(role: Any, token: str, **kwargs: Any) -> dict[str, Any]:
-    return unsigned_sts().assume_role_with_web_identity(
+    response: dict[str, Any] = unsigned_sts().assume_role_with_web_identity(
         RoleArn=role.arn, RoleSessionName="ci-run", WebIdentityToken=token, **kwargs
     )
+    return response
 
 
 def test_provider_arn_url_and_jwks_with_two_keys(github: Any) -> None:

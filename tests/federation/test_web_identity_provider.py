@@ -15,9 +15,9 @@ import boto3
 import freezegun
 import pytest
 import time_machine
-from federation_helpers import GITHUB, web_identity_trust
 
 from pytest_stsmock import STSBackend
+from tests.federation.federation_helpers import GITHUB, web_identity_trust
 
 START = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -63,7 +63,7 @@ def test_env_var_provider_assumes_and_refreshes_from_a_rotated_token_file(
     monkeypatch.setenv("AWS_ROLE_ARN", role.arn)
     monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token_file))
     monkeypatch.setenv("AWS_ROLE_SESSION_NAME", "pod-1")
-    travel = (
+    travel: Any = (
         freezegun.freeze_time(START)
         if clock == "freezegun"
         else time_machine.travel(START, tick=False)
