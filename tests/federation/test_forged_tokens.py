@@ -109,6 +109,40 @@ CASES: dict[str, tuple[Callable[[Any], str], str, str | None, int]] = {
         400,
     ),
     "a foreign key": (foreign_key, "InvalidIdentityToken", KEY_MESSAGE, 400),
+    "an ES256 header on an RSA-keyed provider": (
+        lambda p: ".".join(
+            [
+                b64(json.dumps({"alg": "ES256", "kid": p.kids[0]}).encode()),
+                *segments(p.token(sub=GITHUB_SUB))[1:],
+            ]
+        ),
+        "InvalidIdentityToken",
+        KEY_MESSAGE,
+        400,
+    ),
+    "a kid that is not a string": (
+        lambda p: ".".join(
+            [
+                b64(json.dumps({"alg": "RS256", "kid": 7}).encode()),
+                *segments(p.token(sub=GITHUB_SUB))[1:],
+            ]
+        ),
+        "InvalidIdentityToken",
+        KEY_MESSAGE,
+        400,
+    ),
+    "a malformed tags claim": (
+        lambda p: p.token(sub=GITHUB_SUB, claims={"https://aws.amazon.com/tags": ["x"]}),
+        "InvalidIdentityToken",
+        None,
+        400,
+    ),
+    "an exp that is not a number": (
+        lambda p: p.token(sub=GITHUB_SUB, claims={"exp": "tomorrow"}),
+        "InvalidIdentityToken",
+        "Missing a required claim: exp",
+        400,
+    ),
     "an unknown kid": (
         lambda p: p.token(sub=GITHUB_SUB, headers={"kid": "not-a-key"}),
         "InvalidIdentityToken",

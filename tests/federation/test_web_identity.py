@@ -331,3 +331,12 @@ def test_google_maps_aud_to_azp_and_keeps_oaud(sts_backend: STSBackend) -> None:
     with pytest.raises(ClientError) as exc:
         assume(role, google.token(sub="1", aud="backend-audience"))
     assert error_of(exc)[1] == "Incorrect token audience"
+
+
+def test_a_token_without_kid_is_tried_against_every_key(ci_role: Any, github: Any) -> None:
+    claims = jwt.decode(github.token(sub=GITHUB_SUB), options={"verify_signature": False})
+    token = jwt.encode(claims, github.keys[1].private_key, algorithm="RS256")
+    assert "kid" not in jwt.get_unverified_header(token)
+    assert assume(ci_role, token)["SubjectFromWebIdentityToken"] == GITHUB_SUB
+    es_header = jwt.encode(claims, github.keys[1].private_key, algorithm="RS384")
+    assert assume(ci_role, es_header)["SubjectFromWebIdentityToken"] == GITHUB_SUB
