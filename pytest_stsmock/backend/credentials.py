@@ -49,6 +49,8 @@ class Session:
     parent: Session | None = None
     #: Trusted context assertions passed to AssumeRole (ProvidedContexts), in order.
     provided_contexts: tuple[ProvidedContext, ...] = ()
+    #: The OIDC or SAML provider ARN a federated sign-in came through (aws:FederatedProvider).
+    federated_provider: str | None = None
     #: The request pipeline's Caller for these credentials, made on first use (internal).
     cached_caller: Caller | None = field(default=None, init=False, repr=False, compare=False)
 

@@ -340,3 +340,43 @@ def test_a_token_without_kid_is_tried_against_every_key(ci_role: Any, github: An
     assert assume(ci_role, token)["SubjectFromWebIdentityToken"] == GITHUB_SUB
     es_header = jwt.encode(claims, github.keys[1].private_key, algorithm="RS384")
     assert assume(ci_role, es_header)["SubjectFromWebIdentityToken"] == GITHUB_SUB
+
+
+def test_later_requests_of_the_session_carry_aws_federated_provider(
+    sts_backend: STSBackend, github: Any
+) -> None:
+    acct = sts_backend.default_account
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
+            {
+                "Effect": "Deny",
+                "Action": "sts:AssumeRole",
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:FederatedProvider": github.arn}},
+            },
+        ],
+    }
+    trust = web_identity_trust(github.arn)
+    trust["Statement"].append(
+        {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"}
+    )
+    first = acct.create_role("first", trust_policy=trust, policies=[policy])
+    second = acct.create_role(
+        "second",
+        trust_policy={
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": first.arn}, "Action": "sts:AssumeRole"}
+            ],
+        },
+    )
+    federated = assume(first, github.token(sub=GITHUB_SUB))["Credentials"]
+    client_for(federated).assume_role(RoleArn=second.arn, RoleSessionName="hop")
+    from tests.helpers.clients import sts as signed_sts
+
+    plain = signed_sts().assume_role(RoleArn=first.arn, RoleSessionName="plain")["Credentials"]
+    with pytest.raises(ClientError) as exc:
+        client_for(plain).assume_role(RoleArn=second.arn, RoleSessionName="hop")
+    assert error_of(exc)[0] == "AccessDenied"

@@ -155,6 +155,7 @@ def grant(
         policy=request.session_policies.policy,
         policy_arns=list(request.session_policies.policy_arns),
         session_policies=list(policies.documents),
+        federated_provider=request.principal.federated_provider,
         minimum_token_size=request.minimum_token_size,
     )
     sends_packed = request.session_policies.sent or bool(tags)
