@@ -85,12 +85,7 @@ def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
             return _handle(backend, request, request_id)
         except Exception:  # a bug of ours: answer like AWS would for a server fault
             log.exception("pytest-stsmock failed to answer an STS request")
-            error = AwsError(
-                "InternalFailure",
-                "pytest-stsmock hit an internal error answering this request; "
-                "please report it with the traceback from the 'pytest_stsmock' logger.",
-            )
-            return _error_response(error, request_id)
+            return _error_response(msg.internal_failure(), request_id)
 
 
 def _error_response(error: AwsError, request_id: str) -> HttpResponse:
