@@ -88,6 +88,14 @@ def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
             return _error_response(msg.internal_failure(), request_id)
 
 
+def error_response(backend: STSBackend, error: AwsError) -> HttpResponse:
+    """``error`` as AWS sends it, for a transport that refuses a request before decoding
+    (the HTTP server's malformed requests); nothing is recorded."""
+    with backend.lock:
+        request_id = ids.request_id(backend.rng)
+    return _error_response(error, request_id)
+
+
 def _error_response(error: AwsError, request_id: str) -> HttpResponse:
     namespace = _model.load_service_model().metadata["xmlNamespace"]
     body = xml.encode_error(error, request_id, namespace)
