@@ -42,6 +42,9 @@ HTTP_STATUS: dict[str, int] = {
     "DeleteConflict": 409,
     "LimitExceeded": 409,
     "InvalidAuthenticationCode": 403,
+    "IDPRejectedClaim": 403,
+    "OutboundWebIdentityFederationDisabledException": 403,
+    "SessionDurationEscalationException": 403,
     "InternalFailure": 500,
     "NotImplemented": 501,
     # The standalone server's refusals of unreadable HTTP (OURS, _messages.HTTP_REFUSALS).

@@ -124,6 +124,8 @@ def _session_keys(caller: Caller) -> dict[str, str]:
         }
         if session.source_identity is not None:
             found["aws:SourceIdentity"] = session.source_identity
+        if session.federated_provider is not None:
+            found["aws:FederatedProvider"] = session.federated_provider
         memo.session_keys = found
     return found
 

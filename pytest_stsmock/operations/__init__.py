@@ -17,6 +17,7 @@ from pytest_stsmock.errors import AwsError, StsMockError
 from pytest_stsmock.operations import (
     authorization,
     delegation,
+    federation,
     iam_mfa,
     iam_policies,
     iam_roles,
@@ -43,6 +44,7 @@ OPERATIONS: dict[str, Operation] = {
     **authorization.OPERATIONS,
     **delegation.OPERATIONS,
     **scoped.OPERATIONS,
+    **federation.OPERATIONS,
 }
 
 #: The IAM subset answered (the README's list), by IAM's operation name.
