@@ -1,6 +1,8 @@
 """Authentication: SigV4 -> access key -> the caller's identity.
 
-Runs before anything else touches the backend.  A key the backend issued is
+Runs before anything else touches the backend.  First the request's time must
+lie within 15 minutes of the backend clock (header-signed and presigned alike,
+whatever X-Amz-Expires says; see ``protocol.sigv4``).  A key the backend issued is
 verified with its secret; temporary credentials must come with their own
 session token and must not have expired.  A key the backend never issued acts
 as the default user when the mock is not strict, and is refused when it is.
@@ -27,17 +29,21 @@ def authenticate(
     """The caller of a signed request at ``now``; None when the request carries no signature."""
     if signed is None:
         return None
+    late = sigv4.check_time(signed, now)
+    if late is not None:  # before any key is looked up, as AWS's front end does
+        error = msg.signature_expired if late.expired else msg.signature_not_yet_current
+        raise error(late.amz_date, late.bound, late.now)
     key = backend.access_key(signed.access_key_id)
     if key is not None:
         if signed.session_token is not None or not key.active:
             raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN, 403)
-        _verify(request, signed, key.secret_access_key, now)
+        _verify(request, signed, key.secret_access_key)
         return caller_for_key(key)
     session = backend.session(signed.access_key_id)
     if session is not None:
         if signed.session_token != session.session_token:
             raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN, 403)
-        _verify(request, signed, session.secret_access_key, now)
+        _verify(request, signed, session.secret_access_key)
         if session.expired(now):
             raise AwsError("ExpiredToken", msg.EXPIRED_TOKEN, 403)
         return caller_for_session(session)
@@ -47,10 +53,6 @@ def authenticate(
     return caller_for_key(backend.default_access_key)
 
 
-def _verify(
-    request: HttpRequest, signed: sigv4.SignedRequest, secret: str, now: _dt.datetime
-) -> None:
+def _verify(request: HttpRequest, signed: sigv4.SignedRequest, secret: str) -> None:
     if not sigv4.verify(request, signed, secret):
         raise AwsError("SignatureDoesNotMatch", msg.SIGNATURE_MISMATCH, 403)
-    if signed.presigned and sigv4.presigned_expired(signed, now):
-        raise AwsError("AccessDenied", msg.PRESIGNED_EXPIRED, 403)

@@ -3,9 +3,11 @@
 ``handle`` is the single entry point every transport uses (botocore, requests,
 the HTTP server).  It never raises: whatever happens, the answer is an AWS
 response (success XML, or an ErrorResponse with AWS's code and status), and
-the call is recorded on the backend.  An unexpected Python exception in our
-own code becomes a 500 ``InternalFailure`` whose message says it is a
-pytest-stsmock bug, so a user's boto3 call never sees a raw exception.
+the call is recorded on the backend.  The answer is XML unless the request's
+``Accept`` header asks for JSON (``protocol.json_answer``), errors included.
+An unexpected Python exception in our own code becomes a 500
+``InternalFailure`` whose message says it is a pytest-stsmock bug, so a
+user's boto3 call never sees a raw exception.
 
 Decoding is memoized by request text (see ``_DECODED``); authentication, the
 operation and encoding run for every request.
@@ -25,8 +27,8 @@ from ._http import AWS_DOMAINS, HttpRequest, HttpResponse, plain_host
 from .backend import STSBackend, _ids
 from .backend.calls import Call
 from .errors import AwsError
+from .protocol import json_answer, query, sigv4, xml
 from .protocol import model as _model
-from .protocol import query, sigv4, xml
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel
@@ -92,19 +94,30 @@ def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
                 500,
                 sender=False,
             )
-            return _error_response(error, request_id)
+            return _error_response(error, request_id, _wants_json(request))
 
 
-def _error_response(error: AwsError, request_id: str) -> HttpResponse:
-    namespace = _model.load_service_model().metadata["xmlNamespace"]
-    body = xml.encode_error(error, request_id, namespace)
-    return HttpResponse(error.status, body, _headers(request_id, len(body)))
+def _wants_json(request: HttpRequest) -> bool:
+    """True when the request's Accept header asks for a JSON answer."""
+    try:
+        return json_answer.accepts_json(request.headers.get("accept"))
+    except (AttributeError, TypeError):  # headers that are not a str mapping: XML
+        return False
 
 
-def _headers(request_id: str, length: int) -> dict[str, str]:
+def _error_response(error: AwsError, request_id: str, as_json: bool = False) -> HttpResponse:
+    if as_json:
+        body = json_answer.encode_error(error, request_id)
+    else:
+        namespace = _model.load_service_model().metadata["xmlNamespace"]
+        body = xml.encode_error(error, request_id, namespace)
+    return HttpResponse(error.status, body, _headers(request_id, len(body), as_json))
+
+
+def _headers(request_id: str, length: int, as_json: bool = False) -> dict[str, str]:
     return {
         "x-amzn-RequestId": request_id,
-        "Content-Type": _CONTENT_TYPE,
+        "Content-Type": json_answer.CONTENT_TYPE if as_json else _CONTENT_TYPE,
         "Content-Length": str(length),
     }
 
@@ -130,6 +143,7 @@ def _remember(
 def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpResponse:
     service = _model.load_service_model()
     now = backend.now()
+    as_json = _wants_json(request)
     host, query_string = _split(request)
     key = (id(service), query_string, request.body if request.method.upper() == "POST" else b"")
     decoded = _DECODED.get(key)
@@ -186,8 +200,9 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         call.error_code, call.error_message = error.code, error.message
         call.explanation = error.explanation
         backend.calls.append(call)
-        return _error_response(error, request_id)
+        return _error_response(error, request_id, as_json)
     call.response = result
     backend.calls.append(call)
-    body = xml.encode_result(operation_model, result, request_id)
-    return HttpResponse(200, body, _headers(request_id, len(body)))
+    encode = json_answer.encode_result if as_json else xml.encode_result
+    body = encode(operation_model, result, request_id)
+    return HttpResponse(200, body, _headers(request_id, len(body), as_json))
