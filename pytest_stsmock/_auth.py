@@ -36,23 +36,23 @@ def authenticate(
     key = backend.access_key(signed.access_key_id)
     if key is not None:
         if signed.session_token is not None or not key.active:
-            raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN, 403)
+            raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN)
         _verify(request, signed, key.secret_access_key)
         return caller_for_key(key)
     session = backend.session(signed.access_key_id)
     if session is not None:
         if signed.session_token != session.session_token:
-            raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN, 403)
+            raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN)
         _verify(request, signed, session.secret_access_key)
         if session.expired(now):
-            raise AwsError("ExpiredToken", msg.EXPIRED_TOKEN, 403)
+            raise AwsError("ExpiredToken", msg.EXPIRED_TOKEN)
         return caller_for_session(session)
     if backend.strict:
-        raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN, 403)
+        raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN)
     # Not strict: an unknown key (a test's dummy credentials) acts as the default user.
     return caller_for_key(backend.default_access_key)
 
 
 def _verify(request: HttpRequest, signed: sigv4.SignedRequest, secret: str) -> None:
     if not sigv4.verify(request, signed, secret):
-        raise AwsError("SignatureDoesNotMatch", msg.SIGNATURE_MISMATCH, 403)
+        raise AwsError("SignatureDoesNotMatch", msg.SIGNATURE_MISMATCH)

@@ -1,9 +1,23 @@
-"""Every message pytest-stsmock sends on the wire, in one place.
+"""The messages of the operations, the backend and authentication, in one place.
 
-Strings marked AWS are reproduced byte for byte from real AWS responses (see
-``shared/FIDELITY.md``): trailing periods, missing periods and double spaces
-included.  Strings marked OURS are emulator-defined, because AWS's text is not
-known; the README lists them.  A correction is one edit here.
+Strings marked AWS are reproduced byte for byte from real AWS responses:
+trailing periods, missing periods and double spaces included.  Strings marked
+OURS are emulator-defined, because AWS's text is not known; the README's
+"Emulator-defined behaviour" section lists them.  A correction is one edit here.
+
+Three kinds of message live beside the code that owns their grammar instead,
+each module's messages in one block at its top:
+
+* ``protocol/constraints.py``: the "N validation errors detected" messages,
+  written by one function from the model's constraints (never typed per member);
+* ``protocol/sigv4.py`` and ``protocol/query.py``: the signature and protocol
+  faults (IncompleteSignature, SignatureDoesNotMatch details, InvalidAction,
+  MalformedInput), whose wording belongs to AWS's front end, not to STS;
+* ``backend/policy/_errors.py``: MalformedPolicyDocument texts of the policy
+  grammar, which seeding also raises as :class:`StsMockError`.
+
+HTTP statuses are not chosen here: :data:`pytest_stsmock.errors.HTTP_STATUS`
+maps each error code to its status.
 """
 
 from __future__ import annotations
@@ -28,7 +42,6 @@ def signature_expired(amz_date: str, earliest: str, now: str) -> AwsError:
     return AwsError(
         "SignatureDoesNotMatch",
         f"Signature expired: {amz_date} is now earlier than {earliest} ({now} - 15 min.)",
-        403,
     )
 
 
@@ -39,7 +52,6 @@ def signature_not_yet_current(amz_date: str, latest: str, now: str) -> AwsError:
     return AwsError(
         "SignatureDoesNotMatch",
         f"Signature not yet current: {amz_date} is still later than {latest} ({now} + 15 min.)",
-        403,
     )
 
 
@@ -62,8 +74,6 @@ CHAINING_LIMIT = (
     "The requested DurationSeconds exceeds the 1 hour session limit "
     "for roles assumed by role chaining."
 )
-POLICY_NOT_JSON = "The policy is not in the valid JSON format."
-POLICY_SYNTAX = "Syntax errors in policy."
 DUPLICATE_TAG_KEYS = "Duplicate tag keys found. Please note that Tag keys are case insensitive."
 TRANSITIVE_NOT_IN_TAGS = "The specified transitive tag key must be included in the requested tags."
 TRANSITIVE_CONFLICT = (
@@ -74,7 +84,7 @@ TRANSITIVE_CONFLICT = (
 
 def cannot_call_with_session(operation: str) -> AwsError:
     """AWS: GetSessionToken / GetFederationToken called with temporary credentials."""
-    return AwsError("AccessDenied", f"Cannot call {operation} with session credentials", 403)
+    return AwsError("AccessDenied", f"Cannot call {operation} with session credentials")
 
 
 def not_authorized(
@@ -84,7 +94,6 @@ def not_authorized(
     return AwsError(
         "AccessDenied",
         f"User: {caller_arn} is not authorized to perform: {action} on resource: {resource}",
-        403,
         explanation=explanation,
     )
 
@@ -95,7 +104,6 @@ def region_disabled(account_id: str) -> AwsError:
         "RegionDisabledException",
         f"STS is not activated in this region for account:{account_id}. Your account "
         "administrator can activate STS in this region using the IAM Console.",
-        403,
     )
 
 
@@ -155,8 +163,6 @@ def not_implemented(operation: str) -> AwsError:
     return AwsError(
         "NotImplemented",
         f"pytest-stsmock does not implement {operation} yet; see the README's list of operations.",
-        501,
-        sender=False,
     )
 
 

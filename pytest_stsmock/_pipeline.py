@@ -24,7 +24,7 @@ from pytest_stsmock.operations import UNSIGNED_OPERATIONS, OperationContext, loo
 from . import _auth
 from . import _messages as msg
 from ._http import AWS_DOMAINS, HttpRequest, HttpResponse, plain_host
-from .backend import STSBackend, _ids
+from .backend import STSBackend, ids
 from .backend.calls import Call
 from .errors import AwsError
 from .protocol import json_answer, query, sigv4, xml
@@ -82,7 +82,7 @@ def _form(request: HttpRequest, query_string: str) -> dict[str, str]:
 def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
     """Answer one STS HTTP request from ``backend``."""
     with backend.lock:
-        request_id = _ids.request_id(backend.rng)
+        request_id = ids.request_id(backend.rng)
         try:
             return _handle(backend, request, request_id)
         except Exception:  # a bug of ours: answer like AWS would for a server fault
@@ -91,8 +91,6 @@ def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
                 "InternalFailure",
                 "pytest-stsmock hit an internal error answering this request; "
                 "please report it with the traceback from the 'pytest_stsmock' logger.",
-                500,
-                sender=False,
             )
             return _error_response(error, request_id, _wants_json(request))
 
@@ -180,7 +178,7 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         call.operation = operation_model.name
         call.params = params
         if caller is None and operation_model.name not in UNSIGNED_OPERATIONS:
-            raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH, 403)
+            raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH)
         if caller is not None and region in backend.account(caller.account_id).disabled_regions:
             raise msg.region_disabled(caller.account_id)
         ctx = OperationContext(

@@ -4,6 +4,14 @@
   HTTP status.  It never reaches user code as a Python exception: the request
   pipeline turns it into AWS's XML error envelope and botocore raises its own
   ``ClientError`` from that, exactly as it would against AWS.
+
+Where AWS errors are made: every layer that decides a refusal raises it, the
+backend included.  An AWS refusal is a domain outcome (AccessDenied carries
+the explanation of the policy decision that made it), so the code that
+decides builds the error, with the message from :mod:`pytest_stsmock._messages`.
+No layer chooses an HTTP status: :data:`HTTP_STATUS` below maps each error
+code to the status AWS answers it with (400 for a code not listed), and a
+status of 500 or more is a ``Receiver`` fault, anything else ``Sender``.
 * :class:`StsMockError` is misuse of pytest-stsmock's own API (seeding a role
   with a broken trust policy, asserting a call that never happened...).  Its
   message is one sentence that says what to do.
@@ -11,10 +19,24 @@
 
 from __future__ import annotations
 
-__all__ = ["AWS_FAULT_NAMESPACE", "AwsError", "StsMockError"]
+__all__ = ["AWS_FAULT_NAMESPACE", "HTTP_STATUS", "AwsError", "StsMockError"]
 
 #: The namespace AWS uses for protocol-level faults such as InvalidAction.
 AWS_FAULT_NAMESPACE = "http://webservices.amazon.com/AWSFault/2005-15-09"
+
+
+#: The HTTP status of each AWS error code the emulator sends; the only place statuses live.
+#: (Codes not listed answer 400, as AWS's client errors of the query protocol do.)
+HTTP_STATUS: dict[str, int] = {
+    "AccessDenied": 403,
+    "ExpiredToken": 403,
+    "InvalidClientTokenId": 403,
+    "MissingAuthenticationToken": 403,
+    "RegionDisabledException": 403,
+    "SignatureDoesNotMatch": 403,
+    "InternalFailure": 500,
+    "NotImplemented": 501,
+}
 
 
 class StsMockError(Exception):
@@ -24,6 +46,8 @@ class StsMockError(Exception):
 class AwsError(Exception):
     """An error real AWS STS would return: code, message and HTTP status.
 
+    The status comes from :data:`HTTP_STATUS`; pass ``status`` only to build
+    an answer AWS gives with an unusual status (tests of the encoder do).
     ``namespace`` overrides the XML namespace of the error envelope (AWS uses a
     different one for protocol faults such as ``InvalidAction``).
     ``explanation`` says why, for ``Call.explanation``; it never goes on the wire.
@@ -33,17 +57,17 @@ class AwsError(Exception):
         self,
         code: str,
         message: str,
-        status: int = 400,
+        status: int | None = None,
         *,
-        sender: bool = True,
         namespace: str | None = None,
         explanation: str | None = None,
     ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
-        self.status = status
-        self.sender = sender
+        self.status = HTTP_STATUS.get(code, 400) if status is None else status
+        #: True for a client fault (``Sender``), False for a server fault (``Receiver``).
+        self.sender = self.status < 500
         self.namespace = namespace
         #: Why it was refused, in plain words (ours, never sent on the wire).
         self.explanation = explanation

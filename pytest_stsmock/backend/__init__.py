@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.errors import StsMockError
 
-from . import _clock
+from . import clock
 from .accounts import Account
 from .calls import Call, describe_mismatch, match
 from .credentials import Session
@@ -140,7 +140,7 @@ class STSBackend:
     # -- lookups used by the request pipeline --------------------------------
 
     def now(self) -> Any:
-        return _clock.now()
+        return clock.now()
 
     def access_key(self, access_key_id: str) -> AccessKey | None:
         return self._access_keys.get(access_key_id)

@@ -34,6 +34,7 @@ from .identity import Caller
 from .issue import issue_session
 from .policy.evaluate import LabeledPolicy, evaluate, evaluate_resource_policy
 from .principals import Principal, Role
+from .requests import AssumeRoleRequest
 from .rules import check_mfa, parse_session_policies, validate_tags
 
 if TYPE_CHECKING:
@@ -128,17 +129,17 @@ def decide(
 def assume_role(
     backend: STSBackend,
     caller: Caller,
-    params: Mapping[str, Any],
+    request: AssumeRoleRequest,
     *,
     now: _dt.datetime,
     region: str,
     global_endpoint: bool,
     request_keys: Mapping[str, Any],
 ) -> Assumed:
-    role_arn: str = params["RoleArn"]
-    session_name: str = params["RoleSessionName"]
+    role_arn = request.role_arn
+    session_name = request.session_name
     if caller.kind == "root":
-        raise AwsError("AccessDenied", msg.ROOT_ASSUME_ROLE, 403)
+        raise AwsError("AccessDenied", msg.ROOT_ASSUME_ROLE)
     if caller.kind == "federated-user":
         raise msg.not_authorized(
             caller.arn,
@@ -147,18 +148,19 @@ def assume_role(
             "credentials from GetFederationToken cannot call any STS operation except "
             "GetCallerIdentity",
         )
-    transitive_keys: list[str] = list(params.get("TransitiveTagKeys", []))
-    passed = validate_tags(params.get("Tags", []), transitive_keys)
+    transitive_keys = list(request.transitive_tag_keys)
+    passed = validate_tags(request.tags, transitive_keys)
     carried, carried_keys, carried_identity = _inherited(caller)
     if passed and carried_keys:
         carried_lower = {k.lower() for k in carried_keys}
         if any(k.lower() in carried_lower for k in passed):
             raise msg.invalid_parameter(msg.TRANSITIVE_CONFLICT)
-    source_identity = _source_identity(params.get("SourceIdentity"), carried_identity)
+    source_identity = _source_identity(request.source_identity, carried_identity)
     session_tags = {**carried, **passed}
-    policies = parse_session_policies(backend, caller, params, session_tags)
+    requested_policies = request.session_policies
+    policies = parse_session_policies(backend, caller, requested_policies, session_tags)
     owner = caller.principal if isinstance(caller.principal, Principal) else None
-    mfa = check_mfa(backend, owner, params, now)
+    mfa = check_mfa(backend, owner, request.mfa, now)
 
     keys: dict[str, Any] = dict(request_keys)
     if passed:
@@ -166,9 +168,8 @@ def assume_role(
     keys["aws:TagKeys"] = tuple(passed)
     keys["sts:RoleSessionName"] = session_name
     keys["sts:TransitiveTagKeys"] = tuple(transitive_keys)
-    external_id = params.get("ExternalId")
-    if external_id is not None:  # absent keys are simply left out
-        keys["sts:ExternalId"] = external_id
+    if request.external_id is not None:  # absent keys are simply left out
+        keys["sts:ExternalId"] = request.external_id
     if source_identity is not None:
         keys["sts:SourceIdentity"] = source_identity
     if mfa is not None:
@@ -190,7 +191,7 @@ def assume_role(
         actions.append("sts:TagSession")
     if source_identity is not None:
         actions.append("sts:SetSourceIdentity")
-    if params.get("ProvidedContexts"):
+    if request.provided_contexts:
         actions.append("sts:SetContext")
     for action in actions:
         verdict = decide(backend, caller, role, action, now, keys)
@@ -198,7 +199,7 @@ def assume_role(
             raise msg.not_authorized(caller.arn, action, role.arn, verdict.explain())
 
     chained = caller.kind == "assumed-role"
-    duration = _duration(role, params.get("DurationSeconds"), chained)
+    duration = _duration(role, request.duration_seconds, chained)
     parent = caller.session
     if mfa is not None:
         mfa_at: _dt.datetime | None = now.replace(microsecond=0)
@@ -224,14 +225,14 @@ def assume_role(
         mfa_authenticated=mfa_at is not None,
         mfa_authenticated_at=mfa_at,
         chained=chained,
-        policy=params.get("Policy"),
-        policy_arns=[p["arn"] for p in params["PolicyArns"]] if "PolicyArns" in params else [],
+        policy=requested_policies.policy,
+        policy_arns=list(requested_policies.policy_arns),
         session_policies=list(policies.documents),
         parent=parent,
-        extra={"provided_contexts": list(params.get("ProvidedContexts", []))},
-        minimum_token_size=params.get("MinimumSessionTokenSize", 0),
+        provided_contexts=request.provided_contexts,
+        minimum_token_size=request.minimum_token_size,
     )
     if mfa is not None:
         mfa.consume()
-    sends_packed = bool(params.get("Policy") or params.get("PolicyArns") or params.get("Tags"))
+    sends_packed = bool(requested_policies.policy or requested_policies.policy_arns or request.tags)
     return Assumed(session, policies.packed_size if sends_packed else None)

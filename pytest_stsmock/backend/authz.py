@@ -18,13 +18,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import _clock
+from pytest_stsmock import _messages as msg
+
+from . import clock
 from .identity import Caller
 from .policy.evaluate import (
     Decision,
     DecisionEffect,
     LabeledPolicy,
-    PrincipalInfo,
     RequestContext,
     evaluate,
 )
@@ -61,23 +62,6 @@ class Verdict:
         return cls(decision.effect, lambda: decision.reasons)
 
 
-def principal_info(caller: Caller) -> PrincipalInfo:
-    if caller.kind == "assumed-role":
-        return PrincipalInfo(
-            arn=caller.arn,
-            account_id=caller.account_id,
-            type="AssumedRole",
-            source_role_arn=caller.principal.arn,
-            user_id=caller.user_id,
-        )
-    return PrincipalInfo(
-        arn=caller.arn,
-        account_id=caller.account_id,
-        type=caller.principal_type,  # type: ignore[arg-type]
-        user_id=caller.user_id,
-    )
-
-
 def principal_tags(caller: Caller) -> dict[str, str]:
     """aws:PrincipalTag values: the principal's tags, overridden by session tags (any case)."""
     tags = dict(getattr(caller.principal, "tags", {}) or {})
@@ -109,7 +93,7 @@ def _session_keys(caller: Caller) -> dict[str, str]:
         session = caller.session
         assert session is not None
         found = {
-            "aws:TokenIssueTime": _clock.iso(session.issued_at),
+            "aws:TokenIssueTime": clock.iso(session.issued_at),
             "aws:MultiFactorAuthPresent": "true" if session.mfa_authenticated else "false",
         }
         if session.source_identity is not None:
@@ -228,3 +212,17 @@ def evaluate_identity(
         )
     ctx = context or request_context(caller, action, resource, now, keys)
     return Verdict.of(evaluate(policies, ctx))
+
+
+def authorize(
+    backend: STSBackend,
+    caller: Caller,
+    action: str,
+    resource: str,
+    now: _dt.datetime,
+    keys: Mapping[str, Any],
+) -> None:
+    """Refuse with AWS's generic AccessDenied unless ``caller``'s own policies allow ``action``."""
+    verdict = evaluate_identity(backend, caller, action, resource, now, keys)
+    if not verdict.allowed:
+        raise msg.not_authorized(caller.arn, action, resource, verdict.explain())

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from .identity import Caller
     from .policy.document import PolicyDocument
     from .principals import Principal, Role
+    from .requests import ProvidedContext
 
 SessionKind = Literal["session-token", "assumed-role", "federated-user", "root-session"]
 
@@ -46,7 +47,8 @@ class Session:
     policy_arns: list[str] = field(default_factory=list)
     session_policies: list[PolicyDocument] = field(default_factory=list)
     parent: Session | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: Trusted context assertions passed to AssumeRole (ProvidedContexts), in order.
+    provided_contexts: tuple[ProvidedContext, ...] = ()
     #: The request pipeline's Caller for these credentials, made on first use (internal).
     cached_caller: Caller | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -66,13 +68,3 @@ class Session:
 
     def expired(self, now: _dt.datetime) -> bool:
         return now >= self.expiration
-
-    @property
-    def credentials(self) -> dict[str, Any]:
-        """The ``Credentials`` member of an STS response."""
-        return {
-            "AccessKeyId": self.access_key_id,
-            "SecretAccessKey": self.secret_access_key,
-            "SessionToken": self.session_token,
-            "Expiration": self.expiration,
-        }

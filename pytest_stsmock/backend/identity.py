@@ -12,15 +12,21 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from .credentials import Session
+from .policy.context import PrincipalInfo, PrincipalType
 from .principals import AccessKey, Principal, Role
 
-if TYPE_CHECKING:
-    from .policy.context import PrincipalInfo
-
 CallerKind = Literal["root", "user", "assumed-role", "federated-user", "root-session"]
+
+_PRINCIPAL_TYPES: dict[CallerKind, PrincipalType] = {
+    "root": "Account",
+    "user": "User",
+    "assumed-role": "AssumedRole",
+    "federated-user": "FederatedUser",
+    "root-session": "Account",
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,20 +67,18 @@ class Caller:
     @functools.cached_property
     def policy_principal(self) -> PrincipalInfo:
         """The caller as the policy engine sees it (computed once per caller)."""
-        from .authz import principal_info
-
-        return principal_info(self)
+        return PrincipalInfo(
+            arn=self.arn,
+            account_id=self.account_id,
+            type=self.principal_type,
+            source_role_arn=self.principal.arn if self.kind == "assumed-role" else None,
+            user_id=self.user_id,
+        )
 
     @property
-    def principal_type(self) -> str:
+    def principal_type(self) -> PrincipalType:
         """aws:PrincipalType as AWS reports it."""
-        return {
-            "root": "Account",
-            "user": "User",
-            "assumed-role": "AssumedRole",
-            "federated-user": "FederatedUser",
-            "root-session": "Account",
-        }[self.kind]
+        return _PRINCIPAL_TYPES[self.kind]
 
     @property
     def principal_arn(self) -> str:

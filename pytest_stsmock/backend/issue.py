@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
-from . import _ids
+from . import ids
 from .credentials import Session, SessionKind
 
 if TYPE_CHECKING:
@@ -31,11 +31,11 @@ def issue_session(
     rng = backend.rng
     if now.microsecond:
         now = now.replace(microsecond=0)
-    key_id = _ids.access_key_id(rng, account_id, temporary=True)
-    secret = _ids.secret_access_key(rng)
-    token = _ids.session_token(rng, regional=not global_endpoint, region=region)
+    key_id = ids.access_key_id(rng, account_id, temporary=True)
+    secret = ids.secret_access_key(rng)
+    token = ids.session_token(rng, regional=not global_endpoint, region=region)
     if minimum_token_size:
-        token = _ids.pad_token(rng, token, minimum_token_size)
+        token = ids.pad_token(rng, token, minimum_token_size)
     session = Session(
         kind=kind,
         access_key_id=key_id,

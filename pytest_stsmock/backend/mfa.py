@@ -14,7 +14,7 @@ import hmac
 import random
 from typing import TYPE_CHECKING
 
-from . import _clock
+from . import clock
 
 if TYPE_CHECKING:
     from .principals import Principal
@@ -39,7 +39,7 @@ class MFADevice:
 
     def code(self, at: _dt.datetime | float | int | None = None) -> str:
         """The 6-digit code this device shows at ``at`` (default: now on the backend clock)."""
-        return self._totp.at(_clock.as_datetime(at))
+        return self._totp.at(clock.as_datetime(at))
 
     def matching_step(self, code: str, at: _dt.datetime) -> int | None:
         """The unused window (current or previous) whose code is ``code``, or None.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pytest_stsmock.errors import StsMockError
 
-from . import _ids
+from . import ids
 from .mfa import MFADevice
 
 if TYPE_CHECKING:
@@ -118,8 +118,8 @@ class Principal:
         """Issue a long-term access key (AKIA..., encoding this account) for this principal."""
         backend = self.account.backend
         key = AccessKey(
-            access_key_id=_ids.access_key_id(backend.rng, self.account.id, temporary=False),
-            secret_access_key=_ids.secret_access_key(backend.rng),
+            access_key_id=ids.access_key_id(backend.rng, self.account.id, temporary=False),
+            secret_access_key=ids.secret_access_key(backend.rng),
             principal=self,
         )
         self.access_keys.append(key)
@@ -221,7 +221,7 @@ def new_user(
         account=account,
         name=name,
         arn=arn,
-        unique_id=_ids.unique_id(account.backend.rng, "AIDA"),
+        unique_id=ids.unique_id(account.backend.rng, "AIDA"),
         principal_type="User",
         tags=_as_tags(tags, f"User {name!r}"),
         policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies],
@@ -262,7 +262,7 @@ def new_role(
         name=name,
         path=path,
         arn=arn,
-        unique_id=_ids.unique_id(account.backend.rng, "AROA"),
+        unique_id=ids.unique_id(account.backend.rng, "AROA"),
         trust_policy_document=trust,
         trust_policy_source=_source(trust_policy)
         if not isinstance(trust_policy, ManagedPolicy)

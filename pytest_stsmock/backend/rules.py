@@ -19,6 +19,7 @@ from pytest_stsmock.errors import AwsError
 from . import packing
 from .mfa import MFADevice
 from .policy.document import PolicyDocument, PolicyError
+from .requests import MfaCode, SessionPolicyRequest
 
 if TYPE_CHECKING:
     from . import STSBackend
@@ -38,32 +39,30 @@ class MfaUse:
 
 
 def check_mfa(
-    backend: STSBackend, owner: Principal | None, params: Mapping[str, Any], now: _dt.datetime
+    backend: STSBackend, owner: Principal | None, mfa: MfaCode, now: _dt.datetime
 ) -> MfaUse | None:
-    """Verify SerialNumber/TokenCode for ``owner``; None when neither was sent."""
-    serial = params.get("SerialNumber")
-    code = params.get("TokenCode")
+    """Verify an MFA serial number and code for ``owner``; None when neither was sent."""
+    serial, code = mfa.serial, mfa.code
     if serial is None and code is None:
         return None
     if serial is None or code is None:
-        raise AwsError("AccessDenied", msg.MFA_NEED_BOTH, 403)
+        raise AwsError("AccessDenied", msg.MFA_NEED_BOTH)
     device = backend.mfa_device(serial)
     if device is None or owner is None or device.owner is not owner:
-        raise AwsError("AccessDenied", msg.MFA_UNKNOWN_SERIAL, 403)
+        raise AwsError("AccessDenied", msg.MFA_UNKNOWN_SERIAL)
     step = device.matching_step(code, now)
     if step is None:
-        raise AwsError("AccessDenied", msg.MFA_INVALID_CODE, 403)
+        raise AwsError("AccessDenied", msg.MFA_INVALID_CODE)
     return MfaUse(device, step)
 
 
 def validate_tags(
-    tags: Sequence[Mapping[str, str]], transitive_keys: Sequence[str]
+    tags: Sequence[tuple[str, str]], transitive_keys: Sequence[str]
 ) -> dict[str, str]:
     """Session tags as a dict, after AWS's duplicate, prefix and transitive-key checks."""
     result: dict[str, str] = {}
     seen: set[str] = set()
-    for tag in tags:
-        key, value = tag["Key"], tag["Value"]
+    for key, value in tags:
         if key.lower() in seen:
             raise msg.invalid_parameter(msg.DUPLICATE_TAG_KEYS)
         seen.add(key.lower())
@@ -88,15 +87,15 @@ _NOTHING_PACKED = SessionPolicies((), 0)
 def parse_session_policies(
     backend: STSBackend,
     caller: Caller,
-    params: Mapping[str, Any],
+    requested: SessionPolicyRequest,
     tags: Mapping[str, str],
 ) -> SessionPolicies:
-    """Parse Policy and PolicyArns; compute PackedPolicySize; refuse what AWS refuses."""
-    if not tags and "Policy" not in params and not params.get("PolicyArns"):
+    """Parse the session policies; compute the packed size; refuse what AWS refuses."""
+    if not tags and not requested.sent:
         return _NOTHING_PACKED  # the usual request: nothing to parse or pack
     documents: list[PolicyDocument] = []
     sources: list[Mapping[str, Any]] = []
-    text = params.get("Policy")
+    text = requested.policy
     if text is not None:
         try:
             document = PolicyDocument.parse(text, kind="session")
@@ -104,7 +103,7 @@ def parse_session_policies(
             raise msg.malformed_policy(exc.aws_message) from None
         documents.append(document)
         sources.append(json.loads(text))
-    arns: list[str] = [entry["arn"] for entry in params.get("PolicyArns", [])]
+    arns = list(requested.policy_arns)
     for arn in arns:
         parts = arn.split(":", 5)
         account = backend.accounts.get(parts[4]) if len(parts) == 6 else None

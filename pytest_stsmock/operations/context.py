@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_stsmock import _messages as msg
-from pytest_stsmock.backend import STSBackend, _clock
-from pytest_stsmock.backend.authz import evaluate_identity
+from pytest_stsmock.backend import STSBackend, authz, clock
 from pytest_stsmock.backend.identity import Caller
 from pytest_stsmock.errors import AwsError
 
@@ -30,7 +29,7 @@ class OperationContext:
     def request_keys(self) -> dict[str, Any]:
         """Global condition keys of this request (aws:CurrentTime, aws:RequestedRegion...)."""
         return {
-            "aws:CurrentTime": _clock.iso(self.now),
+            "aws:CurrentTime": clock.iso(self.now),
             "aws:EpochTime": str(int(self.now.timestamp())),
             "aws:RequestedRegion": self.region,
             "aws:SecureTransport": "true" if self.secure_transport else "false",
@@ -39,15 +38,13 @@ class OperationContext:
 
     def require_caller(self) -> Caller:
         if self.caller is None:  # the pipeline rejects unsigned requests first
-            raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH, 403)
+            raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH)
         return self.caller
 
 
 def authorize(ctx: OperationContext, caller: Caller, action: str, resource: str) -> None:
     """Refuse with AWS's generic AccessDenied unless the caller's policies allow ``action``."""
-    decision = evaluate_identity(ctx.backend, caller, action, resource, ctx.now, ctx.request_keys)
-    if not decision.allowed:
-        raise msg.not_authorized(caller.arn, action, resource, decision.explain())
+    authz.authorize(ctx.backend, caller, action, resource, ctx.now, ctx.request_keys)
 
 
 Operation = Callable[[OperationContext, Mapping[str, Any]], dict[str, Any]]

@@ -133,9 +133,9 @@ def check(op_model: OperationModel, params: Mapping[str, Any]) -> None:
         and not _ARN_SHAPE.fullmatch(role_arn)
         and not any(" at 'roleArn' " in part for part in out)
     ):
-        raise AwsError("ValidationError", f"{role_arn} is invalid", 400)
+        raise AwsError("ValidationError", f"{role_arn} is invalid")
     if out:
-        raise AwsError("ValidationError", _message(out), 400)
+        raise AwsError("ValidationError", _message(out))
 
 
 # --- checkers, one per shape ----------------------------------------------

@@ -142,7 +142,6 @@ def decode(model: ServiceModel, form: Mapping[str, str]) -> tuple[OperationModel
         raise AwsError(
             "InvalidAction",
             f"Could not find operation {action} for version {shown}",
-            400,
             namespace=AWS_FAULT_NAMESPACE,
         )
     shape = operation.input_shape
@@ -160,7 +159,7 @@ def _operations(model: ServiceModel) -> dict[str, OperationModel]:
 
 
 def _malformed(message: str) -> AwsError:
-    return AwsError("MalformedInput", message, 400)
+    return AwsError("MalformedInput", message)
 
 
 def _string(text: str) -> str:

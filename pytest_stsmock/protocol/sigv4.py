@@ -118,7 +118,7 @@ _SCOPE_DATE = (
 
 
 def _incomplete(template: str, *args: str) -> AwsError:
-    return AwsError(_INCOMPLETE, template.format(*args), 400)
+    return AwsError(_INCOMPLETE, template.format(*args))
 
 
 class SignedRequest(NamedTuple):
@@ -193,7 +193,7 @@ def _finish(
 ) -> SignedRequest:
     names = tuple(signed_headers.split(";")) if signed_headers else ()
     if "host" not in names and not any(name.lower() == "host" for name in names):
-        raise AwsError(_MISMATCH, _HOST_NOT_SIGNED, 403)
+        raise AwsError(_MISMATCH, _HOST_NOT_SIGNED)
     if algorithm != ALGORITHM:
         sigv4a = algorithm == SIGV4A_ALGORITHM
         raise _incomplete(_UNSUPPORTED_SIGV4A if sigv4a else _UNSUPPORTED_ALGORITHM, algorithm)
@@ -280,7 +280,7 @@ def parse(request: HttpRequest) -> SignedRequest | None:
     header = request.headers.get("authorization", "")
     if header.strip():
         if "X-Amz-Algorithm" in query:
-            raise AwsError(_MISMATCH, _BOTH_FORMS, 403)
+            raise AwsError(_MISMATCH, _BOTH_FORMS)
         if not header.strip().startswith("AWS4-"):
             return None
         return _parse_header(header, request, query)
@@ -306,7 +306,7 @@ def check_scope(signed: SignedRequest, *, region: str, service: str = "sts") -> 
     if signed.date != amz[:8]:
         problems.append(_SCOPE_DATE.format(signed.date, amz[:8], amz))
     if problems:
-        raise AwsError(_MISMATCH, " ".join(problems), 403)
+        raise AwsError(_MISMATCH, " ".join(problems))
 
 
 #: How far X-Amz-Date may be from the backend clock, either way (AWS: 15 minutes).

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_stsmock.backend import _ids
+from pytest_stsmock.backend import ids
 
 BASE32 = re.compile(r"[A-Z2-7]+")
 ACCOUNTS = st.integers(0, 999_999_999_999).map(lambda n: f"{n:012d}")
@@ -27,11 +27,11 @@ ACCOUNTS = st.integers(0, 999_999_999_999).map(lambda n: f"{n:012d}")
     ],
 )
 def test_published_vectors(key_id: str, account: str) -> None:
-    assert _ids.account_from_access_key_id(key_id) == account
+    assert ids.account_from_access_key_id(key_id) == account
 
 
 def test_pre_2019_key_still_decodes_to_some_number() -> None:
-    account = _ids.account_from_access_key_id("AKIAIOSFODNN7EXAMPLE")
+    account = ids.account_from_access_key_id("AKIAIOSFODNN7EXAMPLE")
     assert account is not None and len(account) == 12 and account.isdigit()
 
 
@@ -41,22 +41,22 @@ def test_pre_2019_key_still_decodes_to_some_number() -> None:
      "ASIAqnzgkiqy56jq7wml", "ASIAQNZGKIQY56JQ7WM=", "ASIAQNZGKIQY56JQ 7WM"],
 )  # fmt: skip
 def test_not_a_key_decodes_to_none(key_id: str) -> None:
-    assert _ids.account_from_access_key_id(key_id) is None
+    assert ids.account_from_access_key_id(key_id) is None
 
 
 @given(account=ACCOUNTS, temporary=st.booleans(), seed=st.integers())
 def test_access_key_round_trip(account: str, temporary: bool, seed: int) -> None:
-    key_id = _ids.access_key_id(random.Random(seed), account, temporary=temporary)
+    key_id = ids.access_key_id(random.Random(seed), account, temporary=temporary)
     assert len(key_id) == 20
     assert key_id.startswith("ASIA" if temporary else "AKIA")
     assert BASE32.fullmatch(key_id[4:])
     assert key_id[4] in "QRSTUVWXYZ234567"  # the top bit is set, as in post-2019 keys
-    assert _ids.account_from_access_key_id(key_id) == account
+    assert ids.account_from_access_key_id(key_id) == account
 
 
 def test_access_keys_vary_for_one_account() -> None:
     rng = random.Random(7)
-    keys = {_ids.access_key_id(rng, "123456789012", temporary=False) for _ in range(200)}
+    keys = {ids.access_key_id(rng, "123456789012", temporary=False) for _ in range(200)}
     assert len(keys) == 200
 
 
@@ -65,26 +65,26 @@ def test_access_keys_vary_for_one_account() -> None:
 )
 def test_access_key_rejects_non_account(account: str) -> None:
     with pytest.raises(ValueError, match="12 digits"):
-        _ids.access_key_id(random.Random(0), account, temporary=True)
+        ids.access_key_id(random.Random(0), account, temporary=True)
 
 
 def test_secret_access_key_shape() -> None:
     rng = random.Random(1)
-    secrets = [_ids.secret_access_key(rng) for _ in range(100)]
+    secrets = [ids.secret_access_key(rng) for _ in range(100)]
     assert all(re.fullmatch(r"[A-Za-z0-9+/]{40}", s) for s in secrets)
     assert len(set(secrets)) == 100
 
 
 @pytest.mark.parametrize("prefix", ["AIDA", "AROA", "ANPA", "AGPA"])
 def test_unique_id_shape(prefix: str) -> None:
-    value = _ids.unique_id(random.Random(2), prefix)
+    value = ids.unique_id(random.Random(2), prefix)
     assert len(value) == 21 and value.startswith(prefix)
     assert BASE32.fullmatch(value[4:])
 
 
 @pytest.mark.parametrize("region", ["us-east-1", "eu-west-3", "ap-southeast-4"])
 def test_regional_session_token_is_v2(region: str) -> None:
-    token = _ids.session_token(random.Random(3), regional=True, region=region)
+    token = ids.session_token(random.Random(3), regional=True, region=region)
     assert token.startswith("IQoJb3JpZ2luX2VjE")
     assert 300 <= len(token) <= 1200
     raw = base64.b64decode(token, validate=True)
@@ -93,7 +93,7 @@ def test_regional_session_token_is_v2(region: str) -> None:
 
 
 def test_global_session_token_is_v1() -> None:
-    token = _ids.session_token(random.Random(4), regional=False, region="us-east-1")
+    token = ids.session_token(random.Random(4), regional=False, region="us-east-1")
     assert token.startswith("FwoGZXIvYXdzE")
     assert 200 <= len(token) <= 1200
     assert base64.b64decode(token, validate=True).startswith(b"\x17\n\x06er/aws")
@@ -101,12 +101,12 @@ def test_global_session_token_is_v1() -> None:
 
 def test_session_tokens_differ() -> None:
     rng = random.Random(5)
-    tokens = {_ids.session_token(rng, regional=True, region="us-west-2") for _ in range(50)}
+    tokens = {ids.session_token(rng, regional=True, region="us-west-2") for _ in range(50)}
     assert len(tokens) == 50
 
 
 def test_request_id_is_uuid4() -> None:
-    value = _ids.request_id(random.Random(6))
+    value = ids.request_id(random.Random(6))
     assert re.fullmatch(
         r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", value
     )
@@ -116,13 +116,13 @@ def test_request_id_is_uuid4() -> None:
 def _sequence(seed: int) -> list[str]:
     rng = random.Random(seed)
     return [
-        _ids.access_key_id(rng, "029608264753", temporary=True),
-        _ids.access_key_id(rng, "029608264753", temporary=False),
-        _ids.secret_access_key(rng),
-        _ids.unique_id(rng, "AROA"),
-        _ids.session_token(rng, regional=True, region="eu-west-1"),
-        _ids.session_token(rng, regional=False, region="us-east-1"),
-        _ids.request_id(rng),
+        ids.access_key_id(rng, "029608264753", temporary=True),
+        ids.access_key_id(rng, "029608264753", temporary=False),
+        ids.secret_access_key(rng),
+        ids.unique_id(rng, "AROA"),
+        ids.session_token(rng, regional=True, region="eu-west-1"),
+        ids.session_token(rng, regional=False, region="us-east-1"),
+        ids.request_id(rng),
     ]
 
 
@@ -149,4 +149,4 @@ def test_base32_digits_are_rfc4648_most_significant_first(length: int, value: in
     low = value & ((1 << bits) - 1)
     padded_bits = -(-bits // 40) * 40  # whole 5-byte groups: b32encode needs no padding
     reference = base64.b32encode(low.to_bytes(padded_bits // 8, "big")).decode()
-    assert _ids._base32(value, length) == reference[-length:]
+    assert ids._base32(value, length) == reference[-length:]

@@ -13,6 +13,7 @@ from botocore.session import get_session
 from integration_helpers import client_for, error_of, sts
 
 from pytest_stsmock import STSBackend
+from pytest_stsmock.backend.requests import ProvidedContext
 
 ACCT = "123456789012"
 OTHER = "210987654321"
@@ -497,4 +498,9 @@ def test_provided_contexts_need_set_context(sts_backend: STSBackend, bob: Any) -
     )
     result = client.assume_role(RoleArn=ok.arn, RoleSessionName="s1", ProvidedContexts=contexts)
     session = sts_backend.session(result["Credentials"]["AccessKeyId"])
-    assert session is not None and session.extra["provided_contexts"] == contexts
+    assert session is not None
+    assert session.provided_contexts == (
+        ProvidedContext(
+            provider_arn="arn:aws:iam::aws:contextProvider/IdentityCenter", assertion="x" * 20
+        ),
+    )

@@ -146,7 +146,7 @@ def test_assume_role_bytes_sorted_with_nulls_and_epoch_seconds() -> None:
             b'"Type":"Sender"},"RequestId":"' + RID.encode() + b'"}',
         ),
         (
-            AwsError("InternalFailure", "oops", 500, sender=False),
+            AwsError("InternalFailure", "oops"),
             b'{"Error":{"Code":"InternalFailure","Message":"oops","Type":"Receiver"},'
             b'"RequestId":"' + RID.encode() + b'"}',
         ),

@@ -216,7 +216,7 @@ def error_bytes(namespace: str, kind: str, code: str, message: str) -> bytes:
 
 ERRORS = [
     pytest.param(
-        AwsError("ExpiredToken", "The security token included in the request is expired", 403),
+        AwsError("ExpiredToken", "The security token included in the request is expired"),
         error_bytes(
             NS, "Sender", "ExpiredToken", "The security token included in the request is expired"
         ),
@@ -230,7 +230,7 @@ ERRORS = [
         id="invalid-action-fault-namespace",
     ),
     pytest.param(
-        AwsError("InternalFailure", "boom", 500, sender=False),
+        AwsError("InternalFailure", "boom"),
         error_bytes(NS, "Receiver", "InternalFailure", "boom"),
         id="receiver",
     ),
@@ -318,3 +318,17 @@ def test_botocore_client_reads_our_result() -> None:
 def test_plain_text_check_agrees_with_the_escaping_rules(text: str) -> None:
     """The ASCII fast path of the "nothing to escape" check never disagrees with the regex."""
     assert _plain(text) is (_UNSAFE.search(text) is None)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "sender"),
+    [
+        pytest.param("AccessDenied", 403, True, id="access-denied-403"),
+        pytest.param("ValidationError", 400, True, id="unlisted-code-400"),
+        pytest.param("InternalFailure", 500, False, id="server-fault-500-receiver"),
+        pytest.param("NotImplemented", 501, False, id="not-implemented-501-receiver"),
+    ],
+)
+def test_the_status_and_fault_side_come_from_the_code(code: str, status: int, sender: bool) -> None:
+    error = AwsError(code, "m")
+    assert (error.status, error.sender) == (status, sender)

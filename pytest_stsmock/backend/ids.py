@@ -31,6 +31,7 @@ import re
 __all__ = [
     "access_key_id",
     "account_from_access_key_id",
+    "pad_token",
     "request_id",
     "secret_access_key",
     "session_token",
