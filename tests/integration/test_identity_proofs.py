@@ -26,6 +26,7 @@ from integration_helpers import client_for, sts
 
 from pytest_stsmock import STSBackend, mock_sts
 from pytest_stsmock.backend.principals import User
+from pytest_stsmock.operations import OPERATIONS
 
 START = dt.datetime(2026, 7, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 JSON = {"Accept": "application/json"}
@@ -212,6 +213,19 @@ def test_botocore_clients_get_json_when_they_ask_for_it(user: User) -> None:
     assert json.loads(bodies[0])["GetCallerIdentityResponse"]["GetCallerIdentityResult"] == {
         "Account": "123456789012", "Arn": user.arn, "UserId": user.unique_id,
     }  # fmt: skip
+
+
+def test_an_internal_failure_answers_json_too(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(ctx: Any, params: Any) -> Any:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setitem(OPERATIONS, "GetCallerIdentity", broken)
+    url = presign(sts(**user.create_access_key().client_kwargs))
+    response = requests.get(url, headers=JSON, timeout=5)
+    assert (response.status_code, response.headers["Content-Type"]) == (500, "application/json")
+    error = response.json()["Error"]
+    assert (error["Code"], error["Type"]) == ("InternalFailure", "Receiver")
+    assert "pytest-stsmock hit an internal error" in error["Message"]
 
 
 # --- 2. the presign window and the request-time window -------------------------------------------
