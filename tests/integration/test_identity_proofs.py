@@ -24,7 +24,8 @@ from botocore.credentials import Credentials
 from botocore.parsers import ResponseParserError
 from integration_helpers import client_for, sts
 
-from pytest_stsmock import STSBackend, mock_sts
+from pytest_stsmock import STSBackend, _pipeline, mock_sts
+from pytest_stsmock._http import HttpRequest
 from pytest_stsmock.backend.principals import User
 from pytest_stsmock.operations import OPERATIONS
 
@@ -226,6 +227,13 @@ def test_an_internal_failure_answers_json_too(user: User, monkeypatch: pytest.Mo
     error = response.json()["Error"]
     assert (error["Code"], error["Type"]) == ("InternalFailure", "Receiver")
     assert "pytest-stsmock hit an internal error" in error["Message"]
+
+
+def test_an_accept_header_that_is_not_text_gets_xml(sts_backend: STSBackend) -> None:
+    """Only a transport bug could send one; the pipeline still answers, in XML."""
+    odd: Any = {"accept": b"application/json"}
+    response = _pipeline.handle(sts_backend, HttpRequest("GET", GLOBAL + "?" + FORM, odd))
+    assert (response.status, response.headers["Content-Type"]) == (403, "text/xml")
 
 
 # --- 2. the presign window and the request-time window -------------------------------------------
