@@ -42,6 +42,12 @@ def signature_expired(amz_date: str, earliest: str, now: str) -> AwsError:
     return AwsError(
         "SignatureDoesNotMatch",
         f"Signature expired: {amz_date} is now earlier than {earliest} ({now} - 15 min.)",
+        explanation=(
+            f"the request was signed at {amz_date}, more than 15 minutes before the "
+            f"backend's clock ({now}); STS accepts a signature (presigned URLs too, "
+            "whatever X-Amz-Expires says) for 15 minutes.\n"
+            "Under freezegun or time-machine, sign after moving the clock."
+        ),
     )
 
 
@@ -52,6 +58,11 @@ def signature_not_yet_current(amz_date: str, latest: str, now: str) -> AwsError:
     return AwsError(
         "SignatureDoesNotMatch",
         f"Signature not yet current: {amz_date} is still later than {latest} ({now} + 15 min.)",
+        explanation=(
+            f"the request was signed at {amz_date}, more than 15 minutes after the "
+            f"backend's clock ({now}).\n"
+            "Under freezegun or time-machine, sign after moving the clock."
+        ),
     )
 
 

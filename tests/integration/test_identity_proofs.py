@@ -267,9 +267,14 @@ def test_expired_proof_answers_xml_by_default(
     assert sts_backend.calls[-1].error_message == signature_expired(
         START, START + dt.timedelta(hours=2)
     )
+    explanation = sts_backend.calls[-1].explanation
+    assert explanation is not None and "signed at 20260701T120000Z" in explanation
+    assert "X-Amz-Expires" in explanation
 
 
-def test_header_signed_request_too_old_or_too_new_is_refused(travel: Travel, user: User) -> None:
+def test_header_signed_request_too_old_or_too_new_is_refused(
+    travel: Travel, user: User, sts_backend: STSBackend
+) -> None:
     kwargs = user.create_access_key().client_kwargs
     with travel(START):
         request = header_signed(kwargs)
@@ -289,6 +294,8 @@ def test_header_signed_request_too_old_or_too_new_is_refused(travel: Travel, use
         "(20260701T114000Z + 15 min.)",
         403,
     )
+    explanation = sts_backend.calls[-1].explanation
+    assert explanation is not None and "15 minutes after the backend's clock" in explanation
 
 
 def test_clients_signing_on_the_moved_clock_are_accepted(travel: Travel, user: User) -> None:
