@@ -98,7 +98,8 @@ def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
 def _wants_json(request: HttpRequest) -> bool:
     """True when the request's Accept header asks for a JSON answer."""
     try:
-        return json_answer.accepts_json(request.headers.get("accept"))
+        accept = request.headers.get("accept")
+        return accept is not None and json_answer.accepts_json(accept)
     except (AttributeError, TypeError):  # headers that are not a str mapping: XML
         return False
 

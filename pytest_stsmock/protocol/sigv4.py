@@ -311,6 +311,7 @@ def check_scope(signed: SignedRequest, *, region: str, service: str = "sts") -> 
 
 #: How far X-Amz-Date may be from the backend clock, either way (AWS: 15 minutes).
 WINDOW = timedelta(minutes=15)
+_EARLIEST = -WINDOW
 
 
 class TimeProblem(NamedTuple):
@@ -332,9 +333,9 @@ def check_time(signed: SignedRequest, now: datetime) -> TimeProblem | None:
     if now.tzinfo is None:
         now = now.replace(tzinfo=_UTC)
     skew = signed.amz_date - now  # datetime subtraction cannot overflow
-    if -WINDOW <= skew <= WINDOW:
+    if _EARLIEST <= skew <= WINDOW:
         return None
-    expired = skew < -WINDOW
+    expired = skew < _EARLIEST
     # now -/+ WINDOW lies between the request's time and now: it cannot overflow.
     bound = now - WINDOW if expired else now + WINDOW
     return TimeProblem(
