@@ -8,6 +8,18 @@ from pathlib import Path
 
 import pytest
 
+try:
+    from hypothesis import settings
+except ImportError:  # the examples' environment (`.[examples]`) has no hypothesis
+    pass
+else:
+    # Hypothesis example counts, one place for every property test: few on a
+    # developer's run, more in CI (tox sets HYPOTHESIS_PROFILE=ci), many on demand.
+    settings.register_profile("dev", max_examples=25, deadline=None)
+    settings.register_profile("ci", max_examples=200, deadline=None)
+    settings.register_profile("long", max_examples=2000, deadline=None)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
 
 @pytest.fixture(autouse=True)
 def _no_real_aws_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

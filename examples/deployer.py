@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
@@ -42,17 +43,17 @@ def assume(
     external_id: str | None = None,
     mfa_serial: str | None = None,
     mfa_code: Callable[[], str] | None = None,
-    sts_client: object | None = None,
+    sts_client: Any = None,
 ) -> boto3.Session:
     """A boto3 Session holding the role's temporary credentials."""
-    client = sts_client or boto3.client("sts")
+    client: Any = sts_client or boto3.client("sts")
     params: dict[str, object] = {"RoleArn": role_arn, "RoleSessionName": session_name}
     if external_id:
         params["ExternalId"] = external_id
     if mfa_serial and mfa_code:
         params["SerialNumber"] = mfa_serial
         params["TokenCode"] = mfa_code()
-    creds = client.assume_role(**params)["Credentials"]  # type: ignore[attr-defined]
+    creds = client.assume_role(**params)["Credentials"]
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -32,7 +34,7 @@ def deployer_trust(
 
 
 @pytest.fixture
-def ci_user(sts_backend: STSBackend, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def ci_user(sts_backend: STSBackend, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The CI user in the tooling account, allowed to assume Deployer roles anywhere."""
     user = sts_backend.default_account.create_user(
         "ci",
@@ -55,7 +57,7 @@ def ci_user(sts_backend: STSBackend, monkeypatch: pytest.MonkeyPatch):  # type: 
     return user
 
 
-def test_deploys_to_every_account_that_trusts_us(sts_backend: STSBackend, ci_user) -> None:  # type: ignore[no-untyped-def]
+def test_deploys_to_every_account_that_trusts_us(sts_backend: STSBackend, ci_user: Any) -> None:
     for account in (PROD, STAGING):
         sts_backend.account(account).create_role(
             "Deployer", trust_policy=deployer_trust(ci_user.arn)
@@ -72,7 +74,7 @@ def test_deploys_to_every_account_that_trusts_us(sts_backend: STSBackend, ci_use
     )
 
 
-def test_reports_accounts_it_cannot_enter(sts_backend: STSBackend, ci_user) -> None:  # type: ignore[no-untyped-def]
+def test_reports_accounts_it_cannot_enter(sts_backend: STSBackend, ci_user: Any) -> None:
     sts_backend.account(PROD).create_role("Deployer", trust_policy=deployer_trust(ci_user.arn))
     sts_backend.account(STAGING).create_role(
         "Deployer", trust_policy=deployer_trust(ci_user.arn, external_id="someone-else")
@@ -95,7 +97,7 @@ def test_reports_accounts_it_cannot_enter(sts_backend: STSBackend, ci_user) -> N
     assert "sts:ExternalId" in (staging_call.explanation or "")
 
 
-def test_production_requires_mfa(sts_backend: STSBackend, ci_user) -> None:  # type: ignore[no-untyped-def]
+def test_production_requires_mfa(sts_backend: STSBackend, ci_user: Any) -> None:
     device = ci_user.add_mfa_device()
     sts_backend.account(PROD).create_role(
         "Deployer",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
+from . import _fastpaths
 from .backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, STSBackend, check_options
 from .errors import StsMockError
 
@@ -201,26 +202,11 @@ class MockSTS:
 
 _ENV_SET = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
 _ENV_NAMES = (*_ENV_UNSET, *_ENV_SET)
-_ENV_KEYS = tuple((name, os.fsencode(name)) for name in _ENV_NAMES) if os.name == "posix" else ()
 
 
 def _read_environ() -> dict[str, str | None]:
-    """The variables the mock sets or clears, as ``os.environ`` holds them now.
-
-    On POSIX, ``os.environ`` keeps its bytes in ``_data``; reading that mapping
-    directly skips the Python-level key encoding and value decoding of each
-    ``os.environ.get`` (most of these variables are absent anyway).  Anywhere
-    else, or if that ever changes, the public road.
-    """
-    data = getattr(os.environ, "_data", None)
-    if _ENV_KEYS and type(data) is dict:
-        out: dict[str, str | None] = {}
-        for name, key in _ENV_KEYS:
-            raw = data.get(key)
-            out[name] = None if raw is None else os.fsdecode(raw)
-        return out
-    environ = os.environ
-    return {name: environ.get(name) for name in _ENV_NAMES}
+    """The variables the mock sets or clears, as ``os.environ`` holds them now."""
+    return _fastpaths.read_environ(_ENV_NAMES)
 
 
 def _is_coroutine_function(func: Callable[..., Any]) -> bool:

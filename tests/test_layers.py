@@ -76,8 +76,8 @@ def _runtime_imports(path: Path, *, type_checking: bool = False) -> list[tuple[s
             and isinstance(node, ast.If)
             and "TYPE_CHECKING" in ast.unparse(node.test)
         ):
-            for child in node.orelse:
-                visit(child)
+            for branch in node.orelse:
+                visit(branch)
             return
         if isinstance(node, ast.ImportFrom):
             if node.level:

@@ -1,4 +1,4 @@
-"""The pytest integration, driven through pytester (API.md section 5)."""
+"""The pytest integration (README "Quick start"), driven through pytester."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ from .credentials import Session
 from .identity import Caller
 from .issue import issue_session
 from .policy.evaluate import LabeledPolicy, evaluate, evaluate_resource_policy
-from .principals import Principal, Role
+from .principals import LongTermPrincipal, Role
 from .requests import AssumeRoleRequest
 from .rules import check_mfa, parse_session_policies, validate_tags
 
@@ -159,7 +159,7 @@ def assume_role(
     session_tags = {**carried, **passed}
     requested_policies = request.session_policies
     policies = parse_session_policies(backend, caller, requested_policies, session_tags)
-    owner = caller.principal if isinstance(caller.principal, Principal) else None
+    owner = caller.principal if isinstance(caller.principal, LongTermPrincipal) else None
     mfa = check_mfa(backend, owner, request.mfa, now)
 
     keys: dict[str, Any] = dict(request_keys)

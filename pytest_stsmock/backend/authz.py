@@ -8,7 +8,7 @@ federated user's federating policies intersected with its session policy.
 
 What never changes for one set of credentials (a session's fixed keys, the
 labeled policies while the principal's policies are the same objects) is kept
-in ``Caller.scratch``; tags and policies are read afresh otherwise.
+in ``Caller.memo``; tags and policies are read afresh otherwise.
 """
 
 from __future__ import annotations
@@ -29,9 +29,11 @@ from .policy.evaluate import (
     RequestContext,
     evaluate,
 )
+from .principals import Principal, Role
 
 if TYPE_CHECKING:
     from . import STSBackend
+    from .policy.document import PolicyDocument
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Verdict:
 
 def principal_tags(caller: Caller) -> dict[str, str]:
     """aws:PrincipalTag values: the principal's tags, overridden by session tags (any case)."""
-    tags = dict(getattr(caller.principal, "tags", {}) or {})
+    tags = dict(caller.principal.tags)
     if caller.session is not None and caller.session.tags:
         for key, value in caller.session.tags.items():
             for existing in [k for k in tags if k.lower() == key.lower()]:
@@ -88,7 +90,8 @@ def principal_keys(caller: Caller, now: _dt.datetime) -> dict[str, Any]:
 
 def _session_keys(caller: Caller) -> dict[str, str]:
     """The keys a session's credentials fix once and for all (kept on its Caller)."""
-    found = caller.scratch.get("session_keys")
+    memo = caller.memo
+    found = memo.session_keys
     if found is None:
         session = caller.session
         assert session is not None
@@ -98,7 +101,7 @@ def _session_keys(caller: Caller) -> dict[str, str]:
         }
         if session.source_identity is not None:
             found["aws:SourceIdentity"] = session.source_identity
-        caller.scratch["session_keys"] = found
+        memo.session_keys = found
     return found
 
 
@@ -109,14 +112,18 @@ def identity_policies(caller: Caller) -> list[LabeledPolicy]:
     same objects (a test may attach or replace policies between calls).
     """
     principal = caller.principal
-    boundary = getattr(principal, "permissions_boundary", None)
-    docs = (tuple(principal.policies), boundary)
-    found = caller.scratch.get("identity_policies")
+    docs = (tuple(principal.policies), _boundary(principal))
+    memo = caller.memo
+    found = memo.identity_policies
     if found is not None and found[0] == docs:
         return list(found[1])
     policies = _identity_policies(caller)
-    caller.scratch["identity_policies"] = (docs, tuple(policies))
+    memo.identity_policies = (docs, tuple(policies))
     return policies
+
+
+def _boundary(principal: Principal) -> PolicyDocument | None:
+    return principal.permissions_boundary if isinstance(principal, Role) else None
 
 
 def _identity_policies(caller: Caller) -> list[LabeledPolicy]:
@@ -125,7 +132,7 @@ def _identity_policies(caller: Caller) -> list[LabeledPolicy]:
         LabeledPolicy(f"identity policy {i + 1} of {principal.arn}", doc)
         for i, doc in enumerate(principal.policies)
     ]
-    boundary = getattr(principal, "permissions_boundary", None)
+    boundary = _boundary(principal)
     if caller.kind == "assumed-role" and boundary is not None:
         policies.append(LabeledPolicy(f"the permissions boundary of {principal.arn}", boundary))
     if caller.session is not None:

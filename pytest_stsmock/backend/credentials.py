@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from .identity import Caller
     from .policy.document import PolicyDocument
-    from .principals import Principal, Role
+    from .principals import LongTermPrincipal, Role
     from .requests import ProvidedContext
 
 SessionKind = Literal["session-token", "assumed-role", "federated-user", "root-session"]
@@ -34,7 +34,7 @@ class Session:
     principal_arn: str
     issued_at: _dt.datetime
     expiration: _dt.datetime
-    principal: Principal | None = None
+    principal: LongTermPrincipal | None = None
     role: Role | None = None
     session_name: str | None = None
     tags: dict[str, str] = field(default_factory=dict)

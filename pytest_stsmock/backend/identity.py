@@ -12,11 +12,15 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from .credentials import Session
 from .policy.context import PrincipalInfo, PrincipalType
-from .principals import AccessKey, Principal, Role
+from .principals import AccessKey, Principal
+
+if TYPE_CHECKING:
+    from .policy.document import PolicyDocument
+    from .policy.evaluate import LabeledPolicy
 
 CallerKind = Literal["root", "user", "assumed-role", "federated-user", "root-session"]
 
@@ -27,6 +31,19 @@ _PRINCIPAL_TYPES: dict[CallerKind, PrincipalType] = {
     "federated-user": "FederatedUser",
     "root-session": "Account",
 }
+
+
+@dataclass(slots=True)
+class AuthzMemo:
+    """Values :mod:`.authz` derives once per caller (a Caller lives as long as its key)."""
+
+    #: The condition keys a session fixes once and for all (aws:TokenIssueTime...).
+    session_keys: dict[str, str] | None = None
+    #: The labeled identity-side policies, with the documents they were built from.
+    identity_policies: (
+        tuple[tuple[tuple[PolicyDocument, ...], PolicyDocument | None], tuple[LabeledPolicy, ...]]
+        | None
+    ) = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,7 +60,7 @@ class Caller:
     user_id: str
     account_id: str
     access_key_id: str
-    principal: Principal | Role
+    principal: Principal
     session: Session | None = None
 
     @property
@@ -60,9 +77,9 @@ class Caller:
         return None if self.session is None else self.session.mfa_authenticated_at
 
     @functools.cached_property
-    def scratch(self) -> dict[str, Any]:
-        """Values derived from this caller that authorization keeps (internal)."""
-        return {}
+    def memo(self) -> AuthzMemo:
+        """What authorization derived from this caller and keeps (internal)."""
+        return AuthzMemo()
 
     @functools.cached_property
     def policy_principal(self) -> PrincipalInfo:

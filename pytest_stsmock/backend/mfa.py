@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import clock
 
 if TYPE_CHECKING:
-    from .principals import Principal
+    from .principals import LongTermPrincipal
 
 STEP_SECONDS = 30
 
@@ -25,7 +25,7 @@ STEP_SECONDS = 30
 class MFADevice:
     """A virtual (TOTP) MFA device assigned to one principal."""
 
-    def __init__(self, serial_number: str, owner: Principal, rng: random.Random) -> None:
+    def __init__(self, serial_number: str, owner: LongTermPrincipal, rng: random.Random) -> None:
         self.serial_number = serial_number
         self.owner = owner
         self.secret = base64.b32encode(rng.getrandbits(160).to_bytes(20, "big")).decode()

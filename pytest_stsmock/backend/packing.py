@@ -2,7 +2,7 @@
 
 AWS packs session policies and session tags into a binary form whose layout
 is not public, and reports the larger share as a percentage.  What is known
-(shared/FIDELITY.md): without Policy, PolicyArns or Tags AssumeRole sends no
+from real AWS answers: without Policy, PolicyArns or Tags AssumeRole sends no
 PackedPolicySize; a one-statement policy allowing s3:GetObject on
 ``arn:aws:s3:::example-bucket/*`` packs to 16; AWS's documented example (a
 small s3:ListAllMyBuckets policy on ``*`` plus three tags) packs to 8.  The

@@ -1,5 +1,13 @@
 """IAM principals that can call STS or be assumed: the account root, users, roles.
 
+The hierarchy: :class:`Principal` is every IAM identity with an ARN, tags and
+identity policies (what a caller's policies are read from);
+:class:`LongTermPrincipal` adds what only the root and users have, long-term
+access keys and MFA devices; :class:`Role` adds the trust policy, the maximum
+session duration and the permissions boundary.  ``principal_type`` names the
+IAM entity (:data:`EntityType`), not the ``aws:PrincipalType`` of a request,
+which the caller decides (an assumed role's is ``AssumedRole``).
+
 Every principal is created through its :class:`~.accounts.Account`, which owns
 the backend's seeded random generator and registers access keys and MFA
 devices with the backend so requests can find them.
@@ -23,7 +31,8 @@ if TYPE_CHECKING:
     from .policy.document import PolicyDocument
 
 PolicyInput = Mapping[str, Any] | str
-PrincipalType = Literal["Account", "User", "Role"]
+#: The IAM entity behind a principal: the account root, a user or a role.
+EntityType = Literal["Account", "User", "Role"]
 
 
 def parse_policy(document: object, kind: Any, what: str) -> PolicyDocument:
@@ -76,7 +85,7 @@ class AccessKey:
 
     access_key_id: str
     secret_access_key: str
-    principal: Principal
+    principal: LongTermPrincipal
     active: bool = True
     #: The request pipeline's Caller for this key, made on first use (internal).
     cached_caller: Caller | None = field(default=None, init=False, repr=False, compare=False)
@@ -93,19 +102,17 @@ class AccessKey:
         return f"AccessKey({self.access_key_id!r}, principal={self.principal.arn!r})"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, kw_only=True)
 class Principal:
-    """Common behaviour of the account root and IAM users: keys, MFA, policies."""
+    """Every IAM identity: an ARN, a unique id, tags and identity policies."""
 
     account: Account
     name: str
     arn: str
     unique_id: str
-    principal_type: PrincipalType
+    principal_type: EntityType
     tags: dict[str, str] = field(default_factory=dict)
     policies: list[PolicyDocument] = field(default_factory=list)
-    access_keys: list[AccessKey] = field(default_factory=list)
-    mfa_devices: list[MFADevice] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.arn!r})"
@@ -113,6 +120,18 @@ class Principal:
     @property
     def account_id(self) -> str:
         return self.account.id
+
+    def attach_policy(self, document: PolicyInput | ManagedPolicy) -> None:
+        """Attach one more identity policy (document or ManagedPolicy)."""
+        self.policies.append(parse_policy(document, "identity", f"A policy for {self.arn}"))
+
+
+@dataclass(eq=False, repr=False, kw_only=True)
+class LongTermPrincipal(Principal):
+    """The account root and IAM users: principals with access keys and MFA devices."""
+
+    access_keys: list[AccessKey] = field(default_factory=list)
+    mfa_devices: list[MFADevice] = field(default_factory=list)
 
     def create_access_key(self) -> AccessKey:
         """Issue a long-term access key (AKIA..., encoding this account) for this principal."""
@@ -146,46 +165,29 @@ class Principal:
         backend._register_mfa_device(device)
         return device
 
-    def attach_policy(self, document: PolicyInput | ManagedPolicy) -> None:
-        """Attach one more identity policy (document or ManagedPolicy)."""
-        self.policies.append(parse_policy(document, "identity", f"A policy for {self.arn}"))
 
-
-@dataclass(eq=False, repr=False)
-class Root(Principal):
+@dataclass(eq=False, repr=False, kw_only=True)
+class Root(LongTermPrincipal):
     """The account root user, ``arn:aws:iam::<id>:root``."""
 
 
-@dataclass(eq=False, repr=False)
-class User(Principal):
+@dataclass(eq=False, repr=False, kw_only=True)
+class User(LongTermPrincipal):
     """An IAM user, ``arn:aws:iam::<id>:user/<path><name>``."""
 
     path: str = "/"
 
 
-@dataclass(eq=False)
-class Role:
+@dataclass(eq=False, repr=False, kw_only=True)
+class Role(Principal):
     """An IAM role that sessions can assume, subject to its trust policy."""
 
-    account: Account
-    name: str
     path: str
-    arn: str
-    unique_id: str
     trust_policy_document: PolicyDocument
     trust_policy_source: dict[str, Any]
     max_session_duration: int = 3600
-    tags: dict[str, str] = field(default_factory=dict)
-    policies: list[PolicyDocument] = field(default_factory=list)
     permissions_boundary: PolicyDocument | None = None
-    principal_type: PrincipalType = "Role"
-
-    def __repr__(self) -> str:
-        return f"Role({self.arn!r})"
-
-    @property
-    def account_id(self) -> str:
-        return self.account.id
+    principal_type: EntityType = "Role"
 
     @property
     def trust_policy(self) -> dict[str, Any]:
@@ -197,10 +199,6 @@ class Role:
         parsed = parse_policy(document, "trust", f"The trust policy of {self.arn}")
         self.trust_policy_document = parsed
         self.trust_policy_source = _source(document)
-
-    def attach_policy(self, document: PolicyInput | ManagedPolicy) -> None:
-        """Attach one more identity policy (document or ManagedPolicy)."""
-        self.policies.append(parse_policy(document, "identity", f"A policy for {self.arn}"))
 
 
 def _source(document: object) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from .requests import MfaCode, SessionPolicyRequest
 if TYPE_CHECKING:
     from . import STSBackend
     from .identity import Caller
-    from .principals import Principal
+    from .principals import LongTermPrincipal
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class MfaUse:
 
 
 def check_mfa(
-    backend: STSBackend, owner: Principal | None, mfa: MfaCode, now: _dt.datetime
+    backend: STSBackend, owner: LongTermPrincipal | None, mfa: MfaCode, now: _dt.datetime
 ) -> MfaUse | None:
     """Verify an MFA serial number and code for ``owner``; None when neither was sent."""
     serial, code = mfa.serial, mfa.code

@@ -20,7 +20,7 @@ from .authz import authorize
 from .credentials import Session
 from .identity import Caller
 from .issue import issue_session
-from .principals import Principal
+from .principals import LongTermPrincipal
 from .requests import FederationTokenRequest, SessionTokenRequest
 from .rules import check_mfa, parse_session_policies, validate_tags
 
@@ -41,12 +41,12 @@ def _duration(caller: Caller, requested: int | None) -> int:
     return min(duration, ROOT_CAP) if caller.is_root else duration
 
 
-def _long_term_principal(caller: Caller, operation: str) -> Principal:
+def _long_term_principal(caller: Caller, operation: str) -> LongTermPrincipal:
     """The principal of an operation AWS allows only with long-term credentials."""
     if caller.temporary:
         raise msg.cannot_call_with_session(operation)
     principal = caller.principal
-    assert isinstance(principal, Principal), "long-term keys belong to users and roots"
+    assert isinstance(principal, LongTermPrincipal), "long-term keys belong to users and roots"
     return principal
 
 

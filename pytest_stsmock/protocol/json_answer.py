@@ -8,8 +8,8 @@ answer; kubernetes-sigs/aws-iam-authenticator, pkg/token/token.go)::
     "Arn":"...","UserId":"..."},"ResponseMetadata":{"RequestId":"..."}}}
 
 and an error as ``{"Error":{"Code":...,"Message":...,"Type":"Sender"},
-"RequestId":...}`` (research/aws-error-strings.md section 15: an STS error
-received with that header, clousale/amazon-sp-api-php#58).
+"RequestId":...}`` (an STS error received with that header,
+clousale/amazon-sp-api-php#58).
 
 Design decisions:
 

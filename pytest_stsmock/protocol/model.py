@@ -20,8 +20,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from botocore.loaders import Loader  # type: ignore[import-untyped, unused-ignore]
-from botocore.model import ServiceModel  # type: ignore[import-untyped, unused-ignore]
+from botocore.loaders import Loader
+from botocore.model import ServiceModel
 
 __all__ = ["load_service_model", "wire_name"]
 

@@ -47,7 +47,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from botocore.model import OperationModel, ServiceModel  # type: ignore[import-untyped, unused-ignore]
+from botocore.model import OperationModel, ServiceModel
 
 from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
 from pytest_stsmock.protocol import constraints
@@ -57,9 +57,12 @@ __all__ = ["MissingAction", "decode", "parse_form"]
 
 _Scalar = Callable[[str], Any]
 _Node = Callable[[Mapping[str, str]], Any]
-# How a member is read: ("s", scalar decoder) or ("l"|"n", node decoder);
-# "l" (a list) also accepts the bare key with an empty value as [].
+# How a member is read: its shape's type name (as botocore's serializers dispatch on
+# it) and a decoder: of one form value for a scalar type, of the sub-form under the
+# member's name for "structure", "list" and "map".  A list also accepts the bare key
+# with an empty value as [].
 _Reader = tuple[str, Callable[[Any], Any]]
+_CONTAINERS = frozenset({"structure", "list", "map"})
 
 
 class MissingAction(Exception):
@@ -256,14 +259,14 @@ def _index(text: str) -> int | None:
 
 @functools.cache
 def _reader(shape: Any) -> _Reader:
-    kind = shape.type_name
+    kind: str = shape.type_name
     if kind == "structure":
-        return "n", _structure(shape)
+        return kind, _structure(shape)
     if kind == "list":
-        return "l", _list(shape)
+        return kind, _list(shape)
     if kind == "map":
-        return "n", _map(shape)
-    return "s", _SCALARS.get(kind, _string)
+        return kind, _map(shape)
+    return kind, _SCALARS.get(kind, _string)
 
 
 def _structure(shape: Any) -> _Node:
@@ -285,13 +288,13 @@ def _structure(shape: Any) -> _Node:
             entry = table.get(key)
             if entry is not None:
                 name, how, read = entry
-                if how == "s":
+                if how not in _CONTAINERS:
                     out[name] = read(value)
-                elif how == "l" and not value:
+                elif how == "list" and not value:
                     out[name] = []
                 continue
             head, dot, rest = key.partition(".")
-            if dot and head in table and table[head][1] != "s":
+            if dot and head in table and table[head][1] in _CONTAINERS:
                 nested.setdefault(head, {})[rest] = value
         for head, part in nested.items():
             name, _, read = table[head]
@@ -323,12 +326,12 @@ def _list(shape: Any) -> _Node:
             index = _index(number)
             if index is None:
                 continue
-            if how == "s":
+            if how not in _CONTAINERS:
                 if not dot:
                     scalars.setdefault(index, value)
             elif dot:
                 nodes.setdefault(index, {}).setdefault(rest, value)
-        if how == "s":
+        if how not in _CONTAINERS:
             return [read(scalars[i]) for i in sorted(scalars)]
         return [read(nodes[i]) for i in sorted(nodes)]
 
@@ -358,13 +361,13 @@ def _map(shape: Any) -> _Node:
             entry = entries[index]
             if key_name not in entry:
                 continue
-            if how == "s":
+            if how not in _CONTAINERS:
                 if value_name in entry:
                     out[read_key(entry[key_name])] = read_value(entry[value_name])
                 continue
             prefix = value_name + "."
             part = {k[len(prefix) :]: v for k, v in entry.items() if k.startswith(prefix)}
-            if part or (how == "l" and entry.get(value_name) == ""):
+            if part or (how == "list" and entry.get(value_name) == ""):
                 out[read_key(entry[key_name])] = read_value(part)
         return out
 

@@ -50,14 +50,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes
 
+from pytest_stsmock._fastpaths import hmac_digest as _hmac_digest
+from pytest_stsmock._fastpaths import hmac_new as _hmac_new
 from pytest_stsmock._http import HttpRequest, plain_host
-
-try:  # OpenSSL's HMAC, without the pure-Python wrappers around it
-    from _hashlib import hmac_digest as _hmac_digest
-    from _hashlib import hmac_new as _hmac_new
-except ImportError:  # pragma: no cover - CPython without OpenSSL
-    _hmac_digest = hmac.digest  # type: ignore[assignment]
-    _hmac_new = hmac.new  # type: ignore[assignment]
 from pytest_stsmock.errors import AwsError
 from pytest_stsmock.protocol.query import parse_form
 

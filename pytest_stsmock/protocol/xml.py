@@ -49,7 +49,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from botocore.model import OperationModel  # type: ignore[import-untyped, unused-ignore]
+from botocore.model import OperationModel
 
 from pytest_stsmock.errors import AwsError
 from pytest_stsmock.protocol.model import wire_name
@@ -60,7 +60,7 @@ _Writer = Callable[[Any, str, list[str]], None]
 _UTC = datetime.timezone.utc
 
 #: Output shapes whose members AWS sends in an order other than the model's,
-#: as recorded against real AWS (research/aws-error-strings.md section 15).
+#: as observed in responses of real AWS.
 WIRE_ORDER: dict[str, tuple[str, ...]] = {
     "GetCallerIdentityResponse": ("Arn", "UserId", "Account"),
     "AssumeRoleResponse": ("AssumedRoleUser", "Credentials", "PackedPolicySize", "SourceIdentity"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pytest_stsmock import _fastpaths
+
 
 class RawBody:
     """The minimal raw-stream object botocore's AWSResponse reads content from."""
@@ -43,23 +45,4 @@ def body_bytes(body: Any) -> bytes:
 
 def headers(headers: Any) -> dict[str, str]:
     """Lower-cased header names; bytes values (botocore sends some) decoded."""
-    # A botocore request's HeadersDict is a MutableMapping whose items() runs
-    # through Python-level __iter__/__getitem__ (about 8 µs a request); its
-    # inner dict already holds each name lower-cased.  HTTPHeaders (an
-    # email.message.Message) keeps a plain list of pairs.  Anything else: items().
-    inner = getattr(headers, "_dict", None)
-    if type(inner) is dict:
-        try:
-            return {
-                key._lower: v.decode("utf-8", "replace") if type(v) is bytes else str(v)
-                for key, v in inner.items()
-            }
-        except AttributeError:  # not the key type we know: take the public road
-            pass
-    pairs = getattr(headers, "_headers", None)
-    if not isinstance(pairs, list):
-        pairs = headers.items()
-    return {
-        str(k).lower(): v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-        for k, v in pairs
-    }
+    return _fastpaths.header_dict(headers)

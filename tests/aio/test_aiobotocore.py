@@ -1,4 +1,4 @@
-"""aiobotocore's STS clients are answered by the mock, as API.md section 1 promises.
+"""aiobotocore's STS clients are answered by the mock, as the README's Compatibility section says.
 
 These run only where aiobotocore is installed (``pip install -e '.[test,aio]'``,
 ``tox -e aio``); elsewhere the module is skipped.  Each test is written as a user
@@ -33,10 +33,10 @@ import aiobotocore.httpsession
 import aiobotocore.session
 from aiobotocore.config import AioConfig
 from botocore.exceptions import ClientError, EndpointConnectionError
-from integration_helpers import error_of
-from test_assume_role import trust
 
 from pytest_stsmock import STSBackend, mock_sts
+from tests.helpers.clients import error_of
+from tests.helpers.policies import trust
 
 DEFAULT_USER_ARN = "arn:aws:iam::123456789012:user/stsmock"
 # A key the backend never issued: it acts as the default user (not strict).

@@ -12,11 +12,11 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from fuzz_strategies import form_pairs, new_world, sign
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from pytest_stsmock import _pipeline
+from tests.fuzz.strategies import form_pairs, new_world, sign
 
 ACCEPTS = ["application/json", "application/json, text/xml;q=0.5", "Application/JSON"]
 

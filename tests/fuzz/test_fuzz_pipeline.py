@@ -8,7 +8,8 @@ pipeline: the test fails with that exception chained, so Hypothesis reports
 each distinct internal bug separately.  A rejected request must leave the
 backend exactly as it was, the call log (which grows by exactly one) aside.
 
-``STSMOCK_FUZZ_EXAMPLES`` raises the example count for a longer local run.
+The example counts come from the hypothesis profile (conftest.py):
+``HYPOTHESIS_PROFILE=ci`` for CI's counts, ``=long`` for a longer local run.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import quote
@@ -28,7 +28,15 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.parsers import create_parser
-from fuzz_strategies import (
+from hypothesis import HealthCheck, event, example, given, note, reject, settings
+from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
+
+from pytest_stsmock import _pipeline
+from pytest_stsmock._http import HttpRequest, HttpResponse
+from pytest_stsmock.errors import StsMockError
+from pytest_stsmock.operations import OPERATIONS
+from tests.fuzz.strategies import (
     ALLOW_STS,
     API_VERSION,
     DISABLED_REGION,
@@ -52,19 +60,8 @@ from fuzz_strategies import (
     to_wire_pairs,
     xml_output_shape,
 )
-from hypothesis import HealthCheck, event, example, given, note, reject, settings
-from hypothesis import strategies as st
-from hypothesis.control import currently_in_test_context
 
-from pytest_stsmock import _pipeline
-from pytest_stsmock._http import HttpRequest, HttpResponse
-from pytest_stsmock.errors import StsMockError
-from pytest_stsmock.operations import OPERATIONS
-
-EXAMPLES = int(os.environ.get("STSMOCK_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 STATUSES = {200, 302, 400, 403, 404, 500, 501}

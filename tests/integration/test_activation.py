@@ -1,4 +1,4 @@
-"""Every activation form of API.md section 1, and what activation does to the process."""
+"""Every activation form (README "Activating the mock"), and what activation does to the process."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 from botocore.httpsession import URLLib3Session
-from integration_helpers import sts
 
 from pytest_stsmock import DEFAULT_ACCOUNT_ID, STSBackend, StsMockError, mock_sts
+from tests.helpers.clients import sts
 
 
 def test_default_account_id_is_the_documented_one() -> None:
@@ -37,7 +37,8 @@ def test_decorator_with_options() -> None:
 def test_async_function_decorator() -> None:
     @mock_sts
     async def work() -> str:
-        return sts().get_caller_identity()["Account"]
+        account: str = sts().get_caller_identity()["Account"]
+        return account
 
     assert asyncio.run(work()) == "123456789012"
 
@@ -46,7 +47,8 @@ def test_async_context_manager() -> None:
     async def work() -> str:
         async with mock_sts(account_id="444455556666") as backend:
             assert isinstance(backend, STSBackend)
-            return sts().get_caller_identity()["Account"]
+            account: str = sts().get_caller_identity()["Account"]
+            return account
 
     assert asyncio.run(work()) == "444455556666"
 
@@ -251,19 +253,3 @@ def test_exit_leaves_alone_what_another_mock_changed_meanwhile(
     os.environ["AWS_ACCESS_KEY_ID"] = "AKIASETBYANOTHERMOCK"  # as moto's mock_aws does
     mock.stop()
     assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIASETBYANOTHERMOCK"
-
-
-@pytest.mark.parametrize("fast", [True, False], ids=["posix-data", "public-road"])
-def test_environment_snapshot_reads_what_os_environ_holds(
-    fast: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from pytest_stsmock import mock as mock_module
-
-    if not fast:
-        monkeypatch.setattr(mock_module, "_ENV_KEYS", ())
-    monkeypatch.setenv("AWS_PROFILE", "prod-\u00e9t\u00e9")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    expected = {name: os.environ.get(name) for name in mock_module._ENV_NAMES}
-    assert mock_module._read_environ() == expected
-    assert expected["AWS_PROFILE"] == "prod-\u00e9t\u00e9" and expected["AWS_SESSION_TOKEN"] is None

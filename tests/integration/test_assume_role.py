@@ -10,37 +10,14 @@ import pytest
 import time_machine
 from botocore.exceptions import ClientError
 from botocore.session import get_session
-from integration_helpers import client_for, error_of, sts
 
 from pytest_stsmock import STSBackend
 from pytest_stsmock.backend.requests import ProvidedContext
+from tests.helpers.clients import client_for, denied, error_of, sts
+from tests.helpers.policies import allow, trust
 
 ACCT = "123456789012"
 OTHER = "210987654321"
-
-
-def trust(
-    principal: Any, *, actions: Any = "sts:AssumeRole", condition: Any = None
-) -> dict[str, Any]:
-    statement: dict[str, Any] = {"Effect": "Allow", "Principal": principal, "Action": actions}
-    if condition:
-        statement["Condition"] = condition
-    return {"Version": "2012-10-17", "Statement": [statement]}
-
-
-def allow(action: str, resource: str = "*") -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}],
-    }
-
-
-def denied(caller: str, role: str, action: str = "sts:AssumeRole") -> tuple[str, str, int]:
-    return (
-        "AccessDenied",
-        f"User: {caller} is not authorized to perform: {action} on resource: {role}",
-        403,
-    )
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from integration_helpers import client_for, error_of, sts
-from test_assume_role import allow, denied, trust
 
 from pytest_stsmock import STSBackend
+from tests.helpers.clients import client_for, denied, error_of, sts
+from tests.helpers.policies import allow, trust
 
 A = "111111111111"
 B = "222222222222"

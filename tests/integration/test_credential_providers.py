@@ -14,9 +14,9 @@ import boto3
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
-from test_assume_role import trust
 
 from pytest_stsmock import STSBackend
+from tests.helpers.policies import trust
 
 START = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -110,7 +110,8 @@ def test_mfa_serial_profile_prompts_for_the_device_code(
 
     def prompter(prompt: str) -> str:
         prompts.append(prompt)
-        return device.code()
+        code: str = device.code()
+        return code
 
     provider._prompter = prompter
     arn = session.client("sts").get_caller_identity()["Arn"]

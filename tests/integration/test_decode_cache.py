@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from integration_helpers import error_of, sts
 
 from pytest_stsmock import _pipeline, mock_sts
 from pytest_stsmock._http import HttpRequest
 from pytest_stsmock.protocol import query
+from tests.helpers.clients import error_of, sts
 
 ROLE = "arn:aws:iam::123456789012:role/deployer"
 TRUST = {

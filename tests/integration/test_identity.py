@@ -9,9 +9,9 @@ import pytest
 import requests
 import time_machine
 from botocore.exceptions import ClientError
-from integration_helpers import client_for, error_of, sts
 
 from pytest_stsmock import STSBackend, mock_sts
+from tests.helpers.clients import client_for, error_of, sts
 
 
 class TestGetCallerIdentity:

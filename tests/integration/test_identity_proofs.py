@@ -22,12 +22,12 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.parsers import ResponseParserError
-from integration_helpers import client_for, sts
 
 from pytest_stsmock import STSBackend, _pipeline, mock_sts
 from pytest_stsmock._http import HttpRequest
 from pytest_stsmock.backend.principals import User
 from pytest_stsmock.operations import OPERATIONS
+from tests.helpers.clients import client_for, sts
 
 START = dt.datetime(2026, 7, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 JSON = {"Accept": "application/json"}

@@ -1,4 +1,4 @@
-"""The interception surface of API.md section 1: what is answered in-process, and what is not.
+"""The interception surface (README "Activating the mock"): what is answered in-process, and not.
 
 Every test here puts a recording fake where the request would otherwise leave
 the process (botocore's ``URLLib3Session.send`` or ``requests``'
@@ -31,9 +31,9 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.httpsession import URLLib3Session
-from integration_helpers import sts
 
 from pytest_stsmock import StsMockError, mock_sts
+from tests.helpers.clients import sts
 
 DEFAULT_USER_ARN = "arn:aws:iam::123456789012:user/stsmock"
 MOTO_STS_ARN = "arn:aws:sts::123456789012:user/moto"
@@ -91,7 +91,7 @@ def adapter(monkeypatch: pytest.MonkeyPatch) -> _Adapter:
 
 
 def _client(region: str, *, endpoint_url: str | None = None, **config: Any) -> BaseClient:
-    """Like ``integration_helpers.sts`` but with extra ``Config`` options (FIPS, dual-stack)."""
+    """Like ``tests.helpers.clients.sts`` but with extra ``Config`` options (FIPS, dual-stack)."""
     return boto3.client(
         "sts",
         region_name=region,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from _shapes import example_input
 from botocore import xform_name
 from botocore.exceptions import ClientError
 from botocore.session import get_session
-from integration_helpers import sts
 
 from pytest_stsmock import STSBackend
 from pytest_stsmock.operations import OPERATIONS
+from tests.helpers.clients import sts
+from tests.helpers.shapes import example_input
 
 MODEL = get_session().get_service_model("sts")
 NOT_BUILT = sorted(set(MODEL.operation_names) - set(OPERATIONS))

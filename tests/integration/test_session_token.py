@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
-from integration_helpers import client_for, error_of, sts
 
 from pytest_stsmock import STSBackend
+from tests.helpers.clients import client_for, error_of, sts
 
 
 @pytest.fixture
-def alice(sts_backend: STSBackend):  # type: ignore[no-untyped-def]
+def alice(sts_backend: STSBackend) -> Any:
     user = sts_backend.default_account.create_user("alice")
     return user, user.create_access_key(), user.add_mfa_device()
 
@@ -71,7 +72,7 @@ def test_root_sessions_are_capped_to_one_hour_silently(sts_backend: STSBackend) 
     )
 
 
-def test_session_carries_the_identity_behind_it(sts_backend: STSBackend, alice) -> None:  # type: ignore[no-untyped-def]
+def test_session_carries_the_identity_behind_it(sts_backend: STSBackend, alice: Any) -> None:
     user, key, _ = alice
     creds = sts(**key.client_kwargs).get_session_token()["Credentials"]
     session_client = client_for(creds)
@@ -96,7 +97,7 @@ def test_session_credentials_cannot_call_get_session_token(sts_backend: STSBacke
 
 
 class TestMfa:
-    def test_right_code_marks_the_session(self, sts_backend: STSBackend, alice) -> None:  # type: ignore[no-untyped-def]
+    def test_right_code_marks_the_session(self, sts_backend: STSBackend, alice: Any) -> None:
         _, key, device = alice
         creds = sts(**key.client_kwargs).get_session_token(
             SerialNumber=device.serial_number, TokenCode=device.code()
@@ -106,7 +107,7 @@ class TestMfa:
         assert session.mfa_authenticated is True
         assert session.mfa_authenticated_at is not None
 
-    def test_wrong_code(self, sts_backend: STSBackend, alice) -> None:  # type: ignore[no-untyped-def]
+    def test_wrong_code(self, sts_backend: STSBackend, alice: Any) -> None:
         _, key, device = alice
         wrong = f"{(int(device.code()) + 1) % 1_000_000:06d}"
         with pytest.raises(ClientError) as exc:
@@ -120,7 +121,7 @@ class TestMfa:
         )
         assert sts_backend.sessions == []
 
-    def test_reused_code_is_rejected(self, sts_backend: STSBackend, alice) -> None:  # type: ignore[no-untyped-def]
+    def test_reused_code_is_rejected(self, sts_backend: STSBackend, alice: Any) -> None:
         _, key, device = alice
         client = sts(**key.client_kwargs)
         with time_machine.travel(
@@ -136,8 +137,8 @@ class TestMfa:
         )
 
     def test_previous_window_is_accepted_but_not_older(
-        self, sts_backend: STSBackend, alice
-    ) -> None:  # type: ignore[no-untyped-def]
+        self, sts_backend: STSBackend, alice: Any
+    ) -> None:
         _, key, device = alice
         client = sts(**key.client_kwargs)
         start = dt.datetime(2026, 3, 1, 0, 0, 10, tzinfo=dt.timezone.utc)
@@ -149,7 +150,7 @@ class TestMfa:
                 client.get_session_token(SerialNumber=device.serial_number, TokenCode=too_old)
         assert error_of(exc)[0] == "AccessDenied"
 
-    def test_code_follows_the_frozen_clock(self, sts_backend: STSBackend, alice) -> None:  # type: ignore[no-untyped-def]
+    def test_code_follows_the_frozen_clock(self, sts_backend: STSBackend, alice: Any) -> None:
         _, _, device = alice
         moment = dt.datetime(2026, 3, 1, 0, 0, 10, tzinfo=dt.timezone.utc)
         with time_machine.travel(moment, tick=False):
@@ -162,7 +163,9 @@ class TestMfa:
             pytest.param({"TokenCode": "123456"}, id="code-only"),
         ],
     )
-    def test_serial_and_code_go_together(self, sts_backend: STSBackend, alice, params) -> None:  # type: ignore[no-untyped-def]
+    def test_serial_and_code_go_together(
+        self, sts_backend: STSBackend, alice: Any, params: Any
+    ) -> None:
         _, key, _ = alice
         with pytest.raises(ClientError) as exc:
             sts(**key.client_kwargs).get_session_token(**params)
@@ -174,7 +177,9 @@ class TestMfa:
         )
 
     @pytest.mark.parametrize("serial", ["arn:aws:iam::123456789012:mfa/nobody", "GAHT12345678"])
-    def test_unknown_or_foreign_serial(self, sts_backend: STSBackend, alice, serial: str) -> None:  # type: ignore[no-untyped-def]
+    def test_unknown_or_foreign_serial(
+        self, sts_backend: STSBackend, alice: Any, serial: str
+    ) -> None:
         _, key, _ = alice
         sts_backend.default_account.create_user("bob").add_mfa_device("GAHT12345678")
         with pytest.raises(ClientError) as exc:
@@ -186,7 +191,9 @@ class TestMfa:
             403,
         )
 
-    def test_token_code_format_is_validated_first(self, sts_backend: STSBackend, alice) -> None:  # type: ignore[no-untyped-def]
+    def test_token_code_format_is_validated_first(
+        self, sts_backend: STSBackend, alice: Any
+    ) -> None:
         _, key, device = alice
         with pytest.raises(ClientError) as exc:
             sts(**key.client_kwargs).get_session_token(

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_stsmock.backend.policy._patterns import (
@@ -215,7 +215,6 @@ def _reference(pattern: str, text: str) -> bool:
 _glob_text = st.text(alphabet="ab*?:", max_size=8)
 
 
-@settings(max_examples=500, deadline=None)
 @given(pattern=_glob_text, text=st.text(alphabet="ab:", max_size=8))
 def test_glob_match_agrees_with_regex(pattern: str, text: str) -> None:
     pieces = tokenize(pattern, variables=False, wildcards=True)
@@ -225,7 +224,6 @@ def test_glob_match_agrees_with_regex(pattern: str, text: str) -> None:
     assert LikeMatcher(pattern, variables=False).match(text, {}) == _reference(pattern, text)
 
 
-@settings(max_examples=300, deadline=None)
 @given(
     parts=st.lists(st.text(alphabet="ab*?", max_size=3), min_size=6, max_size=6),
     value=st.lists(st.text(alphabet="ab:", max_size=3), min_size=1, max_size=7),
@@ -349,7 +347,6 @@ _any_text = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(
     operator=st.sampled_from(sorted(OPERATORS)),
     qualifier=st.sampled_from(["", "ForAnyValue:", "ForAllValues:"]),

@@ -19,6 +19,7 @@ from pytest_stsmock.backend.policy.evaluate import (
     RequestContext,
     evaluate_resource_policy,
 )
+from tests.helpers.policies import document, statement
 
 # fmt: off
 ACCT = "111122223333"  # the role's account
@@ -45,20 +46,12 @@ ACCOUNT_PRINCIPAL = {"AWS": f"arn:aws:iam::{OTHER}:root"}
 
 
 def stmt(effect: str = "Allow", principal: Any = None, **elements: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"Effect": effect}
-    if principal is not None:
-        out["Principal"] = principal
-    out.update(elements)
-    if "NotAction" not in out:
-        out.setdefault("Action", "sts:AssumeRole")
-    return out
+    """A statement of these tables: the Action is sts:AssumeRole unless given (or NotAction)."""
+    action = None if "NotAction" in elements else "sts:AssumeRole"
+    return statement(effect, Principal=principal, **{"Action": action, **elements})
 
 
-def doc(*statements: dict[str, Any], version: str | None = V12) -> dict[str, Any]:
-    out: dict[str, Any] = {"Statement": list(statements)}
-    if version:
-        out["Version"] = version
-    return out
+doc = document
 
 
 def cond_trust(condition: Mapping[str, Any], *, version: str | None = V12) -> dict[str, Any]:

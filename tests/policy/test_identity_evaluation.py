@@ -20,6 +20,9 @@ from pytest_stsmock.backend.policy.evaluate import (
     evaluate_resource_policy,
 )
 from pytest_stsmock.errors import StsMockError
+from tests.helpers.policies import ADMIN as ADMIN_POLICY
+from tests.helpers.policies import document as pol_document
+from tests.helpers.policies import statement
 
 ACCT = "111122223333"
 ROLE = f"arn:aws:iam::{ACCT}:role/target"
@@ -32,25 +35,22 @@ SESSION = PrincipalInfo(
 )
 
 
+def _statement(effect: str, elements: dict[str, Any]) -> dict[str, Any]:
+    """A statement of these tables: sts:AssumeRole on ROLE unless given (or Not*)."""
+    action = None if "NotAction" in elements else "sts:AssumeRole"
+    resource = None if "NotResource" in elements else ROLE
+    return statement(effect, **{"Action": action, "Resource": resource, **elements})
+
+
 def allow(**elements: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"Effect": "Allow"}
-    out.update(elements)
-    if "NotAction" not in out:
-        out.setdefault("Action", "sts:AssumeRole")
-    if "NotResource" not in out:
-        out.setdefault("Resource", ROLE)
-    return out
+    return _statement("Allow", elements)
 
 
 def deny(**elements: Any) -> dict[str, Any]:
-    return {**allow(**elements), "Effect": "Deny"}
+    return _statement("Deny", elements)
 
 
-def pol(*statements: dict[str, Any], version: str | None = "2012-10-17") -> dict[str, Any]:
-    out: dict[str, Any] = {"Statement": list(statements)}
-    if version:
-        out["Version"] = version
-    return out
+pol = pol_document
 
 
 # (id, [(label, kind, doc)], caller, action, resource, keys, effect, fragment)
@@ -274,7 +274,7 @@ _principal = st.builds(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     principal=_principal,
     action=st.one_of(st.just("sts:AssumeRole"), _text),
@@ -316,7 +316,7 @@ def test_three_statement_trust_policy_with_conditions_allows() -> None:
 
 # -- the allow-everything shortcut (documents evaluation may skip) ----------------------------
 
-ADMIN = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+ADMIN = ADMIN_POLICY["Statement"][0]
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from pytest_stsmock.errors import AwsError
-from pytest_stsmock.protocol import constraints
-from pytest_stsmock.protocol.constraints import check, java_regex, violations
+from pytest_stsmock.protocol.constraints import check, violations
+from pytest_stsmock.protocol.java_regex import category_ranges, java_regex
 from pytest_stsmock.protocol.model import load_service_model
 
 ROLE = "arn:aws:iam::123456789012:role/demo"
@@ -276,7 +276,7 @@ def all_categories() -> list[str]:
 @pytest.mark.parametrize("category", ["L", "N", "Z", "Nd"])
 def test_unicode_category_tables_match_unicodedata(category: str) -> None:
     table: set[int] = set()
-    for low, high in constraints._category(category):
+    for low, high in category_ranges(category):
         table.update(range(low, high + 1))
     expected = {cp for cp, cat in enumerate(all_categories()) if cat.startswith(category)}
     assert table == expected

@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import pytest
-from _shapes import EXAMPLE_TIME, example_output, synthetic_model
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +19,7 @@ from pytest_stsmock.protocol.json_answer import (
     encode_result,
 )
 from pytest_stsmock.protocol.model import load_service_model, wire_name
+from tests.helpers.shapes import EXAMPLE_TIME, example_output, synthetic_model
 
 STS = load_service_model()
 SYNTHETIC = synthetic_model()

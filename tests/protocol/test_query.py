@@ -7,15 +7,15 @@ from typing import Any
 from urllib.parse import quote_plus, unquote_plus
 
 import pytest
-from _shapes import example_input, synthetic_model
 from botocore.awsrequest import AWSRequest
 from botocore.serialize import create_serializer
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
 from pytest_stsmock.protocol.model import load_service_model
 from pytest_stsmock.protocol.query import MissingAction, _unquote_plus, decode, parse_form
+from tests.helpers.shapes import example_input, synthetic_model
 
 STS = load_service_model()
 SYNTHETIC = synthetic_model()  # built once: the codec caches per shape object
@@ -365,14 +365,12 @@ def forms(model: Any, keys: list[str]) -> st.SearchStrategy[dict[str, str]]:
     return st.tuples(head, rest).map(lambda pair: {**pair[1], **pair[0]})
 
 
-@settings(max_examples=300, deadline=None)
 @given(forms(STS, _STS_KEYS))
 def test_random_sts_forms_only_raise_aws_errors(form: dict[str, str]) -> None:
     with contextlib.suppress(AwsError, MissingAction):
         decode(STS, form)
 
 
-@settings(max_examples=300, deadline=None)
 @given(forms(SYNTHETIC, _SYNTHETIC_KEYS))
 def test_random_synthetic_forms_only_raise_aws_errors(form: dict[str, str]) -> None:
     with contextlib.suppress(AwsError, MissingAction):

@@ -17,7 +17,7 @@ import pytest
 import requests
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.credentials import Credentials
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_stsmock._http import HttpRequest
@@ -587,7 +587,6 @@ _QUERY = st.lists(
 ).map(urlencode)
 
 
-@settings(max_examples=300, deadline=None)
 @given(
     headers=st.dictionaries(_HEADER_NAMES, st.one_of(_AUTH, st.text())),
     query=st.one_of(st.just(""), _QUERY),
@@ -610,7 +609,6 @@ def test_random_requests_only_raise_aws_errors(
 _PARAM_TEXT = st.text(max_size=12)  # no surrogates: they cannot go on the wire
 
 
-@settings(max_examples=150, deadline=None)
 @given(params=st.dictionaries(_PARAM_TEXT, _PARAM_TEXT, max_size=6))
 def test_any_params_verify(params: dict[str, str]) -> None:
     request = sign("GET", body=b"", params={"Action": "GetCallerIdentity", **params})

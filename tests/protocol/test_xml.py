@@ -8,7 +8,6 @@ from typing import Any
 
 import botocore.session
 import pytest
-from _shapes import EXAMPLE_TIME, example_output, synthetic_model
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 from botocore.parsers import create_parser
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
 from pytest_stsmock.protocol.model import load_service_model
 from pytest_stsmock.protocol.xml import _UNSAFE, _plain, encode_error, encode_result
+from tests.helpers.shapes import EXAMPLE_TIME, example_output, synthetic_model
 
 STS = load_service_model()
 SYNTHETIC = synthetic_model()  # built once: the codec caches per shape object

@@ -4,7 +4,7 @@ Design decisions:
 
 * Each family knows how to compile one policy value (once, at parse time)
   and how to compare one request value with all the compiled policy values,
-  returning a verdict ordered by precedence: a match beats "cannot evaluate"
+  returning a MatchResult ordered by precedence: a match beats "cannot evaluate"
   beats "unresolved variable" beats "no match".  The caller applies negation,
   set qualifiers and ``IfExists``, so each family is written once.
 * String and ARN families work through the precompiled matchers in
@@ -24,10 +24,10 @@ from typing import Any, Protocol
 from ._patterns import ArnMatcher, ExactMatcher, LikeMatcher, Lookup
 from ._values import parse_binary, parse_bool, parse_date, parse_ip, parse_network, parse_number
 
-__all__ = ["OPERATORS", "Family", "Verdict", "alts", "quote"]
+__all__ = ["OPERATORS", "Family", "MatchResult", "alts", "quote"]
 
 
-class Verdict(enum.IntEnum):
+class MatchResult(enum.IntEnum):
     """Outcome of comparing request value(s) with policy values; higher wins."""
 
     NOMATCH = 0
@@ -43,7 +43,7 @@ class Family(Protocol):
 
     def test(
         self, compiled: Sequence[Any], raws: Sequence[str], actual: str, lookup: Lookup
-    ) -> tuple[Verdict, str]: ...
+    ) -> tuple[MatchResult, str]: ...
 
 
 class _Matching:
@@ -61,15 +61,15 @@ class _Matching:
 
     def test(
         self, compiled: Sequence[Any], raws: Sequence[str], actual: str, lookup: Lookup
-    ) -> tuple[Verdict, str]:
-        best, note = Verdict.NOMATCH, ""
+    ) -> tuple[MatchResult, str]:
+        best, note = MatchResult.NOMATCH, ""
         for matcher, raw in zip(compiled, raws, strict=True):
             hit = matcher.match(actual, lookup)
             if hit:
-                return Verdict.MATCH, ""
+                return MatchResult.MATCH, ""
             if hit is None:
                 best, note = (
-                    Verdict.UNRESOLVED,
+                    MatchResult.UNRESOLVED,
                     f"policy value {quote(raw)} has an unresolved policy variable",
                 )
         return best, note
@@ -98,16 +98,16 @@ class _Typed:
 
     def test(
         self, compiled: Sequence[Any], raws: Sequence[str], actual: str, lookup: Lookup
-    ) -> tuple[Verdict, str]:
+    ) -> tuple[MatchResult, str]:
         value = self._parse_actual(actual)
         if value is None:
-            return Verdict.BAD, f"actual value {quote(actual)} is not {self._actual_what}"
-        best, note = Verdict.NOMATCH, ""
+            return MatchResult.BAD, f"actual value {quote(actual)} is not {self._actual_what}"
+        best, note = MatchResult.NOMATCH, ""
         for expected, raw in zip(compiled, raws, strict=True):
             if expected is None:
-                best, note = Verdict.BAD, f"policy value {quote(raw)} is not {self._what}"
+                best, note = MatchResult.BAD, f"policy value {quote(raw)} is not {self._what}"
             elif self._compare(value, expected):
-                return Verdict.MATCH, ""
+                return MatchResult.MATCH, ""
         return best, note
 
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeAlias
 
 from ._errors import MSG_SYNTAX, PolicyError
-from ._operators import OPERATORS, Family, Verdict, alts, quote
+from ._operators import OPERATORS, Family, MatchResult, alts, quote
 from ._patterns import ExactMatcher, Lookup
 from ._values import parse_bool
 
@@ -56,11 +56,11 @@ __all__ = [
 Tri: TypeAlias = "bool | None"
 
 
-# Results by Verdict (NOMATCH, UNRESOLVED, BAD, MATCH).  An unresolved policy
+# Results by MatchResult (NOMATCH, UNRESOLVED, BAD, MATCH).  An unresolved policy
 # variable makes both polarities false: AWS treats the statement as invalid.
 _POSITIVE: tuple[Tri, Tri, Tri, Tri] = (False, False, None, True)
 _NEGATED: tuple[Tri, Tri, Tri, Tri] = (True, False, None, False)
-_MATCH, _NOMATCH = Verdict.MATCH, Verdict.NOMATCH
+_MATCH, _NOMATCH = MatchResult.MATCH, MatchResult.NOMATCH
 _new = tuple.__new__
 
 
@@ -70,7 +70,7 @@ class Outcome(NamedTuple):
     result: Tri
     case: str  # "unknown", "absent", "null", "single" or "set"
     values: tuple[str, ...] = ()
-    verdict: Verdict = Verdict.NOMATCH
+    match: MatchResult = MatchResult.NOMATCH
     actual: str = ""
     note: str = ""
 
@@ -92,7 +92,7 @@ class ConditionTest:
     #: For String(Not)Equals(IgnoreCase) without variables: the set of values.
     fast: frozenset[str] | None = None
     fold: bool = False
-    #: The test's result for each :class:`Verdict`, negation applied.
+    #: The test's result for each :class:`MatchResult`, negation applied.
     polar: tuple[Tri, Tri, Tri, Tri] = _POSITIVE
 
     def evaluate(self, lookup: Lookup) -> tuple[Tri, str]:
@@ -143,9 +143,9 @@ class ConditionTest:
             if expected is None:
                 bad = bad or f'policy value {quote(raw)} is not "true" or "false"'
             elif expected is absent:
-                return Outcome(True, "null", values, Verdict.MATCH, raw)
+                return Outcome(True, "null", values, MatchResult.MATCH, raw)
         if bad:
-            return Outcome(None, "null", values, Verdict.BAD, "", bad)
+            return Outcome(None, "null", values, MatchResult.BAD, "", bad)
         return Outcome(False, "null", values)
 
     def _set(self, values: tuple[str, ...], lookup: Lookup) -> Outcome:
@@ -160,7 +160,7 @@ class ConditionTest:
             elif result is decisive:
                 return Outcome(result, "set", values, verdict, actual)
         if unknown:
-            return Outcome(None, "set", values, Verdict.BAD, "", unknown)
+            return Outcome(None, "set", values, MatchResult.BAD, "", unknown)
         return Outcome(not decisive, "set", values)
 
     def describe(self, o: Outcome) -> str:
@@ -193,15 +193,15 @@ class ConditionTest:
             shown = _q_list(o.values)
             if o.actual:
                 which = "value" if o.result else "but value"
-                relation = "matches" if o.verdict is Verdict.MATCH else "does not match"
+                relation = "matches" if o.match is MatchResult.MATCH else "does not match"
                 return f"{name}: {which} {quote(o.actual)} of {shown} {relation} {expected}"
             every = "every value" if o.result else "no value"
             return f"{name}: {every} of {shown} satisfies the test against {expected}"
         shown = quote(o.values[0]) if len(o.values) == 1 else _q_list(o.values)
-        if o.verdict is Verdict.MATCH:
+        if o.match is MatchResult.MATCH:
             return f"{name}: actual value {shown} matches {expected}"
         extra = f" ({o.note})" if o.note else ""
-        if o.verdict is Verdict.UNRESOLVED and self.negated:
+        if o.match is MatchResult.UNRESOLVED and self.negated:
             return f"{name}: actual value {shown} cannot be compared{extra}"
         if self.negated:
             return f"{name}: actual value {shown} matches none of {expected}"

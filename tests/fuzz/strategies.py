@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from pytest_stsmock import _pipeline
 from pytest_stsmock._http import HttpRequest, HttpResponse
 from pytest_stsmock.backend import STSBackend
+from tests.helpers.policies import ADMIN, allow, trust
 
 SERVICE = botocore.session.get_session().get_service_model("sts")
 OPERATION_NAMES: tuple[str, ...] = tuple(SERVICE.operation_names)
@@ -46,24 +47,11 @@ OTHER_ACCOUNT = "444455556666"
 DISABLED_REGION = "ap-east-1"
 FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 
-ALLOW_ALL = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-}
-ALLOW_STS = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}],
-}
-TRUST_ACCOUNT = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-            "Action": ["sts:AssumeRole", "sts:TagSession"],
-        }
-    ],
-}
+ALLOW_ALL = ADMIN
+ALLOW_STS = allow("sts:*")
+TRUST_ACCOUNT = trust(
+    {"AWS": "arn:aws:iam::123456789012:root"}, actions=["sts:AssumeRole", "sts:TagSession"]
+)
 
 
 # --- live values -------------------------------------------------------------

@@ -8,11 +8,6 @@ import boto3
 from botocore.client import BaseClient
 from botocore.config import Config
 
-ADMIN = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-}
-
 
 def client_for(creds: dict[str, Any]) -> BaseClient:
     """An STS client signing with temporary credentials from an STS response."""
@@ -33,3 +28,12 @@ def sts(region: str = "us-east-1", **kwargs: Any) -> BaseClient:
     """A real boto3 STS client, no retries (so errors surface at once)."""
     config = Config(retries={"max_attempts": 1})
     return boto3.client("sts", region_name=region, config=config, **kwargs)
+
+
+def denied(caller: str, role: str, action: str = "sts:AssumeRole") -> tuple[str, str, int]:
+    """(code, message, status) of the generic AccessDenied for ``caller`` on ``role``."""
+    return (
+        "AccessDenied",
+        f"User: {caller} is not authorized to perform: {action} on resource: {role}",
+        403,
+    )

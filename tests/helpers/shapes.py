@@ -15,7 +15,8 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from pytest_stsmock.protocol.constraints import java_regex, violations
+from pytest_stsmock.protocol.constraints import violations
+from pytest_stsmock.protocol.java_regex import java_regex
 
 __all__ = ["EXAMPLE_TIME", "example_input", "example_output", "example_value"]
 

@@ -1,0 +1,112 @@
+"""Every speed path that reads a private attribute of the standard library or botocore.
+
+Each function here has a public twin (``*_public``) computing the same answer
+through documented APIs only; the fast version checks that the private
+attribute looks as expected and otherwise takes the public road, so a Python
+or botocore release that renames or reshapes the attribute costs speed, never
+correctness.  ``tests/test_fastpaths.py`` checks that both roads agree, and
+that the fallback is taken when the attribute is missing.
+
+The uses, what each saves (per request on the benchmark machine, see
+``benchmarks/``) and what happens without the attribute:
+
+* ``os.environ._data`` (:func:`read_environ`): POSIX keeps the environment
+  as a dict of bytes.  Reading it directly skips ``os.environ.get``'s
+  Python-level key encoding and value decoding for each of the ~10 variables
+  the mock saves and restores at every start/stop (a few µs per test).  If
+  ``_data`` is absent or not a dict (Windows, a future CPython): one
+  ``os.environ.get`` per name.
+* botocore's ``HeadersDict._dict`` and its keys' ``_lower``
+  (:func:`header_dict`): ``HeadersDict.items()`` runs through Python-level
+  ``__iter__``/``__getitem__`` (about 8 µs a request); its inner dict already
+  holds each name lower-cased.  ``http.client.HTTPMessage._headers`` (a list
+  of pairs) saves the same for ``email.message.Message`` headers.  If either
+  attribute is gone or of another type: ``headers.items()``.
+* ``_hashlib.hmac_digest`` / ``_hashlib.hmac_new`` (:data:`hmac_digest`,
+  :data:`hmac_new`): OpenSSL's HMAC without the pure-Python ``hmac`` module
+  wrapping it; SigV4 derives a key with four HMACs and signs with one.
+  Without ``_hashlib`` (a CPython built without OpenSSL): ``hmac.digest`` and
+  ``hmac.new``, the same results, slower.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = [
+    "header_dict",
+    "header_dict_public",
+    "hmac_digest",
+    "hmac_new",
+    "read_environ",
+    "read_environ_public",
+]
+
+HmacDigest = Callable[[bytes, bytes, str], bytes]
+HmacNew = Callable[..., Any]
+
+try:  # OpenSSL's HMAC, without the pure-Python wrappers around it
+    from _hashlib import hmac_digest as _openssl_digest
+    from _hashlib import hmac_new as _openssl_new
+except ImportError:  # pragma: no cover - CPython without OpenSSL
+    hmac_digest: HmacDigest = hmac.digest
+    hmac_new: HmacNew = hmac.new
+else:
+    hmac_digest = _openssl_digest
+    hmac_new = _openssl_new
+
+
+def read_environ_public(
+    names: tuple[str, ...], environ: Mapping[str, str] = os.environ
+) -> dict[str, str | None]:
+    """The value of each variable in ``names`` (None when unset), through ``environ.get``."""
+    return {name: environ.get(name) for name in names}
+
+
+@functools.cache
+def _encoded(names: tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
+    return tuple((name, os.fsencode(name)) for name in names)
+
+
+def read_environ(
+    names: tuple[str, ...], environ: Mapping[str, str] = os.environ
+) -> dict[str, str | None]:
+    """:func:`read_environ_public`, reading POSIX's bytes mapping directly when it is there."""
+    data = getattr(environ, "_data", None)
+    if os.name != "posix" or type(data) is not dict:
+        return read_environ_public(names, environ)
+    out: dict[str, str | None] = {}
+    for name, key in _encoded(names):
+        raw = data.get(key)
+        out[name] = None if raw is None else os.fsdecode(raw)
+    return out
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def header_dict_public(headers: Any) -> dict[str, str]:
+    """Lower-cased header names to text values (bytes decoded), through ``items()``."""
+    return {str(k).lower(): _text(v) for k, v in headers.items()}
+
+
+def header_dict(headers: Any) -> dict[str, str]:
+    """:func:`header_dict_public`, reading botocore's and ``http.client``'s storage directly."""
+    inner = getattr(headers, "_dict", None)
+    if type(inner) is dict:
+        try:
+            return {
+                key._lower: v.decode("utf-8", "replace") if type(v) is bytes else str(v)
+                for key, v in inner.items()
+            }
+        except AttributeError:  # not the key type we know: take the public road
+            pass
+    pairs = getattr(headers, "_headers", None)
+    if isinstance(pairs, list):
+        return {str(k).lower(): _text(v) for k, v in pairs}
+    return header_dict_public(headers)

@@ -1,0 +1,1 @@
+"""Tests (a package, so the shared helpers import as ``tests.helpers``)."""

@@ -1,0 +1,1 @@
+"""Builders and clients shared by the test suites (import as ``tests.helpers.<module>``)."""

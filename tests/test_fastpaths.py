@@ -1,0 +1,98 @@
+"""Each speed path of pytest_stsmock._fastpaths gives the public road's answer."""
+
+from __future__ import annotations
+
+import email.parser
+import hmac
+import os
+from typing import Any
+
+import pytest
+from botocore.awsrequest import HeadersDict
+
+from pytest_stsmock import _fastpaths
+
+NAMES = ("AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "STSMOCK_NOT_SET_ANYWHERE")
+
+
+class NoDataEnviron(dict[str, str]):
+    """A mapping shaped like os.environ minus its private ``_data``."""
+
+
+class OddDataEnviron(dict[str, str]):
+    _data = ((b"AWS_PROFILE", b"wrong"),)  # present, but not the dict the fast path expects
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "prod-\u00e9t\u00e9")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+
+
+@pytest.mark.usefixtures("environment")
+def test_environment_read_matches_os_environ_get() -> None:
+    fast = _fastpaths.read_environ(NAMES)
+    assert fast == _fastpaths.read_environ_public(NAMES) == {n: os.environ.get(n) for n in NAMES}
+    assert fast["AWS_PROFILE"] == "prod-\u00e9t\u00e9" and fast["AWS_SESSION_TOKEN"] is None
+
+
+@pytest.mark.parametrize("kind", [NoDataEnviron, OddDataEnviron], ids=["no-data", "odd-data"])
+def test_environment_read_takes_the_public_road_without_a_dict_data(kind: type) -> None:
+    environ = kind(AWS_PROFILE="dev")
+    assert _fastpaths.read_environ(NAMES, environ) == {
+        "AWS_PROFILE": "dev",
+        "AWS_DEFAULT_REGION": None,
+        "AWS_SESSION_TOKEN": None,
+        "STSMOCK_NOT_SET_ANYWHERE": None,
+    }
+
+
+def _botocore_headers() -> HeadersDict:
+    headers = HeadersDict()
+    headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
+    headers["X-Amz-Date"] = b"20261201T000000Z"
+    headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=AKIA/20261201/us-east-1/sts/aws4"
+    return headers
+
+
+def _http_message() -> Any:
+    text = "Host: sts.amazonaws.com\r\nX-Amz-Date: 20261201T000000Z\r\nX-Dup: a\r\nX-Dup: b\r\n\r\n"
+    return email.parser.Parser().parsestr(text)
+
+
+class KeysWithoutLower:
+    """Has a ``_dict`` of plain str keys: the fast path's AttributeError fallback."""
+
+    def __init__(self) -> None:
+        self._dict = {"Host": "sts.amazonaws.com"}
+
+    def items(self) -> Any:
+        return self._dict.items()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(_botocore_headers, id="botocore-headersdict"),
+        pytest.param(_http_message, id="http-message"),
+        pytest.param(lambda: {"Host": b"sts.amazonaws.com", "X-N": 3}, id="plain-dict"),
+        pytest.param(KeysWithoutLower, id="private-dict-of-unknown-keys"),
+    ],
+)
+def test_header_dict_matches_the_public_road(make: Any) -> None:
+    fast = _fastpaths.header_dict(make())
+    assert fast == _fastpaths.header_dict_public(make())
+    assert all(key == key.lower() and isinstance(value, str) for key, value in fast.items())
+
+
+def test_botocore_headers_fast_path_decodes_bytes() -> None:
+    assert _fastpaths.header_dict(_botocore_headers())["x-amz-date"] == "20261201T000000Z"
+
+
+def test_openssl_hmac_matches_the_hmac_module() -> None:
+    key, message = b"AWS4secret", b"20261201"
+    assert _fastpaths.hmac_digest(key, message, "sha256") == hmac.digest(key, message, "sha256")
+    fast = _fastpaths.hmac_new(key, digestmod="sha256").copy()
+    fast.update(message)
+    assert fast.digest() == hmac.new(key, message, "sha256").digest()
