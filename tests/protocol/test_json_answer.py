@@ -211,3 +211,19 @@ def test_numbers_are_written_as_java_writes_doubles(value: float, java: str) -> 
 )
 def test_accept_header_chooses_json(accept: str | None, wanted: bool) -> None:
     assert accepts_json(accept) is wanted
+
+
+def test_values_of_other_python_types_are_written_as_the_xml_encoder_takes_them() -> None:
+    """Results may carry a naive datetime, epoch seconds or text where the model has a type."""
+    op = SYNTHETIC.operation_model("Everything")
+    naive = datetime.datetime(2026, 12, 1, 9, 0, 0)
+    for when, wire in ((naive, 1.7961156e9), (1796115600.7, 1.7961156e9), ("later", "later")):
+        assert envelope(op, encode_result(op, {"When": when}, RID))["When"] == wire
+    document = envelope(
+        op,
+        encode_result(op, {"Flag": "yes", "Count": "3", "Ratio": "1/2", "Data": "é"}, RID),
+    )
+    assert (document["Flag"], document["Count"], document["Ratio"]) == ("yes", "3", "1/2")
+    assert document["Data"] == base64.b64encode("é".encode()).decode()
+    document = envelope(op, encode_result(op, {"Flag": False, "Count": 3, "Ratio": 2}, RID))
+    assert (document["Flag"], document["Count"], document["Ratio"]) == (False, 3, 2.0)
