@@ -24,8 +24,8 @@ if TYPE_CHECKING:
         STSBackend,
         User,
     )
-    from .errors import StsMockError
-    from .mock import MockSTS, mock_sts
+    from .errors import StsMockError, StsMockWarning
+    from .mock import MockSTS, active_backend, mock_sts
 
 __version__ = "0.1.0"
 
@@ -42,6 +42,8 @@ _WHERE = {
     "STSBackend": ".backend",
     "Session": ".backend",
     "StsMockError": ".errors",
+    "StsMockWarning": ".errors",
+    "active_backend": ".mock",
     "User": ".backend",
     "mock_sts": ".mock",
 }
@@ -59,8 +61,10 @@ __all__ = [
     "STSBackend",
     "Session",
     "StsMockError",
+    "StsMockWarning",
     "User",
     "__version__",
+    "active_backend",
     "mock_sts",
 ]
 

@@ -10,6 +10,7 @@ as the default user when the mock is not strict, and is refused when it is.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 
 from . import _messages as msg
@@ -33,26 +34,94 @@ def authenticate(
     if late is not None:  # before any key is looked up, as AWS's front end does
         error = msg.signature_expired if late.expired else msg.signature_not_yet_current
         raise error(late.amz_date, late.bound, late.now)
-    key = backend.access_key(signed.access_key_id)
+    key_id = signed.access_key_id
+    key = backend.access_key(key_id)
     if key is not None:
-        if signed.session_token is not None or not key.active:
-            raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN)
-        _verify(request, signed, key.secret_access_key)
+        if signed.session_token is not None:
+            raise _invalid(
+                f"the access key {key_id} is a long-term key of {key.principal.arn}, but the "
+                "request also carried a session token; long-term keys are sent without one"
+            )
+        if not key.active:
+            raise _invalid(f"the access key {key_id} of {key.principal.arn} is inactive")
+        _verify(backend, request, signed, key.secret_access_key)
         return caller_for_key(key)
-    session = backend.session(signed.access_key_id)
+    session = backend.session(key_id)
     if session is not None:
         if signed.session_token != session.session_token:
-            raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN)
-        _verify(request, signed, session.secret_access_key)
+            raise _invalid(
+                f"the temporary access key {key_id} (of {session.arn}) was sent "
+                + (
+                    "without its session token"
+                    if signed.session_token is None
+                    else "with a session token that is not the one issued with it"
+                )
+            )
+        _verify(backend, request, signed, session.secret_access_key)
         if session.expired(now):
-            raise AwsError("ExpiredToken", msg.EXPIRED_TOKEN)
+            raise AwsError(
+                "ExpiredToken",
+                msg.EXPIRED_TOKEN,
+                explanation=f"the temporary credentials {key_id} of {session.arn} expired at "
+                f"{session.expiration:%Y-%m-%dT%H:%M:%SZ}; the backend's clock says "
+                f"{now:%Y-%m-%dT%H:%M:%SZ}",
+            )
         return caller_for_session(session)
     if backend.strict:
-        raise AwsError("InvalidClientTokenId", msg.INVALID_TOKEN)
+        raise _invalid(
+            f"the access key {key_id} was never issued by this backend, and the mock is strict "
+            "(strict=True refuses keys it did not issue)"
+        )
     # Not strict: an unknown key (a test's dummy credentials) acts as the default user.
     return caller_for_key(backend.default_access_key)
 
 
-def _verify(request: HttpRequest, signed: sigv4.SignedRequest, secret: str) -> None:
+def _invalid(why: str) -> AwsError:
+    return AwsError("InvalidClientTokenId", msg.INVALID_TOKEN, explanation=why)
+
+
+def _verify(
+    backend: STSBackend, request: HttpRequest, signed: sigv4.SignedRequest, secret: str
+) -> None:
     if not sigv4.verify(request, signed, secret):
-        raise AwsError("SignatureDoesNotMatch", msg.SIGNATURE_MISMATCH)
+        raise AwsError(
+            "SignatureDoesNotMatch",
+            msg.SIGNATURE_MISMATCH,
+            explanation=_why_mismatch(backend, request, signed, secret),
+        )
+
+
+def _why_mismatch(
+    backend: STSBackend, request: HttpRequest, signed: sigv4.SignedRequest, secret: str
+) -> str:
+    """Which change made the signature fail, where that can be told (a failed call only)."""
+    for method in ("GET", "POST"):
+        if method != request.method.upper() and sigv4.verify(
+            dataclasses.replace(request, method=method), signed, secret
+        ):
+            what = "URL was presigned" if signed.presigned else "request was signed"
+            return (
+                f"the {what} for {method} but sent with {request.method.upper()}; the method "
+                "is part of the signature"
+            )
+    missing = [
+        name
+        for name in signed.signed_headers
+        if name.lower() not in request.headers and name.lower() != "host"
+    ]
+    if missing:
+        return (
+            f"the signed header(s) {', '.join(missing)} are missing from the request: "
+            "something removed them after signing"
+        )
+    for other_id, other_secret in backend.known_secrets():
+        if other_secret != secret and sigv4.verify(request, signed, other_secret):
+            return (
+                f"the request was signed with the secret key of {other_id}, not with the "
+                f"secret key of {signed.access_key_id}"
+            )
+    return (
+        f"the signature was not made with the secret key of {signed.access_key_id} over this "
+        "request: the client signed with a wrong secret key, or a signed header, the body, "
+        "the URL or the method changed after signing"
+    )

@@ -1,20 +1,16 @@
-"""The messages of the operations, the backend and authentication, in one place.
+"""The messages pytest-stsmock sends on the wire, in one place (two kinds aside, below).
 
 Strings marked AWS are reproduced byte for byte from real AWS responses:
 trailing periods, missing periods and double spaces included.  Strings marked
 OURS are emulator-defined, because AWS's text is not known; the README's
 "Emulator-defined behaviour" section lists them.  A correction is one edit here.
 
-Three kinds of message live beside the code that owns their grammar instead,
-each module's messages in one block at its top:
+Two kinds of message live beside the code that owns their grammar instead:
 
 * ``protocol/constraints.py``: the "N validation errors detected" messages,
   written by one function from the model's constraints (never typed per member);
-* ``protocol/sigv4.py`` and ``protocol/query.py``: the signature and protocol
-  faults (IncompleteSignature, SignatureDoesNotMatch details, InvalidAction,
-  MalformedInput), whose wording belongs to AWS's front end, not to STS;
-* ``backend/policy/_errors.py``: MalformedPolicyDocument texts of the policy
-  grammar, which seeding also raises as :class:`StsMockError`.
+* ``backend/policy/_errors.py``: the MalformedPolicyDocument texts of the
+  policy grammar, which seeding also raises as :class:`StsMockError`.
 
 HTTP statuses are not chosen here: :data:`pytest_stsmock.errors.HTTP_STATUS`
 maps each error code to its status.
@@ -22,7 +18,7 @@ maps each error code to its status.
 
 from __future__ import annotations
 
-from .errors import AwsError
+from .errors import AWS_FAULT_NAMESPACE, AwsError
 
 # -- authentication (AWS) ----------------------------------------------------
 INVALID_TOKEN = "The security token included in the request is invalid."
@@ -64,6 +60,74 @@ def signature_not_yet_current(amz_date: str, latest: str, now: str) -> AwsError:
             "Under freezegun or time-machine, sign after moving the clock."
         ),
     )
+
+
+# -- SigV4 (AWS's signature front end, as sent by other services; OURS marked) --
+# str.format templates, filled in by protocol/sigv4.py.
+SIGV4_BOTH_FORMS = (
+    "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."
+)
+SIGV4_HOST_NOT_SIGNED = "'Host' must be a 'SignedHeader' in the AWS Authorization."
+SIGV4_MISSING_EQUAL_SIGN = (
+    "'{0}' not a valid key=value pair (missing equal-sign) in Authorization header: '{1}'."
+)
+SIGV4_HEADER_REQUIRES = "Authorization header requires '{0}' parameter. "
+SIGV4_HEADER_REQUIRES_DATE = (
+    "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+)
+SIGV4_QUERY_REQUIRES = "AWS query-string parameters must include '{0}'. "
+SIGV4_QUERY_REQUIRES_END = "Re-examine the query-string parameters."
+SIGV4_BAD_DATE = (
+    "Date must be in ISO-8601 'basic format'. Got '{0}'. See http://en.wikipedia.org/wiki/ISO_8601"
+)
+SIGV4_UNSUPPORTED_ALGORITHM = "Unsupported AWS 'algorithm': '{0}' (only AWS4-HMAC-SHA256 for now). "
+SIGV4_UNSUPPORTED_SIGV4A = (  # OURS
+    "Unsupported AWS 'algorithm': '{0}' (pytest-stsmock verifies only AWS4-HMAC-SHA256; "
+    "sign requests to the mock with SigV4, not SigV4a)."
+)
+SIGV4_CREDENTIAL_ELEMENTS = (
+    "Credential must have exactly 5 slash-delimited elements, "
+    "e.g. keyid/date/region/service/term, got '{0}'"
+)
+SIGV4_BAD_EXPIRES = (
+    "X-Amz-Expires must be a non-negative whole number of seconds, got '{0}'."  # OURS
+)
+SIGV4_LONG_EXPIRES = "X-Amz-Expires must be less than a week (in seconds) that is 604800"
+SIGV4_SCOPE_REGION = "Credential should be scoped to a valid region, not '{0}'."
+SIGV4_SCOPE_SERVICE = "Credential should be scoped to correct service: '{0}'."
+SIGV4_SCOPE_TERMINATOR = (
+    "Credential should be scoped with a valid terminator: 'aws4_request', not '{0}'."
+)
+SIGV4_SCOPE_DATE = (
+    "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+    "'{0}' != '{1}', from '{2}'."
+)
+
+# -- the query protocol --------------------------------------------------------
+
+
+def role_arn_invalid(role_arn: str) -> AwsError:
+    """AWS: a RoleArn of the right length and characters but not shaped like an ARN."""
+    return AwsError("ValidationError", f"{role_arn} is invalid")
+
+
+def invalid_action(action: str, version: str) -> AwsError:
+    """AWS: an Action the model lacks, or a Version other than the model's."""
+    return AwsError(
+        "InvalidAction",
+        f"Could not find operation {action} for version {version}",
+        namespace=AWS_FAULT_NAMESPACE,
+    )
+
+
+def missing_value(type_name: str) -> AwsError:
+    """AWS for ``decimal`` (an empty number); OURS for the other types."""
+    return AwsError("MalformedInput", f"missing value for {type_name} type")
+
+
+def invalid_value(text: str, type_name: str) -> AwsError:
+    """OURS: a number, boolean, timestamp or blob that does not parse."""
+    return AwsError("MalformedInput", f"invalid value '{text}' for {type_name} type")
 
 
 # -- MFA (AWS) -----------------------------------------------------------------
@@ -180,3 +244,12 @@ def not_implemented(operation: str) -> AwsError:
 def access_key_not_decodable(key_id: str) -> str:
     """OURS: GetAccessKeyInfo for a key id that is not in AWS's base32 key format."""
     return f"The access key ID {key_id} is not in a format that identifies an AWS account."
+
+
+def internal_failure() -> AwsError:
+    """OURS: a bug of ours, answered as AWS answers a server fault."""
+    return AwsError(
+        "InternalFailure",
+        "pytest-stsmock hit an internal error answering this request; "
+        "please report it with the traceback from the 'pytest_stsmock' logger.",
+    )

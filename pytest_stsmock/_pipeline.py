@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.operations import UNSIGNED_OPERATIONS, OperationContext, lookup
 
-from . import _auth
+from . import _auth, _explain
 from . import _messages as msg
 from ._http import AWS_DOMAINS, HttpRequest, HttpResponse, plain_host
 from .backend import STSBackend, ids
@@ -87,12 +87,7 @@ def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
             return _handle(backend, request, request_id)
         except Exception:  # a bug of ours: answer like AWS would for a server fault
             log.exception("pytest-stsmock failed to answer an STS request")
-            error = AwsError(
-                "InternalFailure",
-                "pytest-stsmock hit an internal error answering this request; "
-                "please report it with the traceback from the 'pytest_stsmock' logger.",
-            )
-            return _error_response(error, request_id, _wants_json(request))
+            return _error_response(msg.internal_failure(), request_id, _wants_json(request))
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -194,10 +189,15 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
     except query.MissingAction:
         backend.calls.append(call)
         call.error_code, call.error_message = "MissingAction", "redirected to the IAM console"
+        call.explanation = (
+            "the request named no Action; AWS redirects such requests to the IAM console"
+        )
         return HttpResponse(302, b"", {"Location": "https://aws.amazon.com/iam"})
     except AwsError as error:
         call.error_code, call.error_message = error.code, error.message
-        call.explanation = error.explanation
+        call.explanation = error.explanation or _explain.fallback(
+            error.code, error.message, call.region
+        )
         backend.calls.append(call)
         return _error_response(error, request_id, as_json)
     call.response = result

@@ -19,7 +19,7 @@ status of 500 or more is a ``Receiver`` fault, anything else ``Sender``.
 
 from __future__ import annotations
 
-__all__ = ["AWS_FAULT_NAMESPACE", "HTTP_STATUS", "AwsError", "StsMockError"]
+__all__ = ["AWS_FAULT_NAMESPACE", "HTTP_STATUS", "AwsError", "StsMockError", "StsMockWarning"]
 
 #: The namespace AWS uses for protocol-level faults such as InvalidAction.
 AWS_FAULT_NAMESPACE = "http://webservices.amazon.com/AWSFault/2005-15-09"
@@ -41,6 +41,10 @@ HTTP_STATUS: dict[str, int] = {
 
 class StsMockError(Exception):
     """Raised when pytest-stsmock's own API is misused; the message says how to fix it."""
+
+
+class StsMockWarning(UserWarning):
+    """A use of pytest-stsmock that works but probably not as meant; the message says why."""
 
 
 class AwsError(Exception):

@@ -2,28 +2,43 @@
 
 Every activation starts a fresh :class:`~pytest_stsmock.backend.STSBackend`
 unless one was passed in, points the AWS credential environment variables at
-the default user's key (restoring the previous environment on exit), and asks
-:mod:`.transports` to route STS requests to that backend.
+the default user's key (:mod:`._environ` restores them, in any stop order),
+and asks :mod:`.transports` to route STS requests to that backend.
+
+Design decisions:
+
+* **Activations are process-wide.**  The innermost active one answers every
+  thread.  Within one thread, two asyncio tasks that are not nested (say two
+  decorated coroutines under ``asyncio.gather``) cannot each have their own
+  mock: ``os.environ`` holds one default key.  Rather than let them silently
+  share one backend, the second start raises :class:`StsMockError`.  A task
+  started inside an active mock (the mock's context is inherited) nests.
+* **One backend per test.**  ``@mock_sts`` on a test that also uses the
+  ``sts_backend`` fixture (or the marker) shares the fixture's backend when
+  its options agree; when they differ, it warns (:class:`StsMockWarning`),
+  since seeding one backend would be invisible to the other.
+* Decoration of functions and classes lives in :mod:`._decorate`.
 """
 
 from __future__ import annotations
 
-import functools
-import os
+import contextvars
 import sys
+import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
-from . import _fastpaths
-from .backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, STSBackend, check_options
-from .errors import StsMockError
+from . import _environ, _options
+from .backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, STSBackend
+from .errors import StsMockError, StsMockWarning
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
-_ENV_UNSET = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+_WHERE = _options.in_call("mock_sts")
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,32 @@ class _Options:
             account_id=self.account_id, region=self.region, strict=self.strict, seed=self.seed
         )
 
+    def agree_with(self, backend: STSBackend) -> bool:
+        return (self.account_id, self.region, self.strict, self.seed) == (
+            backend.account_id,
+            backend.region,
+            backend.strict,
+            backend.seed,
+        )
+
+
+@dataclass(eq=False)
+class _Activation:
+    backend: STSBackend
+    layer: _environ.Layer
+    thread: int
+    task: Any
+    fixture: bool
+
+
+#: Every active activation, outermost first (all threads).
+_active: list[_Activation] = []
+_lock = threading.RLock()
+#: The activations the current asyncio task (or thread) runs inside of.
+_inside: contextvars.ContextVar[tuple[_Activation, ...]] = contextvars.ContextVar(
+    "pytest_stsmock_inside", default=()
+)
+
 
 class MockSTS:
     """An activation of the STS mock.  Use ``mock_sts(...)`` to make one."""
@@ -50,73 +91,94 @@ class MockSTS:
         strict: bool = False,
         seed: int | None = None,
         backend: STSBackend | None = None,
+        _where: _options.Where = _WHERE,
+        _explicit: bool = True,
     ) -> None:
         if backend is not None and not isinstance(backend, STSBackend):
             raise StsMockError(
-                "backend= takes an STSBackend, e.g. the one a previous mock yielded."
+                "mock_sts(backend=...) takes an STSBackend, e.g. the one a previous mock yielded."
             )
+        options = {"account_id": account_id, "region": region, "strict": strict, "seed": seed}
+        _options.check(options, _where)  # fail where the user wrote them
         self._options = _Options(account_id, region, strict, seed)
-        if backend is None:
-            check_options(account_id, region)  # fail where the user wrote them
         self._given = backend
-        # (backend, environment before start, environment as start left it)
-        self._stack: list[tuple[STSBackend, dict[str, str | None], dict[str, str | None]]] = []
+        self._explicit = _explicit
+        #: Set by the pytest plugin on the ``sts_backend`` fixture's activation.
+        self.fixture = False
+        self._stack: list[_Activation] = []
 
     @property
     def backend(self) -> STSBackend:
         """The backend of the current activation."""
         if not self._stack:
             raise StsMockError("This mock_sts is not active; call start() or enter it with 'with'.")
-        return self._stack[-1][0]
+        return self._stack[-1].backend
 
     # -- start / stop ---------------------------------------------------------
 
     def start(self) -> STSBackend:
         """Activate; return the backend now answering STS."""
-        backend = self._given if self._given is not None else self._options.backend()
-        environ = os.environ
-        saved = _read_environ()
-        key = backend.default_access_key
-        ours: dict[str, str | None] = dict.fromkeys(_ENV_UNSET)
-        ours["AWS_ACCESS_KEY_ID"] = key.access_key_id
-        ours["AWS_SECRET_ACCESS_KEY"] = key.secret_access_key
-        ours["AWS_DEFAULT_REGION"] = saved["AWS_DEFAULT_REGION"] or backend.region
-        for name, value in ours.items():
-            if value is None:
-                if saved[name] is not None:
-                    del environ[name]
-            elif value != saved[name]:
-                environ[name] = value
-        from .transports import install  # imported on first use: keeps plugin import cheap
+        with _lock:
+            task = _current_task()
+            thread = threading.get_ident()
+            _refuse_concurrent(thread, task)
+            backend = self._given if self._given is not None else self._shared_backend(thread)
+            if backend is None:
+                backend = self._options.backend()
+            key = backend.default_access_key
+            layer = _environ.push(key.access_key_id, key.secret_access_key, backend.region)
+            from .transports import install  # imported on first use: keeps plugin import cheap
 
-        _forget_boto3_default_session()
-        install.activate(backend)
-        self._stack.append((backend, saved, ours))
-        return backend
+            _forget_boto3_default_session()
+            try:
+                install.activate(backend)
+            except BaseException:
+                _environ.pop(layer)
+                raise
+            activation = _Activation(backend, layer, thread, task, self.fixture)
+            _active.append(activation)
+            self._stack.append(activation)
+            _inside.set((*_inside.get(), activation))
+            return backend
+
+    def _shared_backend(self, thread: int) -> STSBackend | None:
+        """The ``sts_backend`` fixture's backend when this decorator runs inside its test."""
+        if self.fixture:
+            return None
+        outer = next((a for a in reversed(_active) if a.thread == thread), None)
+        if outer is None or not outer.fixture:
+            return None
+        if not self._explicit or self._options.agree_with(outer.backend):
+            return outer.backend
+        warnings.warn(
+            StsMockWarning(
+                "This test uses both @mock_sts(...) and the sts_backend fixture (or the "
+                "stsmock marker) with different options, so they are two backends and what "
+                "you seed in one is invisible to the other; use only one of them."
+            ),
+            stacklevel=4,
+        )
+        return None
 
     def stop(self) -> None:
         """Deactivate the most recent start(); restore the environment it changed."""
-        if not self._stack:
-            raise StsMockError(
-                "stop() was called on a mock_sts that is not active; call start() first."
-            )
-        backend, saved, ours = self._stack.pop()
-        from .transports import install
+        with _lock:
+            if not self._stack:
+                raise StsMockError(
+                    "stop() was called on a mock_sts that is not active; call start() first."
+                )
+            activation = self._stack.pop()
+            _active[:] = [other for other in _active if other is not activation]
+            inside = _inside.get()
+            if activation in inside:
+                _inside.set(tuple(a for a in inside if a is not activation))
+            from .transports import install
 
-        try:
-            install.deactivate(backend)
-        finally:
-            environ = os.environ
-            current = _read_environ()
-            for name, value in saved.items():
-                now = current[name]
-                if now != ours[name] or now == value:
-                    continue  # changed since we set it (by moto, say), or nothing to undo
-                if value is None:
-                    del environ[name]
-                else:
-                    environ[name] = value
-            _forget_boto3_default_session()
+            try:
+                install.deactivate(activation.backend)
+            finally:
+                _environ.pop(activation.layer)
+                _forget_boto3_default_session()
 
     # -- context managers -----------------------------------------------------
 
@@ -145,78 +207,76 @@ class MockSTS:
     # -- decorator --------------------------------------------------------------
 
     def __call__(self, target: T) -> T:
-        """Decorate a function (sync or async) or a class (each test method is wrapped)."""
+        """Decorate a function (sync, async, generator) or a class (every test is wrapped)."""
+        from . import _decorate
+
         if isinstance(target, type):
-            return self._decorate_class(target)  # type: ignore[return-value]
+            return _decorate.decorate_class(target, self._fresh)  # type: ignore[return-value]
         if not callable(target):
             raise StsMockError(
                 "mock_sts decorates functions and classes; use 'with mock_sts():' otherwise."
             )
-        return self._decorate_function(target)  # type: ignore[return-value]
+        return _decorate.decorate_function(target, self._fresh)  # type: ignore[return-value]
 
-    def _fresh(self) -> MockSTS:
+    def _fresh(self, backend: STSBackend | None = None) -> MockSTS:
+        """A new activation with these options (on ``backend``, or on the one given, if any)."""
         options = self._options
         return MockSTS(
             account_id=options.account_id,
             region=options.region,
             strict=options.strict,
             seed=options.seed,
-            backend=self._given,
+            backend=backend if backend is not None else self._given,
+            _explicit=self._explicit,
         )
 
-    def _decorate_function(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        if _is_coroutine_function(func):
 
-            @functools.wraps(func)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self._fresh():
-                    return await func(*args, **kwargs)
-
-            return async_wrapper
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self._fresh():
-                return func(*args, **kwargs)
-
-        return wrapper
-
-    def _decorate_class(self, cls: type) -> type:
-        unittest = sys.modules.get("unittest")  # a TestCase exists only if unittest is loaded
-        if unittest is not None and issubclass(cls, unittest.TestCase):
-            original_run = cls.run  # type: ignore[attr-defined]
-            mock = self
-
-            def run(self: Any, result: Any = None) -> Any:
-                # setUp, the test and tearDown all run under one activation.
-                with mock._fresh():
-                    return original_run(self, result)
-
-            cls.run = run  # type: ignore[attr-defined]
-            return cls
-        for name, attribute in list(vars(cls).items()):
-            if name.startswith("test") and callable(attribute):
-                setattr(cls, name, self._decorate_function(attribute))
-        return cls
+def _current_task() -> Any:
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return None
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no running event loop in this thread
+        return None
 
 
-_ENV_SET = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
-_ENV_NAMES = (*_ENV_UNSET, *_ENV_SET)
+def _refuse_concurrent(thread: int, task: Any) -> None:
+    """StsMockError when another live task of this thread has a mock we are not inside of."""
+    if task is None:
+        return
+    inside = _inside.get()
+    for other in _active:
+        if (
+            other.thread == thread
+            and other.task is not None
+            and other.task is not task
+            and not other.task.done()
+            and other not in inside
+        ):
+            raise StsMockError(
+                "mock_sts is already active in another asyncio task of this thread, and "
+                "concurrent tasks would share one environment and one backend: activate the "
+                "mock once around asyncio.gather(...) (or pass backend= to share one on purpose)."
+            )
 
 
-def _read_environ() -> dict[str, str | None]:
-    """The variables the mock sets or clears, as ``os.environ`` holds them now."""
-    return _fastpaths.read_environ(_ENV_NAMES)
+def active_backend() -> STSBackend:
+    """The innermost active backend (for tests decorated with ``@mock_sts``)."""
+    with _lock:
+        if not _active:
+            raise StsMockError(
+                "No mock_sts is active; decorate the test with @mock_sts, use the sts_backend "
+                "fixture, or enter 'with mock_sts() as backend:'."
+            )
+        return _active[-1].backend
 
 
-def _is_coroutine_function(func: Callable[..., Any]) -> bool:
-    """inspect.iscoroutinefunction, without importing inspect for plain functions."""
-    code = getattr(func, "__code__", None)
-    if code is not None and not hasattr(func, "_is_coroutine_marker"):
-        return bool(code.co_flags & 0x80)  # CO_COROUTINE
-    import inspect
-
-    return inspect.iscoroutinefunction(func)
+def sweep_environment() -> None:
+    """Undo the mock's environment where a tool restored it after the mock stopped."""
+    with _lock:
+        if not _active:
+            _environ.sweep()
 
 
 def _forget_boto3_default_session() -> None:
@@ -253,7 +313,8 @@ def mock_sts(func: Any = None, /, **options: Any) -> Any:
     (yielding the backend) or through ``start()`` / ``stop()``.
     """
     if func is None:
-        return MockSTS(**options)
+        _options.reject_unknown(options, "mock_sts(...)", (*_options.NAMES, "backend"))
+        return MockSTS(**options, _explicit=bool(set(options) - {"backend"}))
     if options:
         raise StsMockError("Use @mock_sts or @mock_sts(option=...), not both at once.")
-    return MockSTS()(func)
+    return MockSTS(_explicit=False)(func)

@@ -7,6 +7,7 @@ the mock.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -62,28 +63,41 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             fixturenames.insert(0, "sts_backend")
 
 
+def _ini(config: pytest.Config, name: str) -> Any:
+    try:
+        return config.getini(name)
+    except (ValueError, pytest.UsageError):  # pytest's bool reader refused the value
+        from .errors import StsMockError
+
+        given = getattr(config, "inicfg", {}).get(name)
+        raise StsMockError(f"ini option {name} must be true or false, not {given!r}.") from None
+
+
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The options for this test: ini options and --stsmock-seed, then markers (closest wins)."""
+    from . import _options as check
+
     config = request.config
     options: dict[str, Any] = {
-        "account_id": config.getini("stsmock_account_id"),
-        "region": config.getini("stsmock_region"),
-        "strict": config.getini("stsmock_strict"),
-        "seed": config.getoption("stsmock_seed"),
+        "account_id": _ini(config, "stsmock_account_id"),
+        "region": _ini(config, "stsmock_region"),
+        "strict": _ini(config, "stsmock_strict"),
     }
+    check.check(options, lambda name: f"ini option stsmock_{name}")
+    options["seed"] = config.getoption("stsmock_seed")  # argparse has checked it is an int
     # Closest marker wins: iterate from the farthest (module) to the closest (function).
     for marker in reversed(list(request.node.iter_markers("stsmock"))):
         if marker.args:
-            raise pytest.UsageError(
+            from .errors import StsMockError
+
+            raise StsMockError(
                 "@pytest.mark.stsmock takes keyword arguments only, e.g. "
                 "@pytest.mark.stsmock(account_id='111122223333')."
             )
-        unknown = sorted(set(marker.kwargs) - set(_MARKER_OPTIONS))
-        if unknown:
-            raise pytest.UsageError(
-                f"@pytest.mark.stsmock got unknown option(s) {', '.join(unknown)}; "
-                f"use {', '.join(_MARKER_OPTIONS)}."
-            )
-        options.update({k: v for k, v in marker.kwargs.items() if v is not None})
+        check.reject_unknown(marker.kwargs, "@pytest.mark.stsmock(...)", _MARKER_OPTIONS)
+        given = {k: v for k, v in marker.kwargs.items() if v is not None}
+        check.check(given, check.in_call("@pytest.mark.stsmock"))
+        options.update(given)
     return options
 
 
@@ -93,11 +107,23 @@ def sts_backend(request: pytest.FixtureRequest) -> Generator[STSBackend, None, N
     from .mock import MockSTS
 
     mock = MockSTS(**_options(request))
+    mock.fixture = True
     backend = mock.start()
     try:
         yield backend
     finally:
         mock.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    try:
+        return (yield)
+    finally:
+        # monkeypatch (and moto) may have put a stopped mock's fake key back: undo that.
+        mock = sys.modules.get("pytest_stsmock.mock")
+        if mock is not None:
+            mock.sweep_environment()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -115,7 +141,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report: pytest.TestReport = yield
-    if report.failed and call.when == "call":
+    if report.failed:  # in the test, or in a fixture's setup or teardown
         lines = []
         for backend in item.stash.get(_SEEN, []):
             for number, sts_call in enumerate(backend.calls, 1):

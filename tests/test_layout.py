@@ -52,3 +52,10 @@ def test_hypothesis_counts_come_from_the_profile_alone() -> None:
         if "max_examples" in path.read_text() and path != Path(__file__)
     ]
     assert offenders == []
+
+
+def test_the_license_file_matches_the_declared_license() -> None:
+    root = Path(__file__).parent.parent
+    declared = re.search(r'^license = "([^"]+)"$', (root / "pyproject.toml").read_text(), re.M)
+    assert declared is not None and declared.group(1) == "MIT"
+    assert (root / "LICENSE").read_text().startswith("MIT License\n")

@@ -16,16 +16,15 @@ import pytest_stsmock.transports.install  # noqa: F401
 pytest_plugins = ["pytester"]
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-BLOCKS = [
-    block
-    for block in re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
-    if "def test_" in block
-]
+ALL_BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+BLOCKS = [block for block in ALL_BLOCKS if "def test_" in block]
 PRELUDE = "import boto3\nimport pytest\nfrom botocore.exceptions import ClientError\n"
 
 
-def test_the_readme_has_runnable_examples() -> None:
-    assert len(BLOCKS) >= 2
+def test_every_python_block_of_the_readme_is_run() -> None:
+    # A block that defines no test would be shown to users and never executed.
+    assert len(BLOCKS) >= 5
+    assert BLOCKS == ALL_BLOCKS
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[f"block-{i}" for i in range(len(BLOCKS))])

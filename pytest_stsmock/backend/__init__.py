@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.errors import StsMockError
 
+from . import calls as _calls
 from . import clock
 from .accounts import Account
-from .calls import Call, describe_mismatch, match
+from .calls import Call
 from .credentials import Session
 from .mfa import MFADevice
-from .principals import AccessKey, ManagedPolicy, Principal, Role, Root, User
+from .principals import AccessKey, LongTermPrincipal, ManagedPolicy, Principal, Role, Root, User
 
 if TYPE_CHECKING:
     from .policy.document import PolicyDocument
@@ -63,13 +64,6 @@ def _allow_everything() -> PolicyDocument:
     return PolicyDocument.parse(ALLOW_EVERYTHING, kind="identity")
 
 
-def check_options(account_id: object, region: object) -> None:
-    """Raise StsMockError for an account id or region the backend would refuse."""
-    _check_account_id(account_id)
-    if not isinstance(region, str) or not region:
-        raise StsMockError(f"region {region!r} must be a region name such as 'eu-west-1'.")
-
-
 def _check_account_id(account_id: object) -> str:
     if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
         raise StsMockError(
@@ -90,15 +84,20 @@ class STSBackend:
         strict: bool = False,
         seed: int | None = None,
     ) -> None:
-        check_options(account_id, region)
+        from pytest_stsmock import _options
+
+        _options.check(
+            {"account_id": account_id, "region": region, "strict": strict, "seed": seed},
+            _options.in_call("STSBackend"),
+        )
         self.account_id = account_id
         self.region = region
-        self.strict = bool(strict)
+        self.strict = strict
         self.seed = seed
         self.lock = threading.RLock()
         self._init_state()
 
-    def _init_state(self) -> None:
+    def _init_state(self, keep: AccessKey | None = None) -> None:
         # Unseeded: 128 bits of OS entropy (Random(None) reads 2.5 KB of it, 7 us slower).
         seed = self.seed if self.seed is not None else int.from_bytes(os.urandom(16), "big")
         self.rng = random.Random(seed)
@@ -111,7 +110,9 @@ class STSBackend:
         self.default_user: User = self.default_account.create_user(
             DEFAULT_USER_NAME, policies=[_allow_everything()]
         )
-        self.default_access_key: AccessKey = self.default_user.create_access_key()
+        self.default_access_key: AccessKey = self.default_user.create_access_key(
+            None if keep is None else (keep.access_key_id, keep.secret_access_key)
+        )
 
     def __repr__(self) -> str:
         return (
@@ -133,9 +134,13 @@ class STSBackend:
         return found
 
     def reset(self) -> None:
-        """Forget every account, session and call; start again as freshly created."""
+        """Forget every account, session and call; start again as freshly created.
+
+        The default user's access key stays the same, so the environment an
+        active mock set (and clients made from it) keep working, strict or not.
+        """
         with self.lock:
-            self._init_state()
+            self._init_state(keep=self.default_access_key)
 
     # -- lookups used by the request pipeline --------------------------------
 
@@ -163,6 +168,18 @@ class STSBackend:
     def _register_access_key(self, key: AccessKey) -> None:
         self._access_keys[key.access_key_id] = key
 
+    def known_secrets(self) -> list[tuple[str, str]]:
+        """(access key id, secret) of every key and session issued (for explanations)."""
+        keys = [(k, key.secret_access_key) for k, key in self._access_keys.items()]
+        return keys + [(k, s.secret_access_key) for k, s in self._sessions_by_key.items()]
+
+    def _forget_credentials(self, principal: LongTermPrincipal) -> None:
+        """A deleted principal's access keys and MFA devices are no longer known."""
+        for key in principal.access_keys:
+            self._access_keys.pop(key.access_key_id, None)
+        for device in principal.mfa_devices:
+            self._mfa_devices.pop(device.serial_number, None)
+
     def _register_mfa_device(self, device: MFADevice) -> None:
         self._mfa_devices[device.serial_number] = device
 
@@ -171,27 +188,46 @@ class STSBackend:
         self._sessions_by_key[session.access_key_id] = session
 
     # -- assertions ----------------------------------------------------------
+    # error_code left out: any outcome; error_code=None: success; "X": refused with X.
 
-    def assert_called(self, operation: str, /, **params: Any) -> Call:
+    def _filter(
+        self, assertion: str, operation: str, params: Mapping[str, Any], error_code: Any
+    ) -> _calls.Filter:
+        # The names are the botocore model's, which only the operations layer knows.
+        __tracebackhide__ = True
+        from pytest_stsmock.operations import names
+
+        code = None if error_code is _calls.ANY_OUTCOME else error_code
+        names.check(assertion, operation, params, code)
+        return _calls.Filter(operation, dict(params), error_code)
+
+    def assert_called(
+        self, operation: str, /, *, error_code: Any = _calls.ANY_OUTCOME, **params: Any
+    ) -> Call:
         """Assert some call was ``operation`` with at least ``params``; return the first match."""
         __tracebackhide__ = True
-        for call in self.calls:
-            if not match(call, operation, params):
-                return call
-        raise AssertionError(describe_mismatch(self.calls, operation, params))
+        wanted = self._filter("assert_called", operation, params, error_code)
+        return _calls.assert_called(self.calls, wanted)
 
-    def assert_not_called(self, operation: str, /, **params: Any) -> None:
-        """Assert no call was ``operation`` (with at least ``params``, if given)."""
+    def assert_called_once(
+        self, operation: str, /, *, error_code: Any = _calls.ANY_OUTCOME, **params: Any
+    ) -> Call:
+        """Assert exactly one call matches (the same filters as assert_called); return it."""
         __tracebackhide__ = True
-        matching = [c for c in self.calls if not match(c, operation, params)]
-        if matching:
-            where = ", ".join(str(self.calls.index(c) + 1) for c in matching)
-            raise AssertionError(
-                f"Expected no STS call {operation}"
-                + (f" with {_show(params)}" if params else "")
-                + f", but call(s) {where} of {len(self.calls)} matched: {matching!r}"
-            )
+        wanted = self._filter("assert_called_once", operation, params, error_code)
+        return _calls.assert_called_once(self.calls, wanted)
 
+    def assert_not_called(
+        self, operation: str, /, *, error_code: Any = _calls.ANY_OUTCOME, **params: Any
+    ) -> None:
+        """Assert no call matches ``operation`` (with at least ``params`` and the outcome)."""
+        __tracebackhide__ = True
+        wanted = self._filter("assert_not_called", operation, params, error_code)
+        _calls.assert_not_called(self.calls, wanted)
 
-def _show(params: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in params.items())
+    def call_count(
+        self, operation: str, /, *, error_code: Any = _calls.ANY_OUTCOME, **params: Any
+    ) -> int:
+        """How many calls match (the same filters as assert_called)."""
+        wanted = self._filter("call_count", operation, params, error_code)
+        return len(_calls.matching(self.calls, wanted))

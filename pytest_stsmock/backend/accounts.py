@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.errors import StsMockError
 
-from .principals import ManagedPolicy, Role, Root, User, new_role, new_user, parse_policy
+from . import seeding_rules
+from .principals import (
+    ManagedPolicy,
+    Role,
+    Root,
+    User,
+    new_role,
+    new_user,
+    parse_policy,
+    policy_list,
+)
 
 if TYPE_CHECKING:
     from . import STSBackend
@@ -63,11 +73,12 @@ class Account:
         """Create an IAM user; ``policies`` are identity policies (documents or ManagedPolicy)."""
         _check_name("User", name)
         _check_path(path)
+        documents = policy_list(policies, f"user {name!r}")
         if name.lower() in (n.lower() for n in self.users):
             raise StsMockError(
                 f"User {name!r} already exists in account {self.id}; pick another name."
             )
-        user = new_user(self, name, path, tags, policies or ())
+        user = new_user(self, name, path, tags, documents)
         self.users[name] = user
         return user
 
@@ -75,7 +86,7 @@ class Account:
         self,
         name: str,
         *,
-        trust_policy: Mapping[str, Any] | str,
+        trust_policy: Mapping[str, Any] | str | None = None,
         path: str = "/",
         max_session_duration: int = 3600,
         tags: Mapping[str, str] | None = None,
@@ -85,6 +96,13 @@ class Account:
         """Create a role; the trust policy is validated now, not at the first AssumeRole."""
         _check_name("Role", name)
         _check_path(path)
+        if trust_policy is None:
+            raise StsMockError(
+                f"create_role({name!r}) needs trust_policy=, the document that says who may "
+                "assume the role, e.g. {'Version': '2012-10-17', 'Statement': [{'Effect': "
+                "'Allow', 'Principal': {'AWS': user.arn}, 'Action': 'sts:AssumeRole'}]}."
+            )
+        documents = policy_list(policies, f"role {name!r}")
         if name.lower() in (n.lower() for n in self.roles):
             raise StsMockError(
                 f"Role {name!r} already exists in account {self.id}; pick another name."
@@ -96,7 +114,7 @@ class Account:
             trust_policy=trust_policy,
             max_session_duration=max_session_duration,
             tags=tags,
-            policies=policies or (),
+            policies=documents,
             permissions_boundary=permissions_boundary,
         )
         self.roles[name] = role
@@ -121,6 +139,21 @@ class Account:
         self.managed_policies[arn] = policy
         return policy
 
+    def delete_user(self, name: str) -> None:
+        """Delete a user: its keys and MFA devices stop working, trust policies forget it."""
+        user = self.users.pop(name, None)
+        if user is None:
+            raise StsMockError(f"No user {name!r} in account {self.id}; nothing to delete.")
+        self.backend._forget_credentials(user)
+        seeding_rules.forget_principal(self.backend, user.arn, user.unique_id)
+
+    def delete_role(self, name: str) -> None:
+        """Delete a role: trust policies that name it no longer trust a role of that name."""
+        role = self.roles.pop(name, None)
+        if role is None:
+            raise StsMockError(f"No role {name!r} in account {self.id}; nothing to delete.")
+        seeding_rules.forget_principal(self.backend, role.arn, role.unique_id)
+
     def role_by_arn(self, arn: str) -> Role | None:
         """The role with exactly this ARN (path included), or None; O(1)."""
         role = self.roles.get(arn.rsplit("/", 1)[-1])
@@ -128,10 +161,16 @@ class Account:
 
     def disable_region(self, region: str) -> None:
         """Make STS in ``region`` answer RegionDisabledException for this account."""
-        self.disabled_regions.add(region)
+        self.disabled_regions.add(_region(region, "disable_region"))
 
     def enable_region(self, region: str) -> None:
-        self.disabled_regions.discard(region)
+        self.disabled_regions.discard(_region(region, "enable_region"))
+
+
+def _region(region: object, method: str) -> str:
+    from pytest_stsmock import _options
+
+    return _options.region(region, lambda option: f"{method}({option})")
 
 
 def _loads(text: str) -> dict[str, Any]:

@@ -71,9 +71,19 @@ def _source_identity(requested: str | None, inherited: str | None) -> str | None
 
 def _duration(role: Role, requested: int | None, chained: bool) -> int:
     if requested is not None and requested > role.max_session_duration:
-        raise AwsError("ValidationError", msg.MAX_SESSION_DURATION)
+        raise AwsError(
+            "ValidationError",
+            msg.MAX_SESSION_DURATION,
+            explanation=f"DurationSeconds {requested} is above the MaxSessionDuration of "
+            f"{role.arn}, {role.max_session_duration} seconds",
+        )
     if chained and requested is not None and requested > CHAIN_LIMIT:
-        raise AwsError("ValidationError", msg.CHAINING_LIMIT)
+        raise AwsError(
+            "ValidationError",
+            msg.CHAINING_LIMIT,
+            explanation=f"DurationSeconds {requested} is above {CHAIN_LIMIT} seconds, AWS's cap "
+            "for a role assumed with role-session credentials (role chaining)",
+        )
     return requested if requested is not None else DEFAULT_DURATION
 
 
@@ -158,7 +168,14 @@ def assume_role(
     source_identity = _source_identity(request.source_identity, carried_identity)
     session_tags = {**carried, **passed}
     requested_policies = request.session_policies
-    policies = parse_session_policies(backend, caller, requested_policies, session_tags)
+    role_parts = role_arn.split(":", 5)
+    policies = parse_session_policies(
+        backend,
+        caller,
+        requested_policies,
+        session_tags,
+        home_account=role_parts[4] if len(role_parts) == 6 else None,
+    )
     owner = caller.principal if isinstance(caller.principal, LongTermPrincipal) else None
     mfa = check_mfa(backend, owner, request.mfa, now)
 

@@ -12,7 +12,10 @@ import base64
 import datetime as _dt
 import hmac
 import random
+import re
 from typing import TYPE_CHECKING
+
+from pytest_stsmock.errors import StsMockError
 
 from . import clock
 
@@ -20,6 +23,25 @@ if TYPE_CHECKING:
     from .principals import LongTermPrincipal
 
 STEP_SECONDS = 30
+#: STS's ``serialNumberType`` (botocore's model; a test keeps the two equal).
+SERIAL_MIN, SERIAL_MAX = 9, 256
+SERIAL_PATTERN = r"[\w+=/:,.@-]*"
+_SERIAL = re.compile(SERIAL_PATTERN)
+
+
+def check_serial_number(serial_number: object) -> str:
+    """The serial number, if STS would accept it in SerialNumber; else StsMockError."""
+    if (
+        not isinstance(serial_number, str)
+        or not SERIAL_MIN <= len(serial_number) <= SERIAL_MAX
+        or not _SERIAL.fullmatch(serial_number)
+    ):
+        raise StsMockError(
+            f"serial_number {serial_number!r} could never be sent as SerialNumber: STS takes "
+            f"{SERIAL_MIN} to {SERIAL_MAX} characters of letters, digits and +=/:,.@_-; pass "
+            "one such as 'arn:aws:iam::123456789012:mfa/alice', or None for a default."
+        )
+    return serial_number
 
 
 class MFADevice:
@@ -39,6 +61,13 @@ class MFADevice:
 
     def code(self, at: _dt.datetime | float | int | None = None) -> str:
         """The 6-digit code this device shows at ``at`` (default: now on the backend clock)."""
+        if at is not None and (
+            isinstance(at, bool) or not isinstance(at, (_dt.datetime, int, float))
+        ):
+            raise StsMockError(
+                f"MFADevice.code(at=...) takes a datetime or epoch seconds, not {at!r}; "
+                "e.g. code(at=datetime.now(timezone.utc) - timedelta(seconds=30))."
+            )
         return self._totp.at(clock.as_datetime(at))
 
     def matching_step(self, code: str, at: _dt.datetime) -> int | None:
@@ -54,6 +83,30 @@ class MFADevice:
             if hmac.compare_digest(self._totp.generate_otp(candidate), code):
                 return candidate
         return None
+
+    def why_refused(self, code: str, at: _dt.datetime) -> str:
+        """Why :meth:`matching_step` found no window for ``code`` (for Call.explanation)."""
+        step = int(at.timestamp()) // STEP_SECONDS
+        where = f"MFA device {self.serial_number}"
+        for candidate, name in ((step, "current"), (step - 1, "previous")):
+            if candidate in self._used_steps and self._totp.generate_otp(candidate) == code:
+                return (
+                    f"the code {code} is the {name} 30-second window's code of {where}, but "
+                    "that code was already used: AWS accepts each code once"
+                )
+        for offset in range(2, 11):
+            for candidate, when in ((step - offset, "ago"), (step + offset - 1, "ahead")):
+                if candidate >= 0 and self._totp.generate_otp(candidate) == code:
+                    seconds = abs(step - candidate) * STEP_SECONDS
+                    return (
+                        f"the code {code} is the code of {where} from about {seconds} seconds "
+                        f"{when}; AWS accepts only the current and the previous 30-second window"
+                    )
+        return (
+            f"the code {code} is not the code of {where} in the current or the previous "
+            f"30-second window (it shows {self._totp.generate_otp(step)} now); is the code "
+            "from another device?"
+        )
 
     def consume(self, step: int) -> None:
         """Remember that the code of window ``step`` has been used."""

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pytest_stsmock.errors import StsMockError
 
-from . import ids
-from .mfa import MFADevice
+from . import ids, seeding_rules
+from .mfa import MFADevice, check_serial_number
 
 if TYPE_CHECKING:
     from .accounts import Account
@@ -133,14 +133,16 @@ class LongTermPrincipal(Principal):
     access_keys: list[AccessKey] = field(default_factory=list)
     mfa_devices: list[MFADevice] = field(default_factory=list)
 
-    def create_access_key(self) -> AccessKey:
+    def create_access_key(self, _reuse: tuple[str, str] | None = None) -> AccessKey:
         """Issue a long-term access key (AKIA..., encoding this account) for this principal."""
         backend = self.account.backend
-        key = AccessKey(
-            access_key_id=ids.access_key_id(backend.rng, self.account.id, temporary=False),
-            secret_access_key=ids.secret_access_key(backend.rng),
-            principal=self,
-        )
+        if _reuse is None:
+            seeding_rules.check_access_key_quota(self)
+            _reuse = (
+                ids.access_key_id(backend.rng, self.account.id, temporary=False),
+                ids.secret_access_key(backend.rng),
+            )
+        key = AccessKey(access_key_id=_reuse[0], secret_access_key=_reuse[1], principal=self)
         self.access_keys.append(key)
         backend._register_access_key(key)
         return key
@@ -152,8 +154,7 @@ class LongTermPrincipal(Principal):
             if any(d.serial_number.endswith(f":mfa/{suffix}") for d in self.mfa_devices):
                 suffix = f"{suffix}-{len(self.mfa_devices) + 1}"
             serial_number = f"arn:aws:iam::{self.account.id}:mfa/{suffix}"
-        if not isinstance(serial_number, str) or not serial_number:
-            raise StsMockError("serial_number must be a non-empty string, or None for a default.")
+        check_serial_number(serial_number)
         backend = self.account.backend
         if backend.mfa_device(serial_number) is not None:
             raise StsMockError(
@@ -197,6 +198,7 @@ class Role(Principal):
     def update_trust_policy(self, document: PolicyInput) -> None:
         """Replace the trust policy; an invalid one raises StsMockError and changes nothing."""
         parsed = parse_policy(document, "trust", f"The trust policy of {self.arn}")
+        seeding_rules.check_trust_principals(self.account.backend, parsed, self.arn)
         self.trust_policy_document = parsed
         self.trust_policy_source = _source(document)
 
@@ -209,6 +211,25 @@ def _source(document: object) -> dict[str, Any]:
         return loaded
     assert isinstance(document, Mapping)
     return dict(document)
+
+
+def policy_list(policies: object, what: str) -> list[Any]:
+    """``policies=`` as a list; a lone document (dict or str) is a mistake worth naming."""
+    if policies is None:
+        return []
+    if isinstance(policies, (Mapping, str, bytes, ManagedPolicy)):
+        raise StsMockError(
+            f"policies= of {what} takes a list of policy documents or ManagedPolicy objects, "
+            "not one document; wrap it in a list: policies=[document]."
+        )
+    try:
+        items: list[Any] = list(policies)  # type: ignore[call-overload]
+        return items
+    except TypeError:
+        raise StsMockError(
+            f"policies= of {what} takes a list of policy documents or ManagedPolicy objects, "
+            f"not {type(policies).__name__}."
+        ) from None
 
 
 def new_user(
@@ -250,6 +271,7 @@ def new_role(
             "as IAM allows."
         )
     trust = parse_policy(trust_policy, "trust", f"The trust policy of {arn}")
+    seeding_rules.check_trust_principals(account.backend, trust, arn)
     boundary = (
         None
         if permissions_boundary is None

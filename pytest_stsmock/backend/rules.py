@@ -46,13 +46,31 @@ def check_mfa(
     if serial is None and code is None:
         return None
     if serial is None or code is None:
-        raise AwsError("AccessDenied", msg.MFA_NEED_BOTH)
+        sent, missing = (
+            ("SerialNumber", "TokenCode") if code is None else ("TokenCode", "SerialNumber")
+        )
+        raise AwsError(
+            "AccessDenied",
+            msg.MFA_NEED_BOTH,
+            explanation=f"the request sent {sent} without {missing}; MFA needs both",
+        )
     device = backend.mfa_device(serial)
     if device is None or owner is None or device.owner is not owner:
-        raise AwsError("AccessDenied", msg.MFA_UNKNOWN_SERIAL)
+        if device is None:
+            why = f"no MFA device has the serial number {serial}"
+        elif owner is None:
+            why = (
+                "the caller signed with temporary credentials, which have no MFA device of "
+                f"their own; {serial} belongs to {device.owner.arn}"
+            )
+        else:
+            why = f"the MFA device {serial} belongs to {device.owner.arn}, not to {owner.arn}"
+        raise AwsError("AccessDenied", msg.MFA_UNKNOWN_SERIAL, explanation=why)
     step = device.matching_step(code, now)
     if step is None:
-        raise AwsError("AccessDenied", msg.MFA_INVALID_CODE)
+        raise AwsError(
+            "AccessDenied", msg.MFA_INVALID_CODE, explanation=device.why_refused(code, now)
+        )
     return MfaUse(device, step)
 
 
@@ -89,8 +107,14 @@ def parse_session_policies(
     caller: Caller,
     requested: SessionPolicyRequest,
     tags: Mapping[str, str],
+    *,
+    home_account: str | None = None,
 ) -> SessionPolicies:
-    """Parse the session policies; compute the packed size; refuse what AWS refuses."""
+    """Parse the session policies; compute the packed size; refuse what AWS refuses.
+
+    PolicyArns must name managed policies of ``home_account`` (the role's, or
+    the federating user's): AWS requires them in the same account.
+    """
     if not tags and not requested.sent:
         return _NOTHING_PACKED  # the usual request: nothing to parse or pack
     documents: list[PolicyDocument] = []
@@ -110,6 +134,13 @@ def parse_session_policies(
         managed = None if account is None else account.managed_policies.get(arn)
         if managed is None:
             raise msg.policy_arn_not_found(arn)
+        if home_account is not None and parts[4] != home_account:
+            error = msg.policy_arn_not_found(arn)
+            error.explanation = (
+                f"the managed policy {arn} is in account {parts[4]}, but PolicyArns must name "
+                f"policies of the same account as the session ({home_account})"
+            )
+            raise error
         documents.append(managed.session_document)
     policy_pct, tag_pct = packing.percentages(sources, arns, tags)
     if tag_pct > 100 and tag_pct >= policy_pct:

@@ -44,7 +44,12 @@ def _duration(caller: Caller, requested: int | None) -> int:
 def _long_term_principal(caller: Caller, operation: str) -> LongTermPrincipal:
     """The principal of an operation AWS allows only with long-term credentials."""
     if caller.temporary:
-        raise msg.cannot_call_with_session(operation)
+        error = msg.cannot_call_with_session(operation)
+        error.explanation = (
+            f"{operation} takes long-term credentials (an IAM user's or the root's access "
+            f"key), and the caller {caller.arn} signed with temporary ones"
+        )
+        raise error
     principal = caller.principal
     assert isinstance(principal, LongTermPrincipal), "long-term keys belong to users and roots"
     return principal
@@ -105,7 +110,9 @@ def get_federation_token(
     tags = validate_tags(request.tags, [])
     if tags:
         authorize(backend, caller, "sts:TagSession", arn, now, request_keys)
-    policies = parse_session_policies(backend, caller, request.session_policies, tags)
+    policies = parse_session_policies(
+        backend, caller, request.session_policies, tags, home_account=caller.account_id
+    )
     session = issue_session(
         backend,
         kind="federated-user",

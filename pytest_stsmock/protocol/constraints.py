@@ -45,6 +45,7 @@ from typing import Any
 
 from botocore.model import OperationModel, Shape, StructureShape
 
+from pytest_stsmock import _messages as msg
 from pytest_stsmock.errors import AwsError
 from pytest_stsmock.protocol.java_regex import java_regex
 
@@ -128,7 +129,7 @@ def check(op_model: OperationModel, params: Mapping[str, Any]) -> None:
         and not _ARN_SHAPE.fullmatch(role_arn)
         and not any(" at 'roleArn' " in part for part in out)
     ):
-        raise AwsError("ValidationError", f"{role_arn} is invalid")
+        raise msg.role_arn_invalid(role_arn)
     if out:
         raise AwsError("ValidationError", _message(out))
 

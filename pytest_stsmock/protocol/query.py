@@ -49,7 +49,7 @@ from urllib.parse import unquote
 
 from botocore.model import OperationModel, ServiceModel
 
-from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
+from pytest_stsmock import _messages as msg
 from pytest_stsmock.protocol import constraints
 from pytest_stsmock.protocol.model import wire_name
 
@@ -142,11 +142,7 @@ def decode(model: ServiceModel, form: Mapping[str, str]) -> tuple[OperationModel
     operation = _operations(model).get(action)
     if operation is None or version != model.metadata["apiVersion"]:
         shown = "NO_VERSION_SPECIFIED" if version is None else version
-        raise AwsError(
-            "InvalidAction",
-            f"Could not find operation {action} for version {shown}",
-            namespace=AWS_FAULT_NAMESPACE,
-        )
+        raise msg.invalid_action(action, shown)
     shape = operation.input_shape
     params: dict[str, Any] = {} if shape is None else _reader(shape)[1](form)
     constraints.check(operation, params)
@@ -159,10 +155,6 @@ def _operations(model: ServiceModel) -> dict[str, OperationModel]:
 
 
 # --- scalars ----------------------------------------------------------------
-
-
-def _malformed(message: str) -> AwsError:
-    return AwsError("MalformedInput", message)
 
 
 def _string(text: str) -> str:
@@ -183,9 +175,9 @@ def _integer(bits: int) -> _Scalar:
 
     def run(text: str) -> int:
         if not text:
-            raise _malformed("missing value for decimal type")
+            raise msg.missing_value("decimal")
         if _INTEGER.fullmatch(text) is None or not low <= (value := int(text)) <= high:
-            raise _malformed(f"invalid value '{text}' for decimal type")
+            raise msg.invalid_value(text, "decimal")
         return value
 
     return run
@@ -193,9 +185,9 @@ def _integer(bits: int) -> _Scalar:
 
 def _float(text: str) -> float:
     if not text:
-        raise _malformed("missing value for decimal type")
+        raise msg.missing_value("decimal")
     if _FLOAT.fullmatch(text) is None:
-        raise _malformed(f"invalid value '{text}' for decimal type")
+        raise msg.invalid_value(text, "decimal")
     return float(text)
 
 
@@ -204,13 +196,13 @@ def _boolean(text: str) -> bool:
     if lowered in ("true", "false"):
         return lowered == "true"
     if not text:
-        raise _malformed("missing value for boolean type")
-    raise _malformed(f"invalid value '{text}' for boolean type")
+        raise msg.missing_value("boolean")
+    raise msg.invalid_value(text, "boolean")
 
 
 def _timestamp(text: str) -> datetime.datetime:
     if not text:
-        raise _malformed("missing value for timestamp type")
+        raise msg.missing_value("timestamp")
     try:
         if _FLOAT.fullmatch(text):
             return _EPOCH + datetime.timedelta(seconds=float(text))
@@ -226,14 +218,14 @@ def _timestamp(text: str) -> datetime.datetime:
             return when.astimezone(datetime.timezone.utc)
     except (ValueError, OverflowError):
         pass
-    raise _malformed(f"invalid value '{text}' for timestamp type")
+    raise msg.invalid_value(text, "timestamp")
 
 
 def _blob(text: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise _malformed(f"invalid value '{text}' for blob type") from None
+        raise msg.invalid_value(text, "blob") from None
 
 
 _SCALARS: dict[str, _Scalar] = {

@@ -50,6 +50,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes
 
+from pytest_stsmock import _messages as msg
 from pytest_stsmock._fastpaths import hmac_digest as _hmac_digest
 from pytest_stsmock._fastpaths import hmac_new as _hmac_new
 from pytest_stsmock._http import HttpRequest, plain_host
@@ -66,50 +67,14 @@ SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
 TERMINATOR = "aws4_request"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 
-# -- messages: AWS wording unless marked OURS; str.format templates -----------
+# -- protocol constants; the messages are in _messages (SIGV4_*) --------------
 _INCOMPLETE = "IncompleteSignature"
 _MISMATCH = "SignatureDoesNotMatch"
 _HEADER_PARTS = ("Credential", "Signature")  # + SignedHeaders, which may be empty
 _QUERY_PARTS = tuple(f"X-Amz-{p}" for p in ("Algorithm", "Credential", "Signature"))
 _QUERY_PARTS += ("X-Amz-SignedHeaders", "X-Amz-Date")
-_BOTH_FORMS = (
-    "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."
-)
-_HOST_NOT_SIGNED = "'Host' must be a 'SignedHeader' in the AWS Authorization."
-_MISSING_EQUAL_SIGN = (
-    "'{0}' not a valid key=value pair (missing equal-sign) in Authorization header: '{1}'."
-)
-_HEADER_REQUIRES = "Authorization header requires '{0}' parameter. "
-_HEADER_REQUIRES_DATE = (
-    "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
-)
-_QUERY_REQUIRES = "AWS query-string parameters must include '{0}'. "
-_QUERY_REQUIRES_END = "Re-examine the query-string parameters."
-_BAD_DATE = (
-    "Date must be in ISO-8601 'basic format'. Got '{0}'. See http://en.wikipedia.org/wiki/ISO_8601"
-)
-_UNSUPPORTED_ALGORITHM = "Unsupported AWS 'algorithm': '{0}' (only AWS4-HMAC-SHA256 for now). "
-_UNSUPPORTED_SIGV4A = (  # OURS
-    "Unsupported AWS 'algorithm': '{0}' (pytest-stsmock verifies only AWS4-HMAC-SHA256; "
-    "sign requests to the mock with SigV4, not SigV4a)."
-)
-_CREDENTIAL_ELEMENTS = (
-    "Credential must have exactly 5 slash-delimited elements, "
-    "e.g. keyid/date/region/service/term, got '{0}'"
-)
-_BAD_EXPIRES = "X-Amz-Expires must be a non-negative whole number of seconds, got '{0}'."  # OURS
 #: SigV4 caps presigned URLs at seven days; the wording is S3's, STS's is unknown.
 _MAX_EXPIRES = 604800
-_LONG_EXPIRES = "X-Amz-Expires must be less than a week (in seconds) that is 604800"
-_SCOPE_REGION = "Credential should be scoped to a valid region, not '{0}'."
-_SCOPE_SERVICE = "Credential should be scoped to correct service: '{0}'."
-_SCOPE_TERMINATOR = (
-    "Credential should be scoped with a valid terminator: 'aws4_request', not '{0}'."
-)
-_SCOPE_DATE = (
-    "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
-    "'{0}' != '{1}', from '{2}'."
-)
 
 
 def _incomplete(template: str, *args: str) -> AwsError:
@@ -171,7 +136,7 @@ def _request_time(raw: str, *, allow_http_date: bool) -> tuple[datetime, str]:
         except (TypeError, ValueError, IndexError, OverflowError):
             parsed = None
     if parsed is None:
-        raise _incomplete(_BAD_DATE, raw)
+        raise _incomplete(msg.SIGV4_BAD_DATE, raw)
     return parsed, _format_amz_date(parsed)
 
 
@@ -188,13 +153,15 @@ def _finish(
 ) -> SignedRequest:
     names = tuple(signed_headers.split(";")) if signed_headers else ()
     if "host" not in names and not any(name.lower() == "host" for name in names):
-        raise AwsError(_MISMATCH, _HOST_NOT_SIGNED)
+        raise AwsError(_MISMATCH, msg.SIGV4_HOST_NOT_SIGNED)
     if algorithm != ALGORITHM:
         sigv4a = algorithm == SIGV4A_ALGORITHM
-        raise _incomplete(_UNSUPPORTED_SIGV4A if sigv4a else _UNSUPPORTED_ALGORITHM, algorithm)
+        raise _incomplete(
+            msg.SIGV4_UNSUPPORTED_SIGV4A if sigv4a else msg.SIGV4_UNSUPPORTED_ALGORITHM, algorithm
+        )
     elements = credential.rstrip("/").split("/")
     if len(elements) != 5:
-        raise _incomplete(_CREDENTIAL_ELEMENTS, credential)
+        raise _incomplete(msg.SIGV4_CREDENTIAL_ELEMENTS, credential)
     key_id, date, region, service, terminator = elements
     return SignedRequest(
         key_id, date, region, service, names, signature, amz_date[0],
@@ -219,20 +186,22 @@ def _parse_header(header: str, request: HttpRequest, query: dict[str, str]) -> S
         for token in rest.replace(",", " ").split():
             key, equals, value = token.partition("=")
             if not equals:
-                raise _incomplete(_MISSING_EQUAL_SIGN, token, header)
+                raise _incomplete(msg.SIGV4_MISSING_EQUAL_SIGN, token, header)
             parts.setdefault(key, value)
     missing = ""
     if not (parts.get("Credential") and parts.get("Signature") and "SignedHeaders" in parts):
-        missing = "".join(_HEADER_REQUIRES.format(p) for p in _HEADER_PARTS if not parts.get(p))
+        missing = "".join(
+            msg.SIGV4_HEADER_REQUIRES.format(p) for p in _HEADER_PARTS if not parts.get(p)
+        )
         if "SignedHeaders" not in parts:  # may be empty: the Host check then fails
-            missing += _HEADER_REQUIRES.format("SignedHeaders")
+            missing += msg.SIGV4_HEADER_REQUIRES.format("SignedHeaders")
     headers = request.headers
     raw_date = headers.get("x-amz-date") or ""
     http_date = not raw_date
     if http_date:
         raw_date = headers.get("date") or ""
         if not raw_date:
-            missing += _HEADER_REQUIRES_DATE
+            missing += msg.SIGV4_HEADER_REQUIRES_DATE
     if missing:
         raise _incomplete("{0}Authorization={1}", missing, header)
     amz_date = _request_time(raw_date, allow_http_date=http_date)
@@ -244,18 +213,18 @@ def _parse_header(header: str, request: HttpRequest, query: dict[str, str]) -> S
 
 
 def _parse_query(query: dict[str, str], request: HttpRequest) -> SignedRequest:
-    missing = "".join(_QUERY_REQUIRES.format(p) for p in _QUERY_PARTS if not query.get(p))
+    missing = "".join(msg.SIGV4_QUERY_REQUIRES.format(p) for p in _QUERY_PARTS if not query.get(p))
     if missing:
-        raise _incomplete("{0}{1}", missing, _QUERY_REQUIRES_END)
+        raise _incomplete("{0}{1}", missing, msg.SIGV4_QUERY_REQUIRES_END)
     amz_date = _request_time(query["X-Amz-Date"], allow_http_date=False)
     raw_expires = query.get("X-Amz-Expires")
     expires: int | None = None
     if raw_expires is not None:
         if not (raw_expires.isascii() and raw_expires.isdigit()):
-            raise _incomplete(_BAD_EXPIRES, raw_expires)
+            raise _incomplete(msg.SIGV4_BAD_EXPIRES, raw_expires)
         expires = int(raw_expires)
         if expires > _MAX_EXPIRES:
-            raise _incomplete(_LONG_EXPIRES)
+            raise _incomplete(msg.SIGV4_LONG_EXPIRES)
     token = query.get("X-Amz-Security-Token", request.headers.get("x-amz-security-token"))
     return _finish(
         query["X-Amz-Algorithm"], query["X-Amz-Credential"], query["X-Amz-SignedHeaders"],
@@ -275,7 +244,7 @@ def parse(request: HttpRequest) -> SignedRequest | None:
     header = request.headers.get("authorization", "")
     if header.strip():
         if "X-Amz-Algorithm" in query:
-            raise AwsError(_MISMATCH, _BOTH_FORMS)
+            raise AwsError(_MISMATCH, msg.SIGV4_BOTH_FORMS)
         if not header.strip().startswith("AWS4-"):
             return None
         return _parse_header(header, request, query)
@@ -292,14 +261,14 @@ def check_scope(signed: SignedRequest, *, region: str, service: str = "sts") -> 
     """
     problems = []
     if signed.region != region:
-        problems.append(_SCOPE_REGION.format(signed.region))
+        problems.append(msg.SIGV4_SCOPE_REGION.format(signed.region))
     if signed.service != service:
-        problems.append(_SCOPE_SERVICE.format(service))
+        problems.append(msg.SIGV4_SCOPE_SERVICE.format(service))
     if signed.terminator != TERMINATOR:
-        problems.append(_SCOPE_TERMINATOR.format(signed.terminator))
+        problems.append(msg.SIGV4_SCOPE_TERMINATOR.format(signed.terminator))
     amz = signed.amz_date_basic
     if signed.date != amz[:8]:
-        problems.append(_SCOPE_DATE.format(signed.date, amz[:8], amz))
+        problems.append(msg.SIGV4_SCOPE_DATE.format(signed.date, amz[:8], amz))
     if problems:
         raise AwsError(_MISMATCH, " ".join(problems))
 

@@ -8,7 +8,9 @@ before activation are caught too:
 * moto's ``before-send`` stubber, wrapped to decline STS (``_moto``);
 * aiobotocore's ``AioEndpoint._send``, now or at its late import
   (``aiobotocore_endpoint``);
-* ``requests.adapters.HTTPAdapter.send`` for STS hosts (``requests_adapter``).
+* ``requests.adapters.HTTPAdapter.send`` for STS hosts (``requests_adapter``);
+* botocore's ``JSONFileCache`` directory, kept out of the user's home
+  (``file_cache``; not a way in, but it must not outlive the backend).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from pytest_stsmock import _moto, _observe
 
-from . import aiobotocore_endpoint, botocore_endpoint, registry, requests_adapter
+from . import aiobotocore_endpoint, botocore_endpoint, file_cache, registry, requests_adapter
 
 if TYPE_CHECKING:
     from pytest_stsmock.backend import STSBackend
@@ -30,6 +32,7 @@ def _install() -> list[registry.Undo]:
         undo.append(moto_undo)
     undo.append(aiobotocore_endpoint.install())
     undo.append(requests_adapter.patch())
+    undo.append(file_cache.patch())
     return undo
 
 

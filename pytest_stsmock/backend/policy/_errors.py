@@ -8,7 +8,7 @@ Design decisions:
   put in a ``MalformedPolicyDocument`` error when the same document arrives in
   a request.  The caller picks whichever fits the situation.
 * Every AWS string lives here so a correction is one edit.  Confidence, from
-  the research notes and public pastes: ``MSG_INVALID_JSON`` high (historic
+  real responses and public pastes: ``MSG_INVALID_JSON`` high (historic
   text; AWS now sometimes returns the Jackson parser message instead),
   ``MSG_SYNTAX`` medium, ``MSG_TRUST_ACTIONS`` / ``MSG_PROHIBITED_FIELD``
   (IAM, seen in many user pastes) high, the SID, principal, actions and
