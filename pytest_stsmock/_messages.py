@@ -253,3 +253,23 @@ def internal_failure() -> AwsError:
         "pytest-stsmock hit an internal error answering this request; "
         "please report it with the traceback from the 'pytest_stsmock' logger.",
     )
+
+
+# -- the HTTP server's refusals before a request is decoded (OURS) --------------
+#: The stdlib server's HTTP status for a request it cannot read -> (code, message).
+#: AWS's front end answers these with its own pages; ours are AWS-shaped XML, and
+#: each code's status is in ``errors.HTTP_STATUS``.
+HTTP_REFUSALS: dict[int, tuple[str, str]] = {
+    400: ("MalformedRequest", "The HTTP request could not be parsed: {0}."),
+    413: ("RequestEntityTooLarge", "The request body is larger than {0} bytes."),
+    414: ("RequestURITooLong", "The request line is too long: {0}."),
+    431: ("RequestHeaderFieldsTooLarge", "The request headers are too large: {0}."),
+    501: ("InvalidHttpMethod", "STS answers GET and POST requests; got {0}."),
+    505: ("HttpVersionNotSupported", "Unsupported HTTP version: {0}."),
+}
+
+
+def http_refusal(status: int, detail: str) -> AwsError:
+    """OURS: the standalone server's answer to a request it could not read."""
+    code, template = HTTP_REFUSALS.get(status, HTTP_REFUSALS[400])
+    return AwsError(code, template.format(detail))

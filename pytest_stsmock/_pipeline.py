@@ -99,6 +99,14 @@ def _wants_json(request: HttpRequest) -> bool:
         return False
 
 
+def error_response(backend: STSBackend, error: AwsError) -> HttpResponse:
+    """``error`` as AWS sends it, for a transport that refuses a request before decoding
+    (the HTTP server's malformed requests); nothing is recorded."""
+    with backend.lock:
+        request_id = ids.request_id(backend.rng)
+    return _error_response(error, request_id)
+
+
 def _error_response(error: AwsError, request_id: str, as_json: bool = False) -> HttpResponse:
     if as_json:
         body = json_answer.encode_error(error, request_id)

@@ -36,6 +36,12 @@ HTTP_STATUS: dict[str, int] = {
     "SignatureDoesNotMatch": 403,
     "InternalFailure": 500,
     "NotImplemented": 501,
+    # The standalone server's refusals of unreadable HTTP (OURS, _messages.HTTP_REFUSALS).
+    "RequestEntityTooLarge": 413,
+    "RequestURITooLong": 414,
+    "RequestHeaderFieldsTooLarge": 431,
+    "InvalidHttpMethod": 405,
+    "HttpVersionNotSupported": 505,
 }
 
 

@@ -110,8 +110,10 @@ class STSBackend:
         self.default_user: User = self.default_account.create_user(
             DEFAULT_USER_NAME, policies=[_allow_everything()]
         )
-        self.default_access_key: AccessKey = self.default_user.create_access_key(
-            None if keep is None else (keep.access_key_id, keep.secret_access_key)
+        self.default_access_key: AccessKey = (
+            self.default_user.create_access_key()
+            if keep is None
+            else self.default_user.create_access_key(keep.access_key_id, keep.secret_access_key)
         )
 
     def __repr__(self) -> str:

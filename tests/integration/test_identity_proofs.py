@@ -27,6 +27,7 @@ from pytest_stsmock import STSBackend, _pipeline, mock_sts
 from pytest_stsmock._http import HttpRequest
 from pytest_stsmock.backend.principals import User
 from pytest_stsmock.operations import OPERATIONS
+from pytest_stsmock.server import StsServer
 from tests.helpers.clients import client_for, sts
 
 START = dt.datetime(2026, 7, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
@@ -214,6 +215,19 @@ def test_botocore_clients_get_json_when_they_ask_for_it(user: User) -> None:
     assert json.loads(bodies[0])["GetCallerIdentityResponse"]["GetCallerIdentityResult"] == {
         "Account": "123456789012", "Arn": user.arn, "UserId": user.unique_id,
     }  # fmt: skip
+
+
+def test_json_through_the_http_server(sts_server: StsServer) -> None:
+    """A verifier replaying a proof to the real endpoint, over loopback HTTP."""
+    user = sts_server.backend.default_account.create_user("remote")
+    client = sts(endpoint_url=sts_server.endpoint_url, **user.create_access_key().client_kwargs)
+    url = presign(client, {"x-k8s-aws-id": "prod"})
+    assert url.startswith(sts_server.endpoint_url)
+    answer = requests.get(url, headers={**JSON, "x-k8s-aws-id": "prod"}, timeout=10)
+    assert answer.headers["Content-Type"] == "application/json"
+    assert answer.json()["GetCallerIdentityResponse"]["GetCallerIdentityResult"]["Arn"] == user.arn
+    refused = requests.get(url, headers=JSON, timeout=10)
+    assert error_of(refused)[0::2] == ("SignatureDoesNotMatch", 403)
 
 
 def test_an_internal_failure_answers_json_too(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
