@@ -26,6 +26,7 @@ from . import _messages as msg
 from ._http import AWS_DOMAINS, HttpRequest, HttpResponse, plain_host
 from .backend import STSBackend, ids
 from .backend.calls import Call
+from .backend.regions import check_token_region
 from .errors import AwsError
 from .protocol import json_answer, query, sigv4, xml
 from .protocol import model as _model
@@ -183,8 +184,8 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         call.params = params
         if caller is None and operation_model.name not in UNSIGNED_OPERATIONS:
             raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH)
-        if caller is not None and region in backend.account(caller.account_id).disabled_regions:
-            raise msg.region_disabled(caller.account_id)
+        if caller is not None and caller.session is not None:
+            check_token_region(caller.session, region, global_endpoint)
         ctx = OperationContext(
             backend=backend,
             caller=caller,
@@ -206,6 +207,8 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         call.explanation = error.explanation or _explain.fallback(
             error.code, error.message, call.region
         )
+        if error.denial is not None:
+            backend.record_denial(call, error.denial)
         backend.calls.append(call)
         return _error_response(error, request_id, as_json)
     call.response = result
