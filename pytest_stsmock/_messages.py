@@ -133,13 +133,22 @@ def cannot_call_with_session(operation: str) -> AwsError:
 
 
 def not_authorized(
-    caller_arn: str, action: str, resource: str, explanation: str | None = None
+    caller_arn: str,
+    action: str,
+    resource: str,
+    explanation: str | None = None,
+    *,
+    denial: object | None = None,
 ) -> AwsError:
-    """AWS: the generic denial, identical whether a policy denied or the resource is missing."""
+    """AWS: the generic denial, identical whether a policy denied or the resource is missing.
+
+    ``denial`` is the decision for DecodeAuthorizationMessage (never on the wire).
+    """
     return AwsError(
         "AccessDenied",
         f"User: {caller_arn} is not authorized to perform: {action} on resource: {resource}",
         explanation=explanation,
+        denial=denial,
     )
 
 
@@ -168,6 +177,70 @@ def malformed_policy(message: str) -> AwsError:
 
 def invalid_parameter(message: str) -> AwsError:
     return AwsError("InvalidParameterValue", message)
+
+
+# -- AssumeRoot, DecodeAuthorizationMessage, GetDelegatedAccessToken -----------
+# AWS (boto/boto3#4461): AssumeRoot sent to the global endpoint.
+UNKNOWN_OPERATION = "Unknown Operation"
+# OURS, in the validation template: AssumeRoot's TaskPolicyArn without its arn member.
+TASK_POLICY_ARN_NULL = (
+    "1 validation error detected: Value null at 'taskPolicyArn.arn' failed to satisfy "
+    "constraint: Member must not be null"
+)
+# OURS: AWS documents the rules, not these texts.
+ROOT_CALLS_ASSUME_ROOT = (
+    "Root user credentials cannot call AssumeRoot; use credentials of an IAM user or role "
+    "of the management account or of the delegated administrator for IAM."
+)
+INVALID_AUTHORIZATION_MESSAGE = (
+    "The encoded authorization message is not valid: it was not issued by this service "
+    "or it was altered."
+)
+SCOPED_NEEDS_SESSION = (
+    "GetScopedCredentials needs temporary security credentials; to scope down an IAM user's "
+    "credentials, call GetSessionToken first."
+)
+SCOPED_NEEDS_POLICY_OR_DURATION = "Specify Policy, DurationSeconds or both."
+TRADE_IN_TOKEN_INVALID = "The trade-in token is not valid."
+TRADE_IN_TOKEN_USED = "The trade-in token has already been redeemed."
+TRADE_IN_TOKEN_EXPIRED = "The trade-in token has expired."
+
+
+def scoped_lifetime(requested: int, remaining: int) -> str:
+    """OURS: GetScopedCredentials asked to outlive the calling session."""
+    return (
+        f"The requested DurationSeconds ({requested}) exceeds the remaining lifetime of the "
+        f"calling session ({remaining} seconds)."
+    )
+
+
+def invalid_target_principal(value: str) -> AwsError:
+    """OURS: AssumeRoot's TargetPrincipal is neither an account id nor an account root ARN."""
+    return AwsError(
+        "ValidationError",
+        f"TargetPrincipal {value} is not valid: pass a 12-digit account id or "
+        "arn:aws:iam::<account-id>:root.",
+    )
+
+
+def invalid_task_policy(arn: str, allowed: list[str]) -> AwsError:
+    """OURS: AssumeRoot's TaskPolicyArn is not one of AWS's root task policies."""
+    return AwsError(
+        "InvalidParameterValue",
+        f"TaskPolicyArn {arn} is not a root task policy; use one of {', '.join(allowed)}.",
+    )
+
+
+def not_authorized_action(
+    caller_arn: str, action: str, explanation: str | None = None, *, denial: object | None = None
+) -> AwsError:
+    """OURS: the generic denial for an action that names no resource."""
+    return AwsError(
+        "AccessDenied",
+        f"User: {caller_arn} is not authorized to perform: {action}",
+        explanation=explanation,
+        denial=denial,
+    )
 
 
 # -- OURS ----------------------------------------------------------------------
@@ -223,3 +296,23 @@ def internal_failure() -> AwsError:
         "pytest-stsmock hit an internal error answering this request; "
         "please report it with the traceback from the 'pytest_stsmock' logger.",
     )
+
+
+# -- the HTTP server's refusals before a request is decoded (OURS) --------------
+#: The stdlib server's HTTP status for a request it cannot read -> (code, message).
+#: AWS's front end answers these with its own pages; ours are AWS-shaped XML, and
+#: each code's status is in ``errors.HTTP_STATUS``.
+HTTP_REFUSALS: dict[int, tuple[str, str]] = {
+    400: ("MalformedRequest", "The HTTP request could not be parsed: {0}."),
+    413: ("RequestEntityTooLarge", "The request body is larger than {0} bytes."),
+    414: ("RequestURITooLong", "The request line is too long: {0}."),
+    431: ("RequestHeaderFieldsTooLarge", "The request headers are too large: {0}."),
+    501: ("InvalidHttpMethod", "STS answers GET and POST requests; got {0}."),
+    505: ("HttpVersionNotSupported", "Unsupported HTTP version: {0}."),
+}
+
+
+def http_refusal(status: int, detail: str) -> AwsError:
+    """OURS: the standalone server's answer to a request it could not read."""
+    code, template = HTTP_REFUSALS.get(status, HTTP_REFUSALS[400])
+    return AwsError(code, template.format(detail))

@@ -24,6 +24,7 @@ from . import _messages as msg
 from ._http import AWS_DOMAINS, HttpRequest, HttpResponse, plain_host
 from .backend import STSBackend, ids
 from .backend.calls import Call
+from .backend.regions import check_token_region
 from .errors import AwsError
 from .protocol import model as _model
 from .protocol import query, sigv4, xml
@@ -86,6 +87,14 @@ def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
         except Exception:  # a bug of ours: answer like AWS would for a server fault
             log.exception("pytest-stsmock failed to answer an STS request")
             return _error_response(msg.internal_failure(), request_id)
+
+
+def error_response(backend: STSBackend, error: AwsError) -> HttpResponse:
+    """``error`` as AWS sends it, for a transport that refuses a request before decoding
+    (the HTTP server's malformed requests); nothing is recorded."""
+    with backend.lock:
+        request_id = ids.request_id(backend.rng)
+    return _error_response(error, request_id)
 
 
 def _error_response(error: AwsError, request_id: str) -> HttpResponse:
@@ -160,8 +169,8 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         call.params = params
         if caller is None and operation_model.name not in UNSIGNED_OPERATIONS:
             raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH)
-        if caller is not None and region in backend.account(caller.account_id).disabled_regions:
-            raise msg.region_disabled(caller.account_id)
+        if caller is not None and caller.session is not None:
+            check_token_region(caller.session, region, global_endpoint)
         ctx = OperationContext(
             backend=backend,
             caller=caller,
@@ -183,6 +192,8 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         call.explanation = error.explanation or _explain.fallback(
             error.code, error.message, call.region
         )
+        if error.denial is not None:
+            backend.record_denial(call, error.denial)
         backend.calls.append(call)
         return _error_response(error, request_id)
     call.response = result

@@ -33,9 +33,17 @@ HTTP_STATUS: dict[str, int] = {
     "InvalidClientTokenId": 403,
     "MissingAuthenticationToken": 403,
     "RegionDisabledException": 403,
+    "ExpiredTradeInTokenException": 400,
+    "InvalidAuthorizationMessageException": 400,
     "SignatureDoesNotMatch": 403,
     "InternalFailure": 500,
     "NotImplemented": 501,
+    # The standalone server's refusals of unreadable HTTP (OURS, _messages.HTTP_REFUSALS).
+    "RequestEntityTooLarge": 413,
+    "RequestURITooLong": 414,
+    "RequestHeaderFieldsTooLarge": 431,
+    "InvalidHttpMethod": 405,
+    "HttpVersionNotSupported": 505,
 }
 
 
@@ -65,6 +73,7 @@ class AwsError(Exception):
         *,
         namespace: str | None = None,
         explanation: str | None = None,
+        denial: object | None = None,
     ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
@@ -75,6 +84,9 @@ class AwsError(Exception):
         self.namespace = namespace
         #: Why it was refused, in plain words (ours, never sent on the wire).
         self.explanation = explanation
+        #: The authorization decision behind an AccessDenied, for
+        #: DecodeAuthorizationMessage (ours, never sent on the wire).
+        self.denial = denial
 
     def __repr__(self) -> str:
         return f"AwsError({self.code!r}, {self.message!r}, {self.status})"

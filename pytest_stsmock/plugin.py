@@ -17,6 +17,7 @@ from . import _observe
 
 if TYPE_CHECKING:
     from .backend import STSBackend
+    from .server import StsServer
 
 _MARKER_OPTIONS = ("account_id", "region", "strict", "seed")
 _SEEN = pytest.StashKey[list["STSBackend"]]()
@@ -113,6 +114,16 @@ def sts_backend(request: pytest.FixtureRequest) -> Generator[STSBackend, None, N
         yield backend
     finally:
         mock.stop()
+
+
+@pytest.fixture
+def sts_server(sts_backend: STSBackend) -> Generator[StsServer, None, None]:
+    """A real HTTP STS endpoint on 127.0.0.1 (a free port) answering from this test's
+    ``sts_backend``: ``.endpoint_url`` for subprocesses and other SDKs, ``.backend``."""
+    from .server import StsServer
+
+    with StsServer(sts_backend) as server:
+        yield server
 
 
 @pytest.hookimpl(wrapper=True)

@@ -12,7 +12,7 @@ import pytest_stsmock
 
 PACKAGE = Path(pytest_stsmock.__file__).parent
 PATCH = re.compile(r"\w\.(?:_send|send|_send_request|__init__|__call__) = ")
-ADAPTERS = ("botocore_endpoint", "aiobotocore_endpoint", "requests_adapter")
+ADAPTERS = ("botocore_endpoint", "aiobotocore_endpoint", "requests_adapter", "http_server")
 
 
 def _imported_modules(path: Path) -> set[str]:

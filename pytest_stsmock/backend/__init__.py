@@ -13,7 +13,7 @@ import os
 import random
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.errors import StsMockError
@@ -21,9 +21,12 @@ from pytest_stsmock.errors import StsMockError
 from . import calls as _calls
 from . import clock
 from .accounts import Account
+from .authorization_message import AuthorizationMessages, Denial
 from .calls import Call
 from .credentials import Session
+from .delegation import TradeInTokens
 from .mfa import MFADevice
+from .organizations import Organization, Organizations
 from .principals import AccessKey, LongTermPrincipal, ManagedPolicy, Principal, Role, Root, User
 
 if TYPE_CHECKING:
@@ -37,6 +40,7 @@ __all__ = [
     "Call",
     "MFADevice",
     "ManagedPolicy",
+    "Organization",
     "Principal",
     "Role",
     "Root",
@@ -107,11 +111,16 @@ class STSBackend:
         self._access_keys: dict[str, AccessKey] = {}
         self._sessions_by_key: dict[str, Session] = {}
         self._mfa_devices: dict[str, MFADevice] = {}
+        self.organizations = Organizations()
+        self.trade_in_tokens = TradeInTokens()
+        self.authorization_messages = AuthorizationMessages()
         self.default_user: User = self.default_account.create_user(
             DEFAULT_USER_NAME, policies=[_allow_everything()]
         )
-        self.default_access_key: AccessKey = self.default_user.create_access_key(
-            None if keep is None else (keep.access_key_id, keep.secret_access_key)
+        self.default_access_key: AccessKey = (
+            self.default_user.create_access_key()
+            if keep is None
+            else self.default_user.create_access_key(keep.access_key_id, keep.secret_access_key)
         )
 
     def __repr__(self) -> str:
@@ -132,6 +141,43 @@ class STSBackend:
         if found is None:
             found = self.accounts[_check_account_id(account_id)] = Account(self, account_id)
         return found
+
+    def create_organization(
+        self,
+        management_account_id: str,
+        member_account_ids: Iterable[str],
+        centralized_root_access: bool = True,
+    ) -> Organization:
+        """An organization whose management account (and delegated administrators,
+        see :meth:`Organization.register_delegated_administrator`) may call AssumeRoot
+        on its members."""
+        with self.lock:
+            return self.organizations.create(
+                management_account_id,
+                member_account_ids,
+                centralized_root_access=centralized_root_access,
+            )
+
+    def issue_trade_in_token(self, principal: User | Role | str, *, expires_in: int = 300) -> str:
+        """A trade-in token that GetDelegatedAccessToken redeems, once, for ``principal``'s
+        credentials (a User or Role, or its ARN), valid ``expires_in`` seconds."""
+        with self.lock:
+            return self.trade_in_tokens.issue(self, principal, expires_in, self.now())
+
+    def encode_authorization_message(self, call: Call) -> str:
+        """The message DecodeAuthorizationMessage decodes for a call denied by a policy."""
+        message = call.encoded_authorization_message
+        if message is None:
+            raise StsMockError(
+                f"{call!r} was not refused by an authorization decision, so it has no "
+                "encoded authorization message; pass a call whose error_code is AccessDenied."
+            )
+        return message
+
+    def record_denial(self, call: Call, denial: object) -> None:
+        """Give a denied call its encoded authorization message (used by the pipeline)."""
+        if isinstance(denial, Denial):
+            call.encoded_authorization_message = self.authorization_messages.encode(denial)
 
     def reset(self) -> None:
         """Forget every account, session and call; start again as freshly created.

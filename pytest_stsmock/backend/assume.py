@@ -28,11 +28,12 @@ from typing import TYPE_CHECKING, Any
 from pytest_stsmock import _messages as msg
 from pytest_stsmock.errors import AwsError
 
+from .authorization_message import implicit_denial
 from .authz import Verdict, evaluate_identity, identity_may_deny, request_context
 from .credentials import Session
 from .identity import Caller
 from .issue import issue_session
-from .policy.evaluate import LabeledPolicy, evaluate, evaluate_resource_policy
+from .policy.evaluate import LabeledPolicy, RequestContext, evaluate, evaluate_resource_policy
 from .principals import LongTermPrincipal, Role
 from .requests import AssumeRoleRequest
 from .rules import check_mfa, parse_session_policies, validate_tags
@@ -101,9 +102,12 @@ def decide(
         LabeledPolicy(f"the trust policy of {role.arn}", role.trust_policy_document), ctx
     )
     if trust.effect == "ExplicitDeny":
-        return Verdict("ExplicitDeny", lambda: trust.reasons)
+        return Verdict(
+            "ExplicitDeny", lambda: trust.reasons, statements=trust.statements, context=ctx
+        )
     same_account = caller.account_id == role.account_id
-    explicit = same_account and trust.allowed and trust.principal_match == "explicit"
+    named = trust.principal_match in ("explicit", "session")
+    explicit = same_account and trust.allowed and named
     if not explicit or identity_may_deny(caller):
         # Named explicitly in its own account, the caller's policies matter only
         # through an explicit Deny: with no Deny statement among them, skip them.
@@ -111,29 +115,74 @@ def decide(
         if identity.effect == "ExplicitDeny":
             return identity
     if not trust.allowed:
-        return Verdict("ImplicitDeny", lambda: trust.reasons)
+        return Verdict("ImplicitDeny", lambda: trust.reasons, context=ctx)
     if explicit:
-        session = caller.session
-        if session is not None and session.session_policies:
-            limited = evaluate(
-                [
-                    LabeledPolicy(f"session policy {i + 1} of {caller.arn}", doc)
-                    for i, doc in enumerate(session.session_policies)
-                ],
-                ctx,
-            )
-            if not limited.allowed:
-                return Verdict(limited.effect, lambda: (*trust.reasons, *limited.reasons))
-        return Verdict(
-            "Allow",
-            lambda: (*trust.reasons, "the trust policy names the caller in the role's own account"),
-        )
+        return _named_grant(caller, trust.principal_match == "session", trust.reasons, ctx)
     why = (
         "the trust policy names only the caller's account, so the caller's own policies must allow"
         if same_account
         else "the role is in another account, so the caller's own policies must allow too"
     )
-    return Verdict(identity.effect, lambda: (*trust.reasons, why, *identity.reasons))
+    return Verdict(
+        identity.effect,
+        lambda: (*trust.reasons, why, *identity.reasons),
+        statements=identity.statements,
+        context=ctx,
+    )
+
+
+def _named_grant(
+    caller: Caller, names_session: bool, trust_reasons: tuple[str, ...], ctx: RequestContext
+) -> Verdict:
+    """A trust policy naming the caller in the role's own account.
+
+    Naming the session ARN itself grants to the session directly (AWS adds
+    such grants after the session was made), so neither its session policies
+    nor its role's permissions boundary limit it.  Naming the role or user
+    behind the session (or ``"*"``) leaves the grant limited by both.
+    """
+    if names_session:
+        return Verdict(
+            "Allow",
+            lambda: (
+                *trust_reasons,
+                f"the trust policy names the session {caller.arn} itself, so its session "
+                "policies and permissions boundary do not limit this grant",
+            ),
+            context=ctx,
+        )
+    limits: list[LabeledPolicy] = []
+    boundary = getattr(caller.principal, "permissions_boundary", None)
+    if caller.kind == "assumed-role" and boundary is not None:
+        limits.append(
+            LabeledPolicy(f"the permissions boundary of {caller.principal.arn}", boundary)
+        )
+    session = caller.session
+    if session is not None:
+        limits.extend(
+            LabeledPolicy(f"session policy {i + 1} of {caller.arn}", doc)
+            for i, doc in enumerate(session.session_policies)
+        )
+    if limits:
+        limited = evaluate(limits, ctx)
+        if not limited.allowed:
+            return Verdict(
+                limited.effect,
+                lambda: (
+                    *trust_reasons,
+                    *limited.reasons,
+                    "the trust policy names the role or user behind the session, not the "
+                    f"session {caller.arn} itself, so the session's permissions boundary and "
+                    "session policies still limit the grant",
+                ),
+                statements=limited.statements,
+                context=ctx,
+            )
+    return Verdict(
+        "Allow",
+        lambda: (*trust_reasons, "the trust policy names the caller in the role's own account"),
+        context=ctx,
+    )
 
 
 def assume_role(
@@ -148,7 +197,7 @@ def assume_role(
 ) -> Assumed:
     role_arn = request.role_arn
     session_name = request.session_name
-    if caller.kind == "root":
+    if caller.kind in ("root", "root-session"):  # a root session from AssumeRoot cannot chain
         raise AwsError("AccessDenied", msg.ROOT_ASSUME_ROLE)
     if caller.kind == "federated-user":
         raise msg.not_authorized(
@@ -196,7 +245,11 @@ def assume_role(
     role = backend.find_role(role_arn)
     if role is None:
         raise msg.not_authorized(
-            caller.arn, "sts:AssumeRole", role_arn, f"the role {role_arn} does not exist"
+            caller.arn,
+            "sts:AssumeRole",
+            role_arn,
+            f"the role {role_arn} does not exist",
+            denial=implicit_denial(caller.user_id, caller.arn, "sts:AssumeRole", role_arn),
         )
     if region in role.account.disabled_regions:
         raise msg.region_disabled(role.account_id)
@@ -213,7 +266,13 @@ def assume_role(
     for action in actions:
         verdict = decide(backend, caller, role, action, now, keys)
         if not verdict.allowed:
-            raise msg.not_authorized(caller.arn, action, role.arn, verdict.explain())
+            raise msg.not_authorized(
+                caller.arn,
+                action,
+                role.arn,
+                verdict.explain(),
+                denial=verdict.denial(caller, action, role.arn),
+            )
 
     chained = caller.kind == "assumed-role"
     duration = _duration(role, request.duration_seconds, chained)

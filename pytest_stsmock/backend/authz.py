@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock import _messages as msg
 
 from . import clock
+from .authorization_message import Denial
 from .identity import Caller
 from .policy.evaluate import (
     Decision,
@@ -33,7 +34,7 @@ from .principals import Principal, Role
 
 if TYPE_CHECKING:
     from . import STSBackend
-    from .policy.document import PolicyDocument
+    from .policy.document import PolicyDocument, Statement
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Verdict:
     effect: DecisionEffect
     #: The sentences, or a function writing them (only read when a call is denied).
     _reasons: tuple[str, ...] | Callable[[], tuple[str, ...]]
+    #: The Deny statements that decided, and the request the engine evaluated.
+    statements: tuple[Statement, ...] = field(default=(), kw_only=True)
+    context: RequestContext | None = field(default=None, kw_only=True)
 
     @property
     def allowed(self) -> bool:
@@ -60,8 +64,26 @@ class Verdict:
         return "\n".join(self.reasons)
 
     @classmethod
-    def of(cls, decision: Decision) -> Verdict:
-        return cls(decision.effect, lambda: decision.reasons)
+    def of(cls, decision: Decision, context: RequestContext | None = None) -> Verdict:
+        return cls(
+            decision.effect,
+            lambda: decision.reasons,
+            statements=decision.statements,
+            context=context,
+        )
+
+    def denial(self, caller: Caller, action: str, resource: str) -> Denial:
+        """This refusal as DecodeAuthorizationMessage reports it."""
+        ctx = self.context
+        return Denial(
+            principal_id=caller.user_id,
+            principal_arn=caller.arn,
+            action=ctx.action if ctx is not None else action,
+            resource=ctx.resource if ctx is not None else resource,
+            explicit_deny=self.effect == "ExplicitDeny",
+            statements=self.statements,
+            conditions=dict(ctx.lookup) if ctx is not None else None,
+        )
 
 
 def principal_tags(caller: Caller) -> dict[str, str]:
@@ -181,13 +203,54 @@ def evaluate_identity(
     context: RequestContext | None = None,
 ) -> Verdict:
     """May ``caller``'s own policies perform ``action`` on ``resource``?"""
-    if caller.kind in ("root", "root-session") and resource.split(":")[4:5] in (
-        [caller.account_id],
-        [""],
-    ):
+    verdict = _evaluate_identity(backend, caller, action, resource, now, keys, context=context)
+    session = caller.session
+    if session is None or not session.scope_policies:
+        return verdict
+    return _scoped(verdict, caller, context or request_context(caller, action, resource, now, keys))
+
+
+def _scoped(verdict: Verdict, caller: Caller, ctx: RequestContext) -> Verdict:
+    """Each scope-down layer of GetScopedCredentials must allow too (layers intersect)."""
+    session = caller.session
+    assert session is not None
+    for index, doc in enumerate(session.scope_policies):
+        label = f"scope-down policy {index + 1} (GetScopedCredentials) of {caller.arn}"
+        layer = evaluate([LabeledPolicy(label, doc)], ctx)
+        if layer.effect == "ExplicitDeny" or (verdict.allowed and not layer.allowed):
+            return _layer_refuses(layer, ctx)
+    return verdict
+
+
+def _layer_refuses(layer: Decision, ctx: RequestContext) -> Verdict:
+    return Verdict(
+        layer.effect,
+        lambda: (
+            *layer.reasons,
+            "scoped credentials can do only what every scope-down policy allows",
+        ),
+        statements=layer.statements,
+        context=ctx,
+    )
+
+
+def _evaluate_identity(
+    backend: STSBackend,
+    caller: Caller,
+    action: str,
+    resource: str,
+    now: _dt.datetime,
+    keys: Mapping[str, Any],
+    *,
+    context: RequestContext | None = None,
+) -> Verdict:
+    if caller.kind == "root" and resource.split(":")[4:5] in ([caller.account_id], [""], []):
         return Verdict(
             "Allow", (f"the root user of {caller.account_id} may do anything in its account",)
         )
+    if caller.kind == "root-session":
+        ctx = context or request_context(caller, action, resource, now, keys)
+        return _root_session(caller, ctx)
     if caller.kind == "federated-user" and caller.session and not caller.session.session_policies:
         return Verdict(
             "ImplicitDeny",
@@ -218,7 +281,30 @@ def evaluate_identity(
             ),
         )
     ctx = context or request_context(caller, action, resource, now, keys)
-    return Verdict.of(evaluate(policies, ctx))
+    return Verdict.of(evaluate(policies, ctx), ctx)
+
+
+def _root_session(caller: Caller, ctx: RequestContext) -> Verdict:
+    """A session from AssumeRoot may do only what its task policy allows."""
+    session = caller.session
+    assert session is not None
+    task = session.policy_arns[0] if session.policy_arns else "its task policy"
+    policies = [
+        LabeledPolicy(f"the task policy {task} of the root session {caller.arn}", doc)
+        for doc in session.session_policies
+    ]
+    decision = evaluate(policies, ctx)
+    if decision.allowed:
+        return Verdict.of(decision, ctx)
+    return Verdict(
+        decision.effect,
+        lambda: (
+            *decision.reasons,
+            f"a root session from AssumeRoot can do only what {task} allows",
+        ),
+        statements=decision.statements,
+        context=ctx,
+    )
 
 
 def authorize(
@@ -232,4 +318,10 @@ def authorize(
     """Refuse with AWS's generic AccessDenied unless ``caller``'s own policies allow ``action``."""
     verdict = evaluate_identity(backend, caller, action, resource, now, keys)
     if not verdict.allowed:
-        raise msg.not_authorized(caller.arn, action, resource, verdict.explain())
+        raise msg.not_authorized(
+            caller.arn,
+            action,
+            resource,
+            verdict.explain(),
+            denial=verdict.denial(caller, action, resource),
+        )

@@ -49,6 +49,11 @@ class Session:
     parent: Session | None = None
     #: Trusted context assertions passed to AssumeRole (ProvidedContexts), in order.
     provided_contexts: tuple[ProvidedContext, ...] = ()
+    #: Issued by the global endpoint (a version 1 token, refused in opt-in regions).
+    global_endpoint: bool = False
+    #: GetScopedCredentials' scope-down policies, one layer each (every layer must allow).
+    scope_policies: tuple[PolicyDocument, ...] = ()
+    scoped_session_description: str | None = None
     #: The request pipeline's Caller for these credentials, made on first use (internal).
     cached_caller: Caller | None = field(default=None, init=False, repr=False, compare=False)
 

@@ -47,6 +47,7 @@ def issue_session(
         principal_arn=principal_arn,
         issued_at=now,
         expiration=now + _dt.timedelta(seconds=duration_seconds),
+        global_endpoint=global_endpoint,
         **context,
     )
     backend._register_session(session)

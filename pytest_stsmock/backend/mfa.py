@@ -47,10 +47,18 @@ def check_serial_number(serial_number: object) -> str:
 class MFADevice:
     """A virtual (TOTP) MFA device assigned to one principal."""
 
-    def __init__(self, serial_number: str, owner: LongTermPrincipal, rng: random.Random) -> None:
+    def __init__(
+        self,
+        serial_number: str,
+        owner: LongTermPrincipal,
+        rng: random.Random,
+        secret: str | None = None,
+    ) -> None:
         self.serial_number = serial_number
         self.owner = owner
-        self.secret = base64.b32encode(rng.getrandbits(160).to_bytes(20, "big")).decode()
+        # A fixed secret still draws from the rng, so the identifiers after it do not shift.
+        drawn = base64.b32encode(rng.getrandbits(160).to_bytes(20, "big")).decode()
+        self.secret = drawn if secret is None else secret
         import pyotp  # loaded with the first device, not with the package
 
         self._totp = pyotp.TOTP(self.secret, digits=6, interval=STEP_SECONDS)

@@ -16,6 +16,7 @@ devices with the backend so requests can find them.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -62,6 +63,33 @@ def _as_tags(tags: Mapping[str, str] | None, what: str) -> dict[str, str]:
     ):
         raise StsMockError(f"{what} tags must be a dict of str to str, e.g. {{'team': 'blue'}}.")
     return dict(tags)
+
+
+_FIXED_KEY_ID = re.compile(r"AKIA[A-Z0-9]{12,124}")
+_SECRET = re.compile(r"[A-Za-z0-9+/=]{16,128}")
+_BASE32 = re.compile(r"(?:[A-Z2-7]{8})*(?:[A-Z2-7]{2,7}=*)?")
+
+
+def check_fixed_key(access_key_id: object, secret_access_key: object) -> None:
+    """StsMockError unless these make a long-term key as AWS shapes them."""
+    if not isinstance(access_key_id, str) or not _FIXED_KEY_ID.fullmatch(access_key_id):
+        raise StsMockError(
+            f"access_key_id {access_key_id!r} must be AKIA followed by 12 to 124 upper-case "
+            "letters or digits, e.g. 'AKIAIOSFODNN7EXAMPLE'."
+        )
+    if not isinstance(secret_access_key, str) or not _SECRET.fullmatch(secret_access_key):
+        raise StsMockError(
+            "secret_access_key must be 16 to 128 characters of A-Z, a-z, 0-9, '+', '/' or '='."
+        )
+
+
+def check_mfa_secret(secret: object) -> None:
+    """StsMockError unless ``secret`` is a base32 TOTP seed of at least 80 bits."""
+    if not isinstance(secret, str) or len(secret.rstrip("=")) < 16 or not _BASE32.fullmatch(secret):
+        raise StsMockError(
+            "An MFA secret must be base32 (A-Z and 2-7), at least 16 characters "
+            "(80 bits), as AWS shows a virtual device's seed."
+        )
 
 
 @dataclass(eq=False)
@@ -133,22 +161,46 @@ class LongTermPrincipal(Principal):
     access_keys: list[AccessKey] = field(default_factory=list)
     mfa_devices: list[MFADevice] = field(default_factory=list)
 
-    def create_access_key(self, _reuse: tuple[str, str] | None = None) -> AccessKey:
-        """Issue a long-term access key (AKIA..., encoding this account) for this principal."""
+    def create_access_key(
+        self, access_key_id: str | None = None, secret_access_key: str | None = None
+    ) -> AccessKey:
+        """Issue a long-term access key (AKIA..., encoding this account) for this principal.
+
+        ``access_key_id`` and ``secret_access_key`` fix the key (both or neither), so a
+        client in another process or language can be configured with it in advance.
+        """
         backend = self.account.backend
-        if _reuse is None:
-            seeding_rules.check_access_key_quota(self)
-            _reuse = (
-                ids.access_key_id(backend.rng, self.account.id, temporary=False),
-                ids.secret_access_key(backend.rng),
+        seeding_rules.check_access_key_quota(self)
+        if (access_key_id is None) != (secret_access_key is None):
+            raise StsMockError(
+                "Pass both access_key_id and secret_access_key to fix a key, or neither."
             )
-        key = AccessKey(access_key_id=_reuse[0], secret_access_key=_reuse[1], principal=self)
+        if access_key_id is None or secret_access_key is None:
+            access_key_id = ids.access_key_id(backend.rng, self.account.id, temporary=False)
+            secret_access_key = ids.secret_access_key(backend.rng)
+        else:
+            check_fixed_key(access_key_id, secret_access_key)
+            if backend.access_key(access_key_id) is not None:
+                raise StsMockError(
+                    f"Access key {access_key_id!r} already exists; give each key its own id."
+                )
+        key = AccessKey(
+            access_key_id=access_key_id, secret_access_key=secret_access_key, principal=self
+        )
         self.access_keys.append(key)
         backend._register_access_key(key)
         return key
 
-    def add_mfa_device(self, serial_number: str | None = None) -> MFADevice:
-        """Assign a virtual TOTP MFA device; its ``code()`` gives the current code."""
+    def add_mfa_device(
+        self, serial_number: str | None = None, *, secret: str | None = None
+    ) -> MFADevice:
+        """Assign a virtual TOTP MFA device; its ``code()`` gives the current code.
+
+        ``secret`` (base32) fixes the device's seed, so an authenticator outside the
+        process can compute the same codes; by default it comes from the backend's rng.
+        """
+        if secret is not None:
+            check_mfa_secret(secret)
         if serial_number is None:
             suffix = "root-account-mfa-device" if self.principal_type == "Account" else self.name
             if any(d.serial_number.endswith(f":mfa/{suffix}") for d in self.mfa_devices):
@@ -161,7 +213,7 @@ class LongTermPrincipal(Principal):
                 f"An MFA device with serial number {serial_number!r} already exists; "
                 "pass another serial_number or omit it."
             )
-        device = MFADevice(serial_number, self, backend.rng)
+        device = MFADevice(serial_number, self, backend.rng, secret=secret)
         self.mfa_devices.append(device)
         backend._register_mfa_device(device)
         return device

@@ -21,6 +21,7 @@ from .credentials import Session
 from .identity import Caller
 from .issue import issue_session
 from .principals import LongTermPrincipal
+from .regions import check_region_active
 from .requests import FederationTokenRequest, SessionTokenRequest
 from .rules import check_mfa, parse_session_policies, validate_tags
 
@@ -64,6 +65,7 @@ def get_session_token(
     region: str,
     global_endpoint: bool,
 ) -> Session:
+    check_region_active(backend.account(caller.account_id), region)
     principal = _long_term_principal(caller, "GetSessionToken")
     mfa = check_mfa(backend, principal, request.mfa, now)
     session = issue_session(
@@ -103,6 +105,7 @@ def get_federation_token(
     global_endpoint: bool,
     request_keys: Mapping[str, Any],
 ) -> FederationToken:
+    check_region_active(backend.account(caller.account_id), region)
     principal = _long_term_principal(caller, "GetFederationToken")
     name = request.name
     arn = f"arn:aws:sts::{caller.account_id}:federated-user/{name}"

@@ -13,13 +13,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_stsmock import _messages as msg
-from pytest_stsmock.operations import sts
+from pytest_stsmock.operations import authorization, delegation, root_sessions, scoped, sts
 from pytest_stsmock.operations.context import Operation, OperationContext
 
 __all__ = ["OPERATIONS", "UNSIGNED_OPERATIONS", "Operation", "OperationContext", "lookup"]
 
 #: Every operation answered, by the model's operation name.
-OPERATIONS: dict[str, Operation] = {**sts.OPERATIONS}
+OPERATIONS: dict[str, Operation] = {
+    **sts.OPERATIONS,
+    **root_sessions.OPERATIONS,
+    **authorization.OPERATIONS,
+    **delegation.OPERATIONS,
+    **scoped.OPERATIONS,
+}
 
 #: Operations of the model that need no signature (AWS accepts them unsigned).
 UNSIGNED_OPERATIONS = frozenset({"AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"})

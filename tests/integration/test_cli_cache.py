@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
 from pytest_stsmock import mock_sts
+from tests.helpers.awscli import awscli_driver
 
 TRUST = {
     "Version": "2012-10-17",
@@ -30,10 +28,7 @@ def test_role_profile_credentials_cached_by_the_cli_die_with_their_backend(
     )
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     home_cache = tmp_path / "home" / ".aws" / "cli" / "cache"
-    # awscli's import sets AWS_DATA_PATH and an import hook: keep both out of other tests.
-    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    with mock.patch.dict(os.environ):
-        from awscli.clidriver import create_clidriver
+    with awscli_driver(monkeypatch) as create_clidriver:
         from awscli.customizations import assumerole
 
         # Where the CLI caches is fixed when awscli is imported; point it at a

@@ -280,3 +280,128 @@ def test_pytest_runs_every_test_of_a_decorated_class_mocked(pytester: pytest.Pyt
         """
     )
     pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=5)
+
+
+# -- edges: failing hooks stop their mock, odd callables, generators that end early ------
+
+
+def _no_mock_active() -> bool:
+    try:
+        active_backend()
+    except StsMockError:
+        return True
+    return False
+
+
+def test_a_failing_setup_method_or_setup_class_leaves_no_mock_active() -> None:
+    @mock_sts
+    class TestFailingSetup:
+        def setup_method(self) -> None:
+            raise RuntimeError("setup fails")
+
+        @classmethod
+        def setup_class(cls) -> None:
+            raise KeyError("class setup fails")
+
+        def test_x(self) -> None:
+            pass
+
+    with pytest.raises(RuntimeError):
+        TestFailingSetup.setup_method(TestFailingSetup())
+    assert _no_mock_active()
+    with pytest.raises(KeyError):
+        TestFailingSetup.setup_class()
+    assert _no_mock_active()
+
+
+def test_hooks_of_every_kind_are_called_as_pytest_calls_them() -> None:
+    seen: list[str] = []
+
+    @mock_sts
+    class TestHooks:
+        @staticmethod
+        def setup_method(method: Any) -> None:
+            seen.append(f"static setup {method}")
+
+        def teardown_method(self, method: Any) -> None:
+            seen.append(f"teardown {method}")
+
+        def setup_class(cls: Any) -> None:
+            seen.append(f"class setup {cls.__name__}")
+
+        def test_x(self) -> None:
+            seen.append(f"test {active_backend().account_id}")
+
+    instance = TestHooks()
+    TestHooks.setup_class()  # type: ignore[call-arg]
+    instance.setup_method("m")
+    instance.test_x()
+    instance.teardown_method("m")
+    TestHooks.teardown_class()  # type: ignore[attr-defined]
+    assert seen == [
+        "class setup TestHooks",
+        "static setup m",
+        "test 123456789012",
+        "teardown m",
+    ]
+    assert _no_mock_active()
+
+
+def test_decorating_twice_wraps_once() -> None:
+    @mock_sts
+    @mock_sts
+    class TestTwice(unittest.TestCase):
+        def test_x(self) -> None:
+            pass
+
+    assert getattr(TestTwice.run, "__stsmock_wrapped__", False)
+
+    class Plain:
+        def test_y(self) -> str:
+            return active_backend().account_id
+
+    once = mock_sts(Plain)
+    wrapped = once.test_y
+    assert mock_sts(once).test_y is wrapped
+
+
+def test_a_callable_object_and_a_partial_run_mocked() -> None:
+    import functools
+
+    def account(prefix: str) -> str:
+        return prefix + active_backend().account_id
+
+    assert mock_sts(functools.partial(account, "id:"))() == "id:123456789012"
+
+
+def test_async_generators_that_end_at_any_step() -> None:
+    @mock_sts
+    async def empty() -> AsyncGenerator[str, None]:
+        nothing: tuple[str, ...] = ()
+        for item in nothing:
+            yield item
+
+    @mock_sts
+    async def two() -> AsyncGenerator[str, str]:
+        got = yield "first"
+        try:
+            yield got
+        except ValueError:
+            return
+
+    async def drive() -> list[str]:
+        out = [item async for item in empty()]
+        it = two()
+        out.append(await it.__anext__())
+        out.append(await it.asend("sent"))
+        with pytest.raises(StopAsyncIteration):
+            await it.athrow(ValueError("stop"))
+        it2 = two()
+        await it2.__anext__()
+        await it2.asend("x")
+        with pytest.raises(StopAsyncIteration):
+            await it2.asend("y")
+        return out
+
+    assert asyncio.run(drive()) == ["first", "sent"]
+    assert _no_mock_active()

@@ -33,6 +33,7 @@ def _refused(backend: STSBackend, call: Callable[[], Any]) -> str:
     return explanation
 
 
+@freezegun.freeze_time("2026-01-01T00:00:10Z")  # no 30-second window rolls over mid-test
 def test_a_wrong_and_a_reused_mfa_code_are_told_apart(sts_backend: STSBackend) -> None:
     alice = sts_backend.default_account.create_user("alice")
     device = alice.add_mfa_device()
@@ -63,6 +64,7 @@ def test_a_wrong_and_a_reused_mfa_code_are_told_apart(sts_backend: STSBackend) -
     assert wire == {"MultiFactorAuthentication failed with invalid MFA one time pass code."}
 
 
+@freezegun.freeze_time("2026-01-01T00:00:10Z")
 def test_an_old_code_says_how_old(sts_backend: STSBackend) -> None:
     alice = sts_backend.default_account.create_user("alice")
     device = alice.add_mfa_device()
@@ -234,7 +236,7 @@ def test_validation_errors_and_every_other_refusal_are_explained(sts_backend: ST
         "'roleSessionName' failed to satisfy constraint"
     )
     sts_backend.default_account.disable_region("eu-west-1")
-    assert _refused(sts_backend, sts(region="eu-west-1").get_caller_identity).startswith(
+    assert _refused(sts_backend, sts(region="eu-west-1").get_session_token).startswith(
         "STS is disabled in eu-west-1 for this account (Account.disable_region): "
     )
     assert all(call.explanation for call in sts_backend.calls if call.error_code)

@@ -33,6 +33,7 @@ from botocore.config import Config
 from botocore.httpsession import URLLib3Session
 
 from pytest_stsmock import StsMockError, mock_sts
+from tests.helpers.awscli import awscli_driver
 from tests.helpers.clients import sts
 
 DEFAULT_USER_ARN = "arn:aws:iam::123456789012:user/stsmock"
@@ -305,23 +306,14 @@ def test_boto3_session_created_before_activation_is_answered(network: _Network) 
 def test_awscli_in_process(
     network: _Network, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Imported here, after botocore: importing awscli first makes its own bundled
-    # copy of botocore (awscli >= 1.46) the process's ``botocore`` for everyone.
-    # Importing awscli also sets AWS_DATA_PATH and adds an import hook that sends
-    # later top-level ``botocore``/``s3transfer`` imports to those copies; keep
-    # both out of the other tests.
-    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    with mock.patch.dict(os.environ):
-        from awscli.clidriver import create_clidriver
-
-        with mock_sts() as backend:
-            assert create_clidriver().main(["sts", "get-caller-identity"]) == 0
-            identity = json.loads(capsys.readouterr().out)
-            code = create_clidriver().main(
-                ["sts", "get-session-token", "--region", "eu-west-2", "--output", "json"]
-            )
-            assert code == 0
-            creds = json.loads(capsys.readouterr().out)["Credentials"]
+    with awscli_driver(monkeypatch) as create_clidriver, mock_sts() as backend:
+        assert create_clidriver().main(["sts", "get-caller-identity"]) == 0
+        identity = json.loads(capsys.readouterr().out)
+        code = create_clidriver().main(
+            ["sts", "get-session-token", "--region", "eu-west-2", "--output", "json"]
+        )
+        assert code == 0
+        creds = json.loads(capsys.readouterr().out)["Credentials"]
     assert identity["Arn"] == DEFAULT_USER_ARN
     assert identity["Account"] == "123456789012"
     assert backend.session(creds["AccessKeyId"]) is not None

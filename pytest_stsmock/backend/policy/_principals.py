@@ -37,7 +37,10 @@ from ._errors import MSG_INVALID_PRINCIPAL, PolicyError
 
 __all__ = ["PrincipalMatch", "PrincipalSet", "parse_principal"]
 
-PrincipalMatch = Literal["explicit", "account"]
+#: How a caller matched: ``"session"`` (the policy names the caller's own
+#: session ARN: an assumed-role or federated-user session), ``"explicit"``
+#: (named, through its role, or ``"*"``), or ``"account"`` (only its account).
+PrincipalMatch = Literal["session", "explicit", "account"]
 
 _ACCOUNT = re.compile(r"\d{12}")
 _AWS_ARN = re.compile(
@@ -63,8 +66,15 @@ class PrincipalSet:
         explicit = frozenset(t for t in self.tokens if not t.startswith("account:"))
         object.__setattr__(self, "explicit", explicit)
 
-    def matches(self, identities: frozenset[str]) -> PrincipalMatch | None:
-        """How the caller matches this Principal element, if at all."""
+    def matches(
+        self, identities: frozenset[str], session_arn: str | None = None
+    ) -> PrincipalMatch | None:
+        """How the caller matches this Principal element, if at all.
+
+        ``session_arn`` is the caller's ARN when the caller is a session.
+        """
+        if session_arn is not None and session_arn in self.explicit:
+            return "session"
         if self.wildcard or not self.explicit.isdisjoint(identities):
             return "explicit"
         if self.tokens.isdisjoint(identities):

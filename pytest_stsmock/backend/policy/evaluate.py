@@ -33,7 +33,7 @@ Design decisions:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from pytest_stsmock.errors import StsMockError
@@ -57,6 +57,8 @@ __all__ = [
 
 DecisionEffect = Literal["Allow", "ExplicitDeny", "ImplicitDeny"]
 _IDENTITY_KINDS = ("identity", "boundary", "session")
+_SESSION_TYPES = frozenset({"AssumedRole", "FederatedUser"})
+_MATCH_RANK = {None: 0, "account": 1, "explicit": 2, "session": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class Decision:
 
     effect: DecisionEffect
     _reasons: Reasons
+    #: The Deny statements that decided an ExplicitDeny (DecodeAuthorizationMessage lists them).
+    statements: tuple[Statement, ...] = field(default=(), kw_only=True)
 
     @property
     def allowed(self) -> bool:
@@ -133,7 +137,8 @@ def _check(stmt: Statement, ctx: RequestContext) -> _Outcome:
                 return _Outcome(False, f"its NotPrincipal exempts {ctx.principal.arn}")
             match = "account"
         else:
-            match = stmt.principal.matches(ctx.identities)
+            session = ctx.principal.arn if ctx.principal.type in _SESSION_TYPES else None
+            match = stmt.principal.matches(ctx.identities, session)
             if match is None:
                 return _Outcome(
                     False,
@@ -211,6 +216,7 @@ def _simple_allow(policies: Sequence[LabeledPolicy], ctx: RequestContext) -> boo
 
 def _evaluate(policies: Sequence[LabeledPolicy], ctx: RequestContext) -> Decision:
     denies: list[str] = []
+    denied_by: list[Statement] = []
     allowed_kinds: dict[str, list[tuple[str, Statement, _Outcome]]] = {}
     misses: list[tuple[str, LabeledPolicy, Statement, _Outcome]] = []
     for policy in policies:
@@ -227,10 +233,11 @@ def _evaluate(policies: Sequence[LabeledPolicy], ctx: RequestContext) -> Decisio
                 misses.append((kind, policy, stmt, outcome))
             elif stmt.effect == "Deny":
                 denies.append(_decided(policy.label, stmt, outcome, ctx))
+                denied_by.append(stmt)
             else:
                 allowed_kinds[kind].append((policy.label, stmt, outcome))
     if denies:
-        return Decision("ExplicitDeny", tuple(denies))
+        return Decision("ExplicitDeny", tuple(denies), statements=tuple(denied_by))
     if not policies:
         return Decision(
             "ImplicitDeny",
@@ -263,6 +270,7 @@ def evaluate_resource_policy(
             "not evaluate_resource_policy()."
         )
     denies: list[str] = []
+    denied_by: list[Statement] = []
     allows: list[tuple[Statement, _Outcome]] = []
     best: PrincipalMatch | None = None
     misses: list[tuple[Statement, _Outcome]] = []
@@ -273,12 +281,13 @@ def evaluate_resource_policy(
             misses.append((stmt, outcome))
         elif stmt.effect == "Deny":
             denies.append(_decided(policy.label, stmt, outcome, ctx))
+            denied_by.append(stmt)
         else:
             allows.append((stmt, outcome))
-            if best != "explicit":
+            if _MATCH_RANK[outcome.match] > _MATCH_RANK[best]:
                 best = outcome.match
     if denies:
-        return ResourceDecision("ExplicitDeny", tuple(denies), None)
+        return ResourceDecision("ExplicitDeny", tuple(denies), None, statements=tuple(denied_by))
     if allows:
         label = policy.label
 
@@ -288,6 +297,11 @@ def evaluate_resource_policy(
                 reasons.append(
                     f"the principal matched only through its account {ctx.principal.account_id}, "
                     f"so the caller's identity-based policies must also allow {ctx.action}"
+                )
+            elif best == "session":
+                reasons.append(
+                    f"the policy names the session {ctx.principal.arn} itself, so it grants "
+                    "to the session directly"
                 )
             else:
                 reasons.append(f"the principal {ctx.principal.arn} matched explicitly")
