@@ -1,9 +1,10 @@
 """How fast pytest-stsmock answers, next to botocore's own floor and next to moto.
 
-    python benchmarks/bench.py                 # full run, about a minute on 2 cores
-    python benchmarks/bench.py --quick         # a few seconds, for CI
+    python benchmarks/bench.py                 # full run: every figure, one command
+    python benchmarks/bench.py --quick         # short rounds of everything, for CI
     python benchmarks/bench.py --json out.json # also write the numbers
     python benchmarks/bench.py --profile       # also cProfile the plugin's per-call path
+    python benchmarks/bench.py --only calls    # one part: calls, start, threads or suite
 
 Everything is measured in one run.  Per-call rows are interleaved: every round
 enters each row's setup in turn (the order rotates from round to round), warms
@@ -12,7 +13,13 @@ is the median of its rounds, and its ratio to the floor is the median of
 the per-round ratios.  The floor row sends the same client's request to
 a ``before-send`` handler that hands back a canned response, so it costs what
 botocore's own serialize / sign / parse costs and nothing more: no mock can be
-faster than it.  Import rows time fresh interpreters, the commands alternating.
+faster than it.  The ``test:`` rows time what one test does: enter the mock,
+``boto3.client("sts")`` from boto3's (warm) default session, one call, exit.
+
+The other parts live beside this file and run from here too:
+``bench_start.py`` (fresh interpreters: import, first activation, the
+plugin's cost to a pytest start), ``bench_threads.py`` (threads sharing a
+backend) and ``bench_suite.py`` (pytest on a generated 500-test file).
 
 This is a report, not a gate: it always exits 0, and a row that cannot run
 (moto not installed, say) is reported as skipped.
@@ -34,7 +41,6 @@ import os
 import platform
 import pstats
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -47,6 +53,10 @@ os.environ.update(
     AWS_SHARED_CREDENTIALS_FILE=os.devnull,
     AWS_EC2_METADATA_DISABLED="true",
     AWS_STS_REGIONAL_ENDPOINTS="regional",
+    # What boto3's default session resolves outside the mock (the test: rows' floor).
+    AWS_ACCESS_KEY_ID="AKIABENCHOUTSIDE0000",
+    AWS_SECRET_ACCESS_KEY="x" * 40,
+    AWS_DEFAULT_REGION="us-east-1",
 )
 for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN"):
     os.environ.pop(_name, None)
@@ -64,10 +74,14 @@ SEED = 1234  # fixed: every activation has the same default key, so one client s
 REGION = "us-east-1"
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
-TARGET_RATIO = 1.25  # per call: plugin / floor
-TARGET_ASSUME_RATIO = 1.4  # AssumeRole with a conditional trust policy: plugin / floor
-TARGET_ACTIVATION_NS = 100_000  # one enter+exit of mock_sts()
-TARGET_IMPORT_NS = 50_000_000  # what importing pytest_stsmock adds to importing botocore
+# Per call, plugin / floor (issue 12's raised targets).
+TARGET_CALLER_IDENTITY = 1.15
+TARGET_SESSION_TOKEN = 1.2
+TARGET_ASSUME_ROLE = 1.3  # a three-statement conditional trust, 10 and 10,000 roles
+TARGET_CHAIN = 1.35  # three hops
+TARGET_ACTIVATION_NS = 60_000  # one enter+exit of mock_sts()
+TARGET_PER_TEST = 1.1  # enter, boto3.client("sts"), one call, exit: plugin / no mock
+TARGET_IAM = 1.3  # issue 13: IAM calls cost about what STS calls do (AssumeRole's target)
 
 
 # -- canned responses for the floor -----------------------------------------------------------
@@ -105,6 +119,30 @@ ASSUME_ROLE_XML = _envelope(
     f"<SessionToken>IQoJb3JpZ2luX2Vj{'A' * 784}</SessionToken>"
     "<Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>",
 )
+
+IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
+
+
+def _iam_envelope(operation: str, result: str) -> bytes:
+    return (
+        f'<{operation}Response xmlns="{IAM_NS}">\n'
+        f"  <{operation}Result>{result}</{operation}Result>\n"
+        "  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>"
+        f"</ResponseMetadata>\n</{operation}Response>\n"
+    ).encode()
+
+
+_ROLE_XML = (
+    "<Role><Path>/</Path><RoleName>target</RoleName><RoleId>AROAEXAMPLEEXAMPLE123</RoleId>"
+    "<Arn>arn:aws:iam::123456789012:role/target</Arn>"
+    "<CreateDate>2026-01-01T00:00:00Z</CreateDate>"
+    "<AssumeRolePolicyDocument>%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B"
+    "%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22123456789012%22%7D%2C"
+    "%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D</AssumeRolePolicyDocument>"
+    "<MaxSessionDuration>3600</MaxSessionDuration></Role>"
+)
+CREATE_ROLE_XML = _iam_envelope("CreateRole", _ROLE_XML)
+GET_ROLE_XML = _iam_envelope("GetRole", _ROLE_XML)
 
 ACCOUNT = "123456789012"
 CALLER = f"arn:aws:iam::{ACCOUNT}:user/stsmock"  # the default user the shared client signs as
@@ -145,6 +183,16 @@ TRUST_WITH_CONDITIONS: dict[str, Any] = {
         },
     ],
 }
+
+
+TRUST_TEXT = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
 
 
 def seed_roles(count: int) -> Callable[[Any], None]:
@@ -220,7 +268,23 @@ class Clients:
     carries no moto handler; the floor and the plugin rows both use it."""
 
     shared: BaseClient
+    iam: BaseClient | None = None  # IAM, the same key; made before moto's import too
     _moto: BaseClient | None = None
+    _moto_iam: BaseClient | None = None
+
+    @property
+    def moto_iam(self) -> BaseClient:
+        """An IAM client moto answers (made after moto's import, so moto's handler is on it)."""
+        if self._moto_iam is None:
+            import moto  # noqa: F401
+
+            self._moto_iam = boto3.Session().client(
+                "iam",
+                region_name=REGION,
+                aws_access_key_id="AKIAMOTOBENCH0000000",
+                aws_secret_access_key="x" * 40,
+            )
+        return self._moto_iam
 
     @property
     def moto(self) -> BaseClient:
@@ -276,6 +340,56 @@ def moto_sts() -> Setup:
 
         with moto.mock_aws():
             yield client
+
+    return setup
+
+
+def iam_floor(body: bytes) -> Setup:
+    """botocore alone for IAM: the shared IAM client, answered with ``body`` at before-send."""
+
+    @contextlib.contextmanager
+    def setup(clients: Clients) -> Iterator[BaseClient]:
+        assert clients.iam is not None
+        events = clients.iam.meta.events
+        events.register_first("before-send.iam", _canned(body), unique_id="bench-floor")
+        try:
+            yield clients.iam
+        finally:
+            events.unregister("before-send.iam", unique_id="bench-floor")
+
+    return setup
+
+
+def iam_plugin(seed: Callable[[Any], None] | None = None) -> Setup:
+    """pytest-stsmock answering IAM itself (no moto), the shared IAM client."""
+
+    @contextlib.contextmanager
+    def setup(clients: Clients) -> Iterator[BaseClient]:
+        with mock_sts(seed=SEED) as backend:
+            if seed is not None:
+                seed(backend)
+            yield clients.iam
+
+    return setup
+
+
+def beside_moto(*, role_in_moto: bool) -> Setup:
+    """moto's mock_aws and pytest-stsmock both active; the role assumed is moto's (read
+    from moto's IAM at each request) or seeded through the seeding API."""
+
+    @contextlib.contextmanager
+    def setup(clients: Clients) -> Iterator[BaseClient]:
+        import moto
+
+        iam = clients.moto_iam
+        with moto.mock_aws(), mock_sts(seed=SEED) as backend:
+            if role_in_moto:
+                iam.create_role(
+                    RoleName="target", AssumeRolePolicyDocument=json.dumps(TRUST_WITH_CONDITIONS)
+                )
+            else:
+                seed_roles(1)(backend)
+            yield clients.shared
 
     return setup
 
@@ -344,20 +458,80 @@ def three_hop_chain(client: BaseClient) -> object:
         signer._credentials = original
 
 
+_ROLE_NUMBERS = iter(range(10**9))
+
+
+def create_role(client: BaseClient) -> object:
+    return client.create_role(
+        RoleName=f"bench-{next(_ROLE_NUMBERS)}", AssumeRolePolicyDocument=TRUST_TEXT
+    )
+
+
+def get_role(client: BaseClient) -> object:
+    return client.get_role(RoleName="target")
+
+
 def enter_exit(_: object) -> None:
     with mock_sts():
         pass
 
 
-PER_CALL = Target(ratio=TARGET_RATIO)
-ASSUME_CALL = Target(ratio=TARGET_ASSUME_RATIO)
+_NO_RETRY = Config(retries={"max_attempts": 1})
+
+
+@contextlib.contextmanager
+def test_floor(clients: Clients) -> Iterator[None]:
+    """No mock: clients of boto3's default session answered with a canned response."""
+    events = boto3._get_default_session().events
+    events.register_first(
+        "before-send.sts", _canned(GET_CALLER_IDENTITY_XML), unique_id="bench-test-floor"
+    )
+    try:
+        yield None
+    finally:
+        events.unregister("before-send.sts", unique_id="bench-test-floor")
+
+
+def test_without_mock(_: object) -> object:
+    return boto3.client("sts", config=_NO_RETRY).get_caller_identity()
+
+
+def test_with_plugin(_: object) -> object:
+    with mock_sts():
+        return boto3.client("sts", config=_NO_RETRY).get_caller_identity()
+
+
+def test_with_moto(_: object) -> object:
+    import moto
+
+    with moto.mock_aws():
+        return boto3.client("sts", config=_NO_RETRY).get_caller_identity()
+
+
+ASSUME_CALL = Target(ratio=TARGET_ASSUME_ROLE)
+TEST = "test: client + 1 call"
 
 ROWS: list[Row] = [
+    Row(TEST, "floor", test_floor, test_without_mock, batch=20),
+    Row(TEST, "plugin", nothing, test_with_plugin, batch=20, target=Target(TARGET_PER_TEST)),
+    Row(TEST, "moto", nothing, test_with_moto, batch=3),
     Row("get_caller_identity", "floor", floor(GET_CALLER_IDENTITY_XML), get_caller_identity),
-    Row("get_caller_identity", "plugin", plugin(), get_caller_identity, target=PER_CALL),
+    Row(
+        "get_caller_identity",
+        "plugin",
+        plugin(),
+        get_caller_identity,
+        target=Target(TARGET_CALLER_IDENTITY),
+    ),
     Row("get_caller_identity", "moto", moto_sts(), get_caller_identity, batch=50),
     Row("get_session_token", "floor", floor(GET_SESSION_TOKEN_XML), get_session_token),
-    Row("get_session_token", "plugin", plugin(), get_session_token, target=PER_CALL),
+    Row(
+        "get_session_token",
+        "plugin",
+        plugin(),
+        get_session_token,
+        target=Target(TARGET_SESSION_TOKEN),
+    ),
     Row("get_session_token", "moto", moto_sts(), get_session_token, batch=50),
     Row("assume_role", "floor", floor(ASSUME_ROLE_XML), assume_role),
     Row("assume_role", "plugin", plugin(seed_roles(10)), assume_role, target=ASSUME_CALL),
@@ -376,9 +550,16 @@ ROWS: list[Row] = [
         plugin(seed_chain),
         three_hop_chain,
         batch=40,
-        target=ASSUME_CALL,
+        target=Target(TARGET_CHAIN),
     ),
     Row("three-hop chain", "moto", moto_sts(), three_hop_chain, batch=20),
+    Row("iam create_role", "floor", iam_floor(CREATE_ROLE_XML), create_role),
+    Row("iam create_role", "plugin", iam_plugin(), create_role, target=Target(TARGET_IAM)),
+    Row("iam get_role", "floor", iam_floor(GET_ROLE_XML), get_role),
+    Row("iam get_role", "plugin", iam_plugin(seed_roles(10)), get_role, target=Target(TARGET_IAM)),
+    Row("assume_role, moto on", "floor", floor(ASSUME_ROLE_XML), assume_role),
+    Row("assume_role, moto on", "seeded", beside_moto(role_in_moto=False), assume_role),
+    Row("assume_role, moto on", "in moto", beside_moto(role_in_moto=True), assume_role),
     Row(
         "mock_sts() enter+exit",
         "plugin",
@@ -388,21 +569,6 @@ ROWS: list[Row] = [
         target=Target(absolute_ns=TARGET_ACTIVATION_NS),
     ),
 ]
-
-IMPORTS = {
-    "python -c pass": "pass",
-    "import botocore": "import botocore",
-    # What a user imports: the public names, not just the (lazy) package.
-    "import botocore, pytest_stsmock": (
-        "import botocore\nfrom pytest_stsmock import mock_sts, STSBackend"
-    ),
-    "import pytest": "import pytest",
-    "import pytest, pytest_stsmock.plugin": "import pytest, pytest_stsmock.plugin",
-    "botocore + pytest_stsmock + first activation": (
-        "import botocore, pytest_stsmock\nwith pytest_stsmock.mock_sts():\n    pass"
-    ),
-}
-
 
 # -- measuring ----------------------------------------------------------------------------------
 
@@ -422,15 +588,21 @@ def _spread(samples: list[float]) -> tuple[float, float, float]:
     return statistics.median(samples), low, high
 
 
+#: The clock of the per-call rows: wall time, or (--cpu) this thread's CPU time, which
+#: a loaded machine inflates far less (the time the thread waits for a core is not in it).
+CLOCK: Callable[[], int] = time.perf_counter_ns
+
+
 def _time_batch(call: Callable[[Any], object], state: Any, n: int) -> float:
     """ns per call over ``n`` calls, with the garbage collector off."""
     gc.collect()
     gc.disable()
     try:
-        start = time.perf_counter_ns()
+        clock = CLOCK
+        start = clock()
         for _ in range(n):
             call(state)
-        return (time.perf_counter_ns() - start) / n
+        return (clock() - start) / n
     finally:
         gc.enable()
 
@@ -455,18 +627,6 @@ def run_rows(
             except Exception as error:  # a report, not a gate: show it and go on
                 result.error = f"{type(error).__name__}: {error}"
     return results
-
-
-def run_imports(runs: int) -> dict[str, list[float]]:
-    """Wall time of fresh interpreters, one of each command per run."""
-    samples: dict[str, list[float]] = {name: [] for name in IMPORTS}
-    for index in range(runs + 1):  # the first pass only warms the OS and bytecode caches
-        for name, code in IMPORTS.items():
-            start = time.perf_counter_ns()
-            subprocess.run([sys.executable, "-c", code], check=True)
-            if index:
-                samples[name].append(time.perf_counter_ns() - start)
-    return samples
 
 
 # -- reporting ----------------------------------------------------------------------------------
@@ -531,37 +691,6 @@ def report_rows(results: list[Result]) -> list[dict[str, Any]]:
     return out
 
 
-def report_imports(samples: dict[str, list[float]]) -> dict[str, Any]:
-    print(f"\n{'fresh interpreter':<44} {'median':>9} {'p25-p75':>19}")
-    out: dict[str, Any] = {}
-    medians = {}
-    for name, values in samples.items():
-        median, low, high = _spread(values)
-        medians[name] = median
-        out[name] = {"median_ns": median, "p25_ns": low, "p75_ns": high}
-        print(f"{name:<44} {_fmt(median):>9} {_fmt(low) + '-' + _fmt(high):>19}")
-    added = medians["import botocore, pytest_stsmock"] - medians["import botocore"]
-    plugin_added = medians["import pytest, pytest_stsmock.plugin"] - medians["import pytest"]
-    first = (
-        medians["botocore + pytest_stsmock + first activation"]
-        - medians["import botocore, pytest_stsmock"]
-    )
-    met = added <= TARGET_IMPORT_NS
-    print(
-        f"importing pytest_stsmock adds {_fmt(added)} to botocore "
-        f"(target <= {_fmt(TARGET_IMPORT_NS)}  {_verdict(met)});\n"
-        f"loading the pytest plugin adds {_fmt(plugin_added)} to pytest's own import; "
-        f"the first activation in a process costs {_fmt(first)}, once"
-    )
-    out.update(
-        import_added_ns=added,
-        import_target_met=met,
-        plugin_added_to_pytest_ns=plugin_added,
-        first_activation_ns=first,
-    )
-    return out
-
-
 _PROJECT_ROOT = (
     os.path.dirname(os.path.dirname(os.path.abspath(sys.modules["pytest_stsmock"].__file__ or "")))
     + os.sep
@@ -613,14 +742,25 @@ def profile(clients: Clients, calls: int) -> None:
             print(f"  {'':>8} {tt / calls * 1e6:>8.1f}  {label}")
 
 
+PARTS = ("calls", "start", "threads", "suite")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a few short rounds, for CI")
+    parser.add_argument("--quick", action="store_true", help="short rounds of everything, for CI")
     parser.add_argument("--json", metavar="PATH", help="also write the numbers as JSON")
     parser.add_argument("--profile", action="store_true", help="also cProfile the plugin's path")
-    parser.add_argument("--no-imports", action="store_true", help="skip the import rows")
+    parser.add_argument("--only", choices=PARTS, action="append", help="run only this part")
+    parser.add_argument(
+        "--cpu", action="store_true", help="time per-call rows by CPU time (a loaded machine)"
+    )
     args = parser.parse_args(argv)
-    rounds, scale, warmup, import_runs = (5, 0.3, 5, 5) if args.quick else (21, 1.0, 20, 21)
+    if args.cpu:
+        global CLOCK
+        CLOCK = time.thread_time_ns
+    parts = args.only or list(PARTS)
+    rounds, scale, warmup = (5, 0.3, 5) if args.quick else (21, 1.0, 20)
+    quick = ["--quick"] if args.quick else []
 
     try:  # the version without importing moto: the shared client must be made first
         moto_version = importlib.metadata.version("moto")
@@ -632,21 +772,40 @@ def main(argv: list[str] | None = None) -> int:
         "boto3": boto3.__version__,
         "moto": moto_version,
         "cpus": os.cpu_count(),
+        "load average": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "rounds": rounds,
         "quick": args.quick,
+        "clock": "thread CPU" if args.cpu else "wall",
     }
     print(", ".join(f"{key} {value}" for key, value in settings.items()) + "\n")
 
     out: dict[str, Any] = {"settings": settings}
     try:
-        with mock_sts(seed=SEED) as backend:  # the fixed seed's default key, for the shared client
-            keys = backend.default_access_key.client_kwargs
-        clients = Clients(shared=_client(**keys))
-        out["rows"] = report_rows(run_rows(ROWS, clients, rounds, scale, warmup))
-        if not args.no_imports:
-            out["imports"] = report_imports(run_imports(import_runs))
-        if args.profile:
-            profile(clients, 50 if args.quick else 300)
+        if "calls" in parts:
+            with mock_sts(seed=SEED) as backend:  # the fixed seed's key, for the shared client
+                keys = backend.default_access_key.client_kwargs
+            clients = Clients(
+                shared=_client(**keys),
+                iam=boto3.Session().client(
+                    "iam", region_name=REGION, config=Config(retries={"max_attempts": 1}), **keys
+                ),
+            )
+            out["rows"] = report_rows(run_rows(ROWS, clients, rounds, scale, warmup))
+            if args.profile:
+                profile(clients, 50 if args.quick else 300)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        if "start" in parts:
+            import bench_start
+
+            out["start"] = bench_start.main(quick)
+        if "threads" in parts:
+            import bench_threads
+
+            out["threads"] = bench_threads.main(quick)
+        if "suite" in parts:
+            import bench_suite
+
+            out["suite"] = bench_suite.main(quick)
     except Exception as error:  # a report, not a gate
         print(f"benchmark stopped early: {type(error).__name__}: {error}")
         out["error"] = f"{type(error).__name__}: {error}"

@@ -60,7 +60,10 @@ def authenticate(
                 f"{session.expiration:%Y-%m-%dT%H:%M:%SZ}; the backend's clock says "
                 f"{now:%Y-%m-%dT%H:%M:%SZ}",
             )
-        return caller_for_session(session)
+        caller = caller_for_session(session)
+        if backend.external is not None:  # the role may have changed in moto since
+            backend.external.refresh(backend, caller.principal)
+        return caller
     if backend.strict:
         raise _invalid(
             f"the access key {key_id} was never issued by this backend, and the mock is strict "

@@ -34,6 +34,13 @@ STS_URL = re.compile(
 )
 
 
+#: A URL on an IAM host of AWS (IAM is global: one host per partition).
+IAM_URL = re.compile(
+    r"^https?://iam(?:-fips)?\.(?:amazonaws\.com|global\.api\.aws|cn-north-1\.amazonaws\.com\.cn|"
+    r"us-gov\.amazonaws\.com)(?::\d+)?(?:/|\?|$)"
+)
+
+
 def plain_host(netloc: str) -> str | None:
     """The lower-cased host of a netloc with no user, port or IPv6 literal (the usual
     case, nothing to take apart); None for any other netloc."""

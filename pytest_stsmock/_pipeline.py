@@ -9,12 +9,23 @@ pytest-stsmock bug, so a user's boto3 call never sees a raw exception.
 
 Decoding is memoized by request text (see ``_DECODED``); authentication, the
 operation and encoding run for every request.
+
+Threads (an HTTP server's, a user's thread pool) share one backend.  The
+backend's lock is held only while the operation runs, the one step that reads
+and changes backend state together (minting a session, using an MFA code).
+Decoding, the SigV4 check, authentication and encoding run outside it: they
+only read the backend (single dictionary look-ups), and their caches are
+filled with single assignments, which the GIL makes atomic.  The request id
+is one draw of the backend's generator (one C call, atomic as well), taken
+first as before, so a seeded single-threaded run draws exactly what it drew.
+The call log is appended to without the lock (``list.append`` is atomic).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.operations import UNSIGNED_OPERATIONS, OperationContext, lookup
@@ -78,15 +89,45 @@ def _form(request: HttpRequest, query_string: str) -> dict[str, str]:
     return form
 
 
-def handle(backend: STSBackend, request: HttpRequest) -> HttpResponse:
-    """Answer one STS HTTP request from ``backend``."""
-    with backend.lock:
-        request_id = ids.request_id(backend.rng)
-        try:
-            return _handle(backend, request, request_id)
-        except Exception:  # a bug of ours: answer like AWS would for a server fault
-            log.exception("pytest-stsmock failed to answer an STS request")
-            return _error_response(msg.internal_failure(), request_id)
+def handle(backend: STSBackend, request: HttpRequest, service: str | None = None) -> HttpResponse:
+    """Answer one STS or IAM HTTP request from ``backend``.
+
+    ``service`` is ``"sts"`` or ``"iam"`` when the transport knows it (botocore's
+    endpoint prefix); None lets the request say (see :func:`service_of`).
+    """
+    request_id = ids.request_id(backend.rng)
+    name = service or service_of(request)
+    try:
+        return _handle(backend, request, request_id, name)
+    except Exception:  # a bug of ours: answer like AWS would for a server fault
+        log.exception("pytest-stsmock failed to answer an %s request", name.upper())
+        return _error_response(msg.internal_failure(), request_id, name)
+
+
+_IAM_HOSTS = frozenset({"iam.amazonaws.com", "iam-fips.amazonaws.com", "iam.global.api.aws"})
+_IAM_SCOPE = re.compile(
+    r"Credential=[^/,&]*/\d{8}/[^/]*/iam/|X-Amz-Credential=[^/&]*%2F\d{8}%2F[^%&]*%2Fiam%2F"
+)
+
+
+def service_of(request: HttpRequest) -> str:
+    """``"iam"`` for a request to an IAM host or signed for IAM, else ``"sts"``.
+
+    The standalone server answers both on one port: the credential scope of
+    the signature names the service (``.../us-east-1/iam/aws4_request``).
+    """
+    host, _ = _split(request)
+    if host in _IAM_HOSTS:
+        return "iam"
+    if host.endswith(_AWS_SUFFIXES):  # an AWS host that is not IAM's: STS, scope or not
+        return "sts"
+    authorization = request.headers.get("authorization", "")
+    if "/iam/" in authorization and _IAM_SCOPE.search(authorization):
+        return "iam"
+    parts = request.url_parts
+    if parts is not None and "%2Fiam%2F" in parts.query and _IAM_SCOPE.search(parts.query):
+        return "iam"
+    return "sts"
 
 
 def error_response(backend: STSBackend, error: AwsError) -> HttpResponse:
@@ -97,8 +138,8 @@ def error_response(backend: STSBackend, error: AwsError) -> HttpResponse:
     return _error_response(error, request_id)
 
 
-def _error_response(error: AwsError, request_id: str) -> HttpResponse:
-    namespace = _model.load_service_model().metadata["xmlNamespace"]
+def _error_response(error: AwsError, request_id: str, service: str = "sts") -> HttpResponse:
+    namespace = _model.load_service_model(service).metadata["xmlNamespace"]
     body = xml.encode_error(error, request_id, namespace)
     return HttpResponse(error.status, body, _headers(request_id, len(body)))
 
@@ -129,8 +170,9 @@ def _remember(
         _DECODED[key] = (operation, dict(params))
 
 
-def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpResponse:
-    service = _model.load_service_model()
+def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: str) -> HttpResponse:
+    service = _model.load_service_model(name)
+    iam = name == "iam"
     now = backend.now()
     host, query_string = _split(request)
     key = (id(service), query_string, request.body if request.method.upper() == "POST" else b"")
@@ -147,14 +189,21 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         caller_arn=None,
         region=backend.region,
         time=now,
+        service=name,
     )
     try:
         if action is None:
             raise query.MissingAction()
         signed = sigv4.parse(request)
-        endpoint_region, global_endpoint = _endpoint_region(host)
-        if signed is not None and endpoint_region is not None:
-            sigv4.check_scope(signed, region=endpoint_region)
+        if iam:
+            # IAM is global: AWS's hosts take requests signed for us-east-1 (aws partition).
+            endpoint_region, global_endpoint = ("us-east-1" if host in _IAM_HOSTS else None), True
+            if signed is not None:
+                sigv4.check_scope(signed, region=endpoint_region or signed.region, service="iam")
+        else:
+            endpoint_region, global_endpoint = _endpoint_region(host)
+            if signed is not None and endpoint_region is not None:
+                sigv4.check_scope(signed, region=endpoint_region)
         caller = _auth.authenticate(backend, signed, request, now)
         region = endpoint_region or (signed.region if signed is not None else backend.region)
         call.region = region
@@ -169,7 +218,7 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         call.params = params
         if caller is None and operation_model.name not in UNSIGNED_OPERATIONS:
             raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH)
-        if caller is not None and caller.session is not None:
+        if not iam and caller is not None and caller.session is not None:
             check_token_region(caller.session, region, global_endpoint)
         ctx = OperationContext(
             backend=backend,
@@ -179,7 +228,9 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
             now=now,
             secure_transport=request.url.startswith("https:"),
         )
-        result = lookup(operation_model.name)(ctx, params)
+        operation = lookup(operation_model.name, name)
+        with backend.lock:
+            result = operation(ctx, params)
     except query.MissingAction:
         backend.calls.append(call)
         call.error_code, call.error_message = "MissingAction", "redirected to the IAM console"
@@ -195,7 +246,7 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str) -> HttpR
         if error.denial is not None:
             backend.record_denial(call, error.denial)
         backend.calls.append(call)
-        return _error_response(error, request_id)
+        return _error_response(error, request_id, name)
     call.response = result
     backend.calls.append(call)
     body = xml.encode_result(operation_model, result, request_id)

@@ -36,6 +36,15 @@ HTTP_STATUS: dict[str, int] = {
     "ExpiredTradeInTokenException": 400,
     "InvalidAuthorizationMessageException": 400,
     "SignatureDoesNotMatch": 403,
+    # IAM (API reference, each operation's Errors)
+    "NoSuchEntity": 404,
+    "EntityAlreadyExists": 409,
+    "DeleteConflict": 409,
+    "LimitExceeded": 409,
+    "InvalidAuthenticationCode": 403,
+    "IDPRejectedClaim": 403,
+    "OutboundWebIdentityFederationDisabledException": 403,
+    "SessionDurationEscalationException": 403,
     "InternalFailure": 500,
     "NotImplemented": 501,
     # The standalone server's refusals of unreadable HTTP (OURS, _messages.HTTP_REFUSALS).

@@ -32,6 +32,7 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from . import _environ, _options
+from ._boto3_session import forget_resolved_credentials
 from .backend import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, STSBackend
 from .errors import StsMockError, StsMockWarning
 
@@ -91,9 +92,14 @@ class MockSTS:
         strict: bool = False,
         seed: int | None = None,
         backend: STSBackend | None = None,
+        iam: bool = True,
         _where: _options.Where = _WHERE,
         _explicit: bool = True,
     ) -> None:
+        if not isinstance(iam, bool):
+            raise StsMockError(f"{_where('iam')} must be True or False, not {iam!r}.")
+        #: Answer IAM too (the subset in the README) unless moto does; False leaves it alone.
+        self._iam = iam
         if backend is not None and not isinstance(backend, STSBackend):
             raise StsMockError(
                 "mock_sts(backend=...) takes an STSBackend, e.g. the one a previous mock yielded."
@@ -129,9 +135,9 @@ class MockSTS:
             layer = _environ.push(key.access_key_id, key.secret_access_key, backend.region)
             from .transports import install  # imported on first use: keeps plugin import cheap
 
-            _forget_boto3_default_session()
+            forget_resolved_credentials()
             try:
-                install.activate(backend)
+                install.activate(backend, iam=self._iam)
             except BaseException:
                 _environ.pop(layer)
                 raise
@@ -178,7 +184,7 @@ class MockSTS:
                 install.deactivate(activation.backend)
             finally:
                 _environ.pop(activation.layer)
-                _forget_boto3_default_session()
+                forget_resolved_credentials()
 
     # -- context managers -----------------------------------------------------
 
@@ -227,6 +233,7 @@ class MockSTS:
             strict=options.strict,
             seed=options.seed,
             backend=backend if backend is not None else self._given,
+            iam=self._iam,
             _explicit=self._explicit,
         )
 
@@ -279,17 +286,6 @@ def sweep_environment() -> None:
             _environ.sweep()
 
 
-def _forget_boto3_default_session() -> None:
-    """Drop boto3's cached default session, which caches credentials from the environment.
-
-    Without this, ``boto3.client(...)`` keeps the credentials it resolved before
-    the environment changed (before activation, or in an earlier test).
-    """
-    boto3 = sys.modules.get("boto3")
-    if boto3 is not None:
-        boto3.DEFAULT_SESSION = None  # type: ignore[attr-defined]
-
-
 @overload
 def mock_sts(func: F, /) -> F: ...
 
@@ -302,6 +298,7 @@ def mock_sts(
     strict: bool = ...,
     seed: int | None = ...,
     backend: STSBackend | None = ...,
+    iam: bool = ...,
 ) -> MockSTS: ...
 
 
@@ -313,7 +310,7 @@ def mock_sts(func: Any = None, /, **options: Any) -> Any:
     (yielding the backend) or through ``start()`` / ``stop()``.
     """
     if func is None:
-        _options.reject_unknown(options, "mock_sts(...)", (*_options.NAMES, "backend"))
+        _options.reject_unknown(options, "mock_sts(...)", (*_options.NAMES, "backend", "iam"))
         return MockSTS(**options, _explicit=bool(set(options) - {"backend"}))
     if options:
         raise StsMockError("Use @mock_sts or @mock_sts(option=...), not both at once.")

@@ -57,7 +57,7 @@ pytest_plugins = ["pytester"]
         pytest.param(
             {"acount_id": "111122223333"},
             "mock_sts(...) has no option 'acount_id' (did you mean 'account_id'?); "
-            "use account_id, region, strict, seed, backend.",
+            "use account_id, region, strict, seed, backend, iam.",
             id="typo",
         ),
     ],

@@ -30,6 +30,7 @@ from .organizations import Organization, Organizations
 from .principals import AccessKey, LongTermPrincipal, ManagedPolicy, Principal, Role, Root, User
 
 if TYPE_CHECKING:
+    from .external import ExternalIam
     from .policy.document import PolicyDocument
 
 __all__ = [
@@ -99,6 +100,8 @@ class STSBackend:
         self.strict = strict
         self.seed = seed
         self.lock = threading.RLock()
+        #: IAM state read beside the backend's own (moto's IAM while ``mock_aws`` is active).
+        self.external: ExternalIam | None = None
         self._init_state()
 
     def _init_state(self, keep: AccessKey | None = None) -> None:
@@ -194,14 +197,29 @@ class STSBackend:
         return clock.now()
 
     def access_key(self, access_key_id: str) -> AccessKey | None:
-        return self._access_keys.get(access_key_id)
+        found = self._access_keys.get(access_key_id)
+        if found is None and self.external is not None:
+            return self.external.access_key(self, access_key_id)
+        return found
 
     def session(self, access_key_id: str) -> Session | None:
         """The temporary credentials with this access key id, or None."""
         return self._sessions_by_key.get(access_key_id)
 
     def mfa_device(self, serial_number: str) -> MFADevice | None:
-        return self._mfa_devices.get(serial_number)
+        found = self._mfa_devices.get(serial_number)
+        if found is None and self.external is not None:
+            return self.external.mfa_device(self, serial_number)
+        return found
+
+    def managed_policy(self, arn: str) -> ManagedPolicy | None:
+        """The customer (or, beside moto, AWS) managed policy an ARN names, or None."""
+        parts = arn.split(":", 5)
+        account = self.accounts.get(parts[4]) if len(parts) == 6 else None
+        found = None if account is None else account.managed_policies.get(arn)
+        if found is None and self.external is not None:
+            return self.external.managed_policy(self, arn)
+        return found
 
     def find_role(self, arn: str) -> Role | None:
         """The role an ARN names, if its account and name exist (path must match)."""
@@ -209,7 +227,12 @@ class STSBackend:
         if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith("role/"):
             return None
         account = self.accounts.get(parts[4])
-        return None if account is None else account.role_by_arn(arn)
+        found = None if account is None else account.role_by_arn(arn)
+        if found is None and self.external is not None:
+            found = self.external.role(self, parts[4], parts[5].rsplit("/", 1)[-1])
+            if found is not None and found.arn != arn:  # the path is part of the ARN
+                return None
+        return found
 
     def _register_access_key(self, key: AccessKey) -> None:
         self._access_keys[key.access_key_id] = key
@@ -228,6 +251,14 @@ class STSBackend:
 
     def _register_mfa_device(self, device: MFADevice) -> None:
         self._mfa_devices[device.serial_number] = device
+
+    def forget_access_key(self, access_key_id: str) -> None:
+        """Stop accepting a deleted long-term key (IAM's DeleteAccessKey)."""
+        self._access_keys.pop(access_key_id, None)
+
+    def forget_mfa_device(self, serial_number: str) -> None:
+        """Stop accepting codes of a device no longer assigned (IAM's DeactivateMFADevice)."""
+        self._mfa_devices.pop(serial_number, None)
 
     def _register_session(self, session: Session) -> None:
         self.sessions.append(session)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock.errors import StsMockError
 
-from . import seeding_rules
+from . import ids, seeding_rules
 from .principals import (
     ManagedPolicy,
     Role,
@@ -22,6 +22,11 @@ from .principals import (
 
 if TYPE_CHECKING:
     from . import STSBackend
+    from .iam import Group
+    from .mfa import MFADevice
+    from .policy.document import PolicyDocument
+    from .federation.oidc import OIDCProvider
+    from .federation.saml import SAMLProvider
 
 _NAME = re.compile(r"[\w+=,.@-]{1,64}")
 _PATH = re.compile(r"/([\x21-\x7e]{0,510}/)?")
@@ -50,7 +55,14 @@ class Account:
         self.users: dict[str, User] = {}
         self.roles: dict[str, Role] = {}
         self.managed_policies: dict[str, ManagedPolicy] = {}
+        #: IAM groups by name, and the account's virtual MFA devices by serial (``backend.iam``).
+        self.groups: dict[str, Group] = {}
+        self.virtual_mfa_devices: dict[str, MFADevice] = {}
         self.disabled_regions: set[str] = set()
+        self.oidc_providers: dict[str, OIDCProvider] = {}
+        self.saml_providers: dict[str, SAMLProvider] = {}
+        #: The issuer URL of GetWebIdentityToken, once outbound federation is enabled.
+        self.outbound_issuer: str | None = None
         self.root = Root(
             account=self,
             name="root",
@@ -86,7 +98,7 @@ class Account:
         self,
         name: str,
         *,
-        trust_policy: Mapping[str, Any] | str | None = None,
+        trust_policy: Mapping[str, Any] | str | PolicyDocument | None = None,
         path: str = "/",
         max_session_duration: int = 3600,
         tags: Mapping[str, str] | None = None,
@@ -121,7 +133,12 @@ class Account:
         return role
 
     def create_policy(
-        self, name: str, document: Mapping[str, Any] | str, *, path: str = "/"
+        self,
+        name: str,
+        document: Mapping[str, Any] | str | PolicyDocument,
+        *,
+        path: str = "/",
+        description: str | None = None,
     ) -> ManagedPolicy:
         """Create a customer managed policy (usable in policies=[...] and PolicyArns)."""
         _check_name("Policy", name)
@@ -134,7 +151,11 @@ class Account:
             arn=arn,
             name=name,
             document=parsed,
-            source=dict(document) if isinstance(document, Mapping) else _loads(document),
+            source=dict(document) if isinstance(document, Mapping) else _loads(parsed.text),
+            path=path,
+            policy_id=ids.unique_id(self.backend.rng, "ANPA"),
+            description=description,
+            create_date=self.backend.now(),
         )
         self.managed_policies[arn] = policy
         return policy
@@ -158,6 +179,50 @@ class Account:
         """The role with exactly this ARN (path included), or None; O(1)."""
         role = self.roles.get(arn.rsplit("/", 1)[-1])
         return role if role is not None and role.arn == arn else None
+
+    def create_oidc_provider(
+        self,
+        url: str,
+        *,
+        client_ids: Iterable[str],
+        thumbprints: Iterable[str] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> OIDCProvider:
+        """Register an IAM OIDC provider (with its own signing keys, for ``.token()``)."""
+        from .federation.oidc import OIDCProvider
+
+        provider = OIDCProvider(
+            self, url, client_ids=client_ids, thumbprints=thumbprints, tags=tags
+        )
+        if provider.id in self.oidc_providers:
+            raise StsMockError(f"OIDC provider {provider.arn} already exists; use another url.")
+        self.oidc_providers[provider.id] = provider
+        return provider
+
+    def create_saml_provider(self, name: str, *, issuer: str | None = None) -> SAMLProvider:
+        """Register an IAM SAML provider (its own key and certificate sign ``.assertion()``)."""
+        from .federation.saml import SAMLProvider
+
+        _check_name("SAML provider", name)
+        if name in self.saml_providers:
+            raise StsMockError(f"SAML provider {name!r} already exists in account {self.id}.")
+        provider = self.saml_providers[name] = SAMLProvider(self, name, issuer=issuer)
+        return provider
+
+    def enable_outbound_web_identity_federation(self) -> str:
+        """Turn on GetWebIdentityToken for this account; returns its issuer URL."""
+        from .federation.outbound import issuer_url
+
+        if self.outbound_issuer is None:
+            self.outbound_issuer = issuer_url(self)
+        return self.outbound_issuer
+
+    @property
+    def outbound_jwks(self) -> dict[str, Any]:
+        """The keys that verify this account's GetWebIdentityToken tokens (a JWKS)."""
+        from .federation.outbound import jwks
+
+        return jwks(self)
 
     def disable_region(self, region: str) -> None:
         """Make STS in ``region`` answer RegionDisabledException for this account."""

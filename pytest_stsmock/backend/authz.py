@@ -22,6 +22,7 @@ from pytest_stsmock import _messages as msg
 
 from . import clock
 from .authorization_message import Denial
+from .iam import effective_policies
 from .identity import Caller
 from .policy.evaluate import (
     Decision,
@@ -30,7 +31,7 @@ from .policy.evaluate import (
     RequestContext,
     evaluate,
 )
-from .principals import Principal, Role
+from .principals import Principal, Role, User
 
 if TYPE_CHECKING:
     from . import STSBackend
@@ -123,6 +124,8 @@ def _session_keys(caller: Caller) -> dict[str, str]:
         }
         if session.source_identity is not None:
             found["aws:SourceIdentity"] = session.source_identity
+        if session.federated_provider is not None:
+            found["aws:FederatedProvider"] = session.federated_provider
         memo.session_keys = found
     return found
 
@@ -134,7 +137,7 @@ def identity_policies(caller: Caller) -> list[LabeledPolicy]:
     same objects (a test may attach or replace policies between calls).
     """
     principal = caller.principal
-    docs = (tuple(principal.policies), _boundary(principal))
+    docs = (effective_policies(principal), _boundary(principal))
     memo = caller.memo
     found = memo.identity_policies
     if found is not None and found[0] == docs:
@@ -145,17 +148,17 @@ def identity_policies(caller: Caller) -> list[LabeledPolicy]:
 
 
 def _boundary(principal: Principal) -> PolicyDocument | None:
-    return principal.permissions_boundary if isinstance(principal, Role) else None
+    return principal.permissions_boundary if isinstance(principal, (Role, User)) else None
 
 
 def _identity_policies(caller: Caller) -> list[LabeledPolicy]:
     principal = caller.principal
     policies = [
         LabeledPolicy(f"identity policy {i + 1} of {principal.arn}", doc)
-        for i, doc in enumerate(principal.policies)
+        for i, doc in enumerate(effective_policies(principal))
     ]
     boundary = _boundary(principal)
-    if caller.kind == "assumed-role" and boundary is not None:
+    if caller.kind in ("assumed-role", "user") and boundary is not None:
         policies.append(LabeledPolicy(f"the permissions boundary of {principal.arn}", boundary))
     if caller.session is not None:
         policies.extend(
@@ -173,7 +176,7 @@ def identity_may_deny(caller: Caller) -> bool:
 def _only_allow_everything(caller: Caller) -> bool:
     """True when ``caller`` has identity policies and every identity-side policy
     allows every request."""
-    return bool(caller.principal.policies) and all(
+    return bool(effective_policies(caller.principal)) and all(
         policy.document.allows_everything for policy in identity_policies(caller)
     )
 

@@ -40,6 +40,8 @@ class Call:
     response: dict[str, Any] | None = None
     explanation: str | None = None
     encoded_authorization_message: str | None = None
+    #: "sts", or "iam" for the IAM subset answered by the mock.
+    service: str = "sts"
 
     @property
     def ok(self) -> bool:

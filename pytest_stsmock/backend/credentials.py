@@ -49,6 +49,8 @@ class Session:
     parent: Session | None = None
     #: Trusted context assertions passed to AssumeRole (ProvidedContexts), in order.
     provided_contexts: tuple[ProvidedContext, ...] = ()
+    #: The OIDC or SAML provider ARN a federated sign-in came through (aws:FederatedProvider).
+    federated_provider: str | None = None
     #: Issued by the global endpoint (a version 1 token, refused in opt-in regions).
     global_endpoint: bool = False
     #: GetScopedCredentials' scope-down policies, one layer each (every layer must allow).

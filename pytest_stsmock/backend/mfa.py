@@ -45,19 +45,24 @@ def check_serial_number(serial_number: object) -> str:
 
 
 class MFADevice:
-    """A virtual (TOTP) MFA device assigned to one principal."""
+    """A virtual (TOTP) MFA device, assigned to one principal (or to none yet, through IAM)."""
 
     def __init__(
         self,
         serial_number: str,
-        owner: LongTermPrincipal,
+        owner: LongTermPrincipal | None,
         rng: random.Random,
         secret: str | None = None,
     ) -> None:
         self.serial_number = serial_number
+        #: The principal it is assigned to; None for an IAM virtual device not yet enabled.
         self.owner = owner
+        self.enable_date: _dt.datetime | None = None
+        self.create_date: _dt.datetime | None = None
+        self.tags: dict[str, str] = {}
         # A fixed secret still draws from the rng, so the identifiers after it do not shift.
         drawn = base64.b32encode(rng.getrandbits(160).to_bytes(20, "big")).decode()
+        #: The base32 seed (fixed when given, or when read from another IAM store).
         self.secret = drawn if secret is None else secret
         import pyotp  # loaded with the first device, not with the package
 

@@ -15,6 +15,7 @@ devices with the backend so requests can find them.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import re
 from collections.abc import Iterable, Mapping
@@ -28,6 +29,7 @@ from .mfa import MFADevice, check_serial_number
 
 if TYPE_CHECKING:
     from .accounts import Account
+    from .iam import Group, InlinePolicy
     from .identity import Caller
     from .policy.document import PolicyDocument
 
@@ -41,7 +43,7 @@ def parse_policy(document: object, kind: Any, what: str) -> PolicyDocument:
     from .policy.document import PolicyDocument, PolicyError  # the engine loads on first use
 
     if isinstance(document, ManagedPolicy):
-        return document.document
+        return document.boundary_document if kind == "boundary" else document.document
     if isinstance(document, PolicyDocument) and document.kind == kind:
         return document
     if not isinstance(document, (str, Mapping)):
@@ -100,11 +102,20 @@ class ManagedPolicy:
     name: str
     document: PolicyDocument
     source: dict[str, Any]
+    path: str = "/"
+    policy_id: str = ""
+    description: str | None = None
+    create_date: _dt.datetime | None = None
 
     @functools.cached_property
     def session_document(self) -> PolicyDocument:
         """The same document read as a session policy (when passed in PolicyArns)."""
         return parse_policy(self.source, "session", f"Managed policy {self.arn}")
+
+    @functools.cached_property
+    def boundary_document(self) -> PolicyDocument:
+        """The same document read as a permissions boundary."""
+        return parse_policy(self.source, "boundary", f"Managed policy {self.arn}")
 
 
 @dataclass(eq=False)
@@ -115,6 +126,7 @@ class AccessKey:
     secret_access_key: str
     principal: LongTermPrincipal
     active: bool = True
+    create_date: _dt.datetime | None = None
     #: The request pipeline's Caller for this key, made on first use (internal).
     cached_caller: Caller | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -141,6 +153,10 @@ class Principal:
     principal_type: EntityType
     tags: dict[str, str] = field(default_factory=dict)
     policies: list[PolicyDocument] = field(default_factory=list)
+    #: IAM's inline policies by name and attached managed policies (see ``backend.iam``);
+    #: ``policies`` are the ones the seeding API attached.
+    inline_policies: dict[str, InlinePolicy] = field(default_factory=dict)
+    attached_policies: list[ManagedPolicy] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.arn!r})"
@@ -185,7 +201,10 @@ class LongTermPrincipal(Principal):
                     f"Access key {access_key_id!r} already exists; give each key its own id."
                 )
         key = AccessKey(
-            access_key_id=access_key_id, secret_access_key=secret_access_key, principal=self
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            principal=self,
+            create_date=backend.now(),
         )
         self.access_keys.append(key)
         backend._register_access_key(key)
@@ -229,6 +248,10 @@ class User(LongTermPrincipal):
     """An IAM user, ``arn:aws:iam::<id>:user/<path><name>``."""
 
     path: str = "/"
+    create_date: _dt.datetime | None = None
+    permissions_boundary: PolicyDocument | None = None
+    permissions_boundary_arn: str | None = None
+    groups: list[Group] = field(default_factory=list)
 
 
 @dataclass(eq=False, repr=False, kw_only=True)
@@ -241,6 +264,9 @@ class Role(Principal):
     max_session_duration: int = 3600
     permissions_boundary: PolicyDocument | None = None
     principal_type: EntityType = "Role"
+    permissions_boundary_arn: str | None = None
+    description: str | None = None
+    create_date: _dt.datetime | None = None
 
     @property
     def trust_policy(self) -> dict[str, Any]:
@@ -256,6 +282,10 @@ class Role(Principal):
 
 
 def _source(document: object) -> dict[str, Any]:
+    from .policy.document import PolicyDocument
+
+    if isinstance(document, PolicyDocument):
+        document = document.text
     if isinstance(document, str):
         import json
 
@@ -297,6 +327,7 @@ def new_user(
         tags=_as_tags(tags, f"User {name!r}"),
         policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies],
         path=path,
+        create_date=account.backend.now(),
     )
     return user
 
@@ -343,4 +374,8 @@ def new_role(
         tags=_as_tags(tags, f"Role {name!r}"),
         policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies],
         permissions_boundary=boundary,
+        permissions_boundary_arn=permissions_boundary.arn
+        if isinstance(permissions_boundary, ManagedPolicy)
+        else None,
+        create_date=account.backend.now(),
     )

@@ -38,6 +38,11 @@ class MfaUse:
         self.device.consume(self.step)
 
 
+def _owner(device: MFADevice) -> str:
+    owner = device.owner
+    return "no one (an IAM virtual device not enabled yet)" if owner is None else owner.arn
+
+
 def check_mfa(
     backend: STSBackend, owner: LongTermPrincipal | None, mfa: MfaCode, now: _dt.datetime
 ) -> MfaUse | None:
@@ -61,10 +66,10 @@ def check_mfa(
         elif owner is None:
             why = (
                 "the caller signed with temporary credentials, which have no MFA device of "
-                f"their own; {serial} belongs to {device.owner.arn}"
+                f"their own; {serial} belongs to {_owner(device)}"
             )
         else:
-            why = f"the MFA device {serial} belongs to {device.owner.arn}, not to {owner.arn}"
+            why = f"the MFA device {serial} belongs to {_owner(device)}, not to {owner.arn}"
         raise AwsError("AccessDenied", msg.MFA_UNKNOWN_SERIAL, explanation=why)
     step = device.matching_step(code, now)
     if step is None:
@@ -129,12 +134,11 @@ def parse_session_policies(
         sources.append(json.loads(text))
     arns = list(requested.policy_arns)
     for arn in arns:
-        parts = arn.split(":", 5)
-        account = backend.accounts.get(parts[4]) if len(parts) == 6 else None
-        managed = None if account is None else account.managed_policies.get(arn)
+        managed = backend.managed_policy(arn)
         if managed is None:
             raise msg.policy_arn_not_found(arn)
-        if home_account is not None and parts[4] != home_account:
+        parts = arn.split(":", 5)
+        if home_account is not None and parts[4] not in (home_account, "aws"):
             error = msg.policy_arn_not_found(arn)
             error.explanation = (
                 f"the managed policy {arn} is in account {parts[4]}, but PolicyArns must name "

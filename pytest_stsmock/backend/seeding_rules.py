@@ -66,6 +66,11 @@ def _exists(backend: STSBackend, arn: str) -> bool | None:
     return user is not None and user.arn == arn
 
 
+def missing_principal(backend: STSBackend, document: PolicyDocument) -> str | None:
+    """The first user or role ARN that ``document`` names and that does not exist, or None."""
+    return next((a for a in sorted(_named_arns(document)) if _exists(backend, a) is False), None)
+
+
 def check_trust_principals(backend: STSBackend, document: PolicyDocument, role_arn: str) -> None:
     """StsMockError when the trust policy names a user or role that does not exist.
 

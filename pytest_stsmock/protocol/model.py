@@ -11,6 +11,12 @@ Design decisions:
   ``ServiceModel`` caches its operation and shape objects, which lets the
   codec cache its per-shape decoders and encoders by shape identity.  No
   botocore ``Session`` is created.
+* **Without listing every service.**  ``Loader.load_service_model`` first lists
+  every service botocore knows (about 450 folders, some 10 ms) only to check
+  the name; the model is read instead as that method reads it once the name
+  is known, with the loader's public pieces: the latest API version, the
+  data file, and the SDK extras merged by botocore's ``ExtrasProcessor``.  A
+  test compares the result with ``load_service_model``'s.
 * **The codec takes the model as a parameter everywhere**, so IAM (the same
   query protocol) can reuse it with ``load_service_model("iam")``.
 """
@@ -18,9 +24,11 @@ Design decisions:
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
-from botocore.loaders import Loader
+from botocore.exceptions import DataNotFoundError
+from botocore.loaders import ExtrasProcessor, Loader
 from botocore.model import ServiceModel
 
 __all__ = ["load_service_model", "wire_name"]
@@ -34,8 +42,24 @@ def _loader() -> Any:
 @functools.cache
 def load_service_model(name: str = "sts") -> ServiceModel:
     """Return botocore's ``ServiceModel`` for ``name`` (latest API version), cached."""
-    data = _loader().load_service_model(name, "service-2")
-    return ServiceModel(data, service_name=name)
+    return ServiceModel(load_service_data(name), service_name=name)
+
+
+def load_service_data(name: str) -> Any:
+    """The ``service-2`` model data of ``name``, as ``Loader.load_service_model`` returns it."""
+    loader = _loader()
+    version = loader.determine_latest_version(name, "service-2")
+    data = loader.load_data(os.path.join(name, version, "service-2"))
+    extras = []
+    for extras_type in loader.extras_types:
+        try:
+            extras.append(
+                loader.load_data(os.path.join(name, version, f"service-2.{extras_type}-extras"))
+            )
+        except DataNotFoundError:
+            continue
+    ExtrasProcessor().process(data, extras)
+    return data
 
 
 def wire_name(member: Any, name: str) -> str:

@@ -8,7 +8,8 @@ before activation are caught too:
 * moto's ``before-send`` stubber, wrapped to decline STS (``_moto``);
 * aiobotocore's ``AioEndpoint._send``, now or at its late import
   (``aiobotocore_endpoint``);
-* ``requests.adapters.HTTPAdapter.send`` for STS hosts (``requests_adapter``);
+* ``requests.adapters.HTTPAdapter.send`` for STS hosts, now or at its late import
+  (``requests_adapter``);
 * botocore's ``JSONFileCache`` directory, kept out of the user's home
   (``file_cache``; not a way in, but it must not outlive the backend).
 """
@@ -31,14 +32,17 @@ def _install() -> list[registry.Undo]:
     if moto_undo is not None:
         undo.append(moto_undo)
     undo.append(aiobotocore_endpoint.install())
-    undo.append(requests_adapter.patch())
+    undo.append(requests_adapter.install())
     undo.append(file_cache.patch())
     return undo
 
 
-def activate(backend: STSBackend) -> None:
-    """Make ``backend`` answer STS; install the patches if this is the first activation."""
-    registry.push(backend, _install)
+def activate(backend: STSBackend, *, iam: bool = True) -> None:
+    """Make ``backend`` answer STS (and IAM, unless ``iam`` is False); install the patches
+    if this is the first activation."""
+    if backend.external is None:  # read moto's IAM state whenever its mock_aws is active
+        backend.external = _moto.MotoIam()
+    registry.push(backend, _install, iam=iam)
     _observe.activated(backend)
 
 

@@ -35,6 +35,8 @@ Undo = Callable[[], None]
 
 lock = threading.RLock()
 _active: list[STSBackend] = []
+#: Beside each active backend: does it answer IAM too (``mock_sts(iam=...)``)?
+_iam: list[bool] = []
 _undo: list[Undo] = []
 
 
@@ -43,22 +45,28 @@ def is_active() -> bool:
     return bool(_active)
 
 
+def answers_iam() -> bool:
+    """True while the innermost activation answers IAM requests as well."""
+    return bool(_iam) and _iam[-1]
+
+
 def innermost() -> STSBackend | None:
     """The backend that answers now, or None when no mock is active."""
     return _active[-1] if _active else None
 
 
-def answer(request: HttpRequest) -> HttpResponse:
-    """Answer ``request`` from the innermost active backend."""
-    return _pipeline.handle(_active[-1], request)
+def answer(request: HttpRequest, service: str | None = None) -> HttpResponse:
+    """Answer ``request`` (``service`` "sts" or "iam" when known) from the innermost backend."""
+    return _pipeline.handle(_active[-1], request, service)
 
 
-def push(backend: STSBackend, install: Callable[[], list[Undo]]) -> None:
+def push(backend: STSBackend, install: Callable[[], list[Undo]], *, iam: bool = True) -> None:
     """Make ``backend`` the innermost; call ``install`` (the patches) if none was active."""
     with lock:
         if not _active:
             _undo.extend(install())
         _active.append(backend)
+        _iam.append(iam)
 
 
 def pop(backend: STSBackend) -> None:
@@ -67,6 +75,7 @@ def pop(backend: STSBackend) -> None:
         for index in range(len(_active) - 1, -1, -1):
             if _active[index] is backend:
                 del _active[index]
+                del _iam[index]
                 break
         if not _active:
             while _undo:

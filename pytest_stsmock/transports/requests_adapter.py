@@ -1,6 +1,7 @@
 """``requests``' ``HTTPAdapter.send``: the adapter for presigned STS URLs fetched with requests.
 
-Answers URLs on STS hosts and passes every other request to whatever
+Answers URLs on STS hosts (and IAM hosts, unless ``iam=False`` or moto's
+``mock_aws`` is active: then moto answers IAM) and passes every other request to whatever
 ``requests`` would have done without it.  One class attribute is swapped, so
 whatever patched ``HTTPAdapter.send`` earlier (a user's own ``responses``
 mock, say) still sees the rest.  The response is built by requests' own
@@ -8,30 +9,49 @@ mock, say) still sees the rest.  The response is built by requests' own
 (``responses`` was the first tool for this; a private RequestsMock cost tens
 of microseconds per activation and fixed its pass-through target at
 creation, so a plain reversible patch does the job better.)
+
+``requests`` is never imported here (with its dependencies it cost about
+half of a process's first activation): it is patched at activation when it
+is already imported, and otherwise right after its adapters module is
+imported while a mock is active (``_late_import``).
 """
 
 from __future__ import annotations
 
+import importlib
 import io
+import sys
 from collections.abc import Callable
 from typing import Any
 
-import requests.adapters
-import urllib3
+from pytest_stsmock import _moto
+from pytest_stsmock._http import IAM_URL, STS_URL, HttpRequest
 
-from pytest_stsmock._http import STS_URL, HttpRequest
+from . import _convert, _late_import, registry
 
-from . import _convert, registry
+_MODULE = "requests.adapters"
 
 
 def patch() -> Callable[[], None]:
     """Answer ``requests`` calls to STS hosts while a mock is active; the undo."""
-    original = requests.adapters.HTTPAdapter.send
+    # import_module, not ``import requests.adapters``: right after a late import the
+    # package does not have its ``adapters`` attribute yet.
+    adapters = importlib.import_module(_MODULE)
+    http_response = importlib.import_module("urllib3").HTTPResponse
+    adapter_cls = adapters.HTTPAdapter
+    original = adapter_cls.send
     is_active = registry.is_active
     answer = registry.answer
 
-    def send(self: requests.adapters.HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
-        if not is_active() or not STS_URL.match(request.url or ""):
+    def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not is_active():
+            return original(self, request, *args, **kwargs)
+        url = request.url or ""
+        if STS_URL.match(url):
+            service = "sts"
+        elif IAM_URL.match(url) and registry.answers_iam() and not _moto.aws_mock_active():
+            service = "iam"
+        else:
             return original(self, request, *args, **kwargs)
         response = answer(
             HttpRequest(
@@ -39,9 +59,10 @@ def patch() -> Callable[[], None]:
                 request.url,
                 _convert.headers(request.headers),
                 _convert.body_bytes(request.body),
-            )
+            ),
+            service,
         )
-        raw = urllib3.HTTPResponse(
+        raw = http_response(
             body=io.BytesIO(response.body),
             headers=response.headers,
             status=response.status,
@@ -50,9 +71,22 @@ def patch() -> Callable[[], None]:
         )
         return self.build_response(request, raw)
 
-    requests.adapters.HTTPAdapter.send = send  # type: ignore[method-assign]
+    adapter_cls.send = send
 
     def undo() -> None:
-        requests.adapters.HTTPAdapter.send = original  # type: ignore[method-assign]
+        adapter_cls.send = original
 
     return undo
+
+
+def _patch_if_active() -> None:
+    with registry.lock:
+        if registry.is_active():
+            registry.add_late_undo(patch())
+
+
+def install() -> Callable[[], None]:
+    """At activation: patch ``requests`` now if it is imported, else right after its import."""
+    if _MODULE in sys.modules:
+        return patch()
+    return _late_import.after_import(_MODULE, _patch_if_active)

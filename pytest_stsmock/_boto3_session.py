@@ -1,0 +1,87 @@
+"""What activation and exit do to boto3's cached default session.
+
+``boto3.client(...)`` goes through ``boto3.DEFAULT_SESSION``, a botocore
+session that resolves credentials once (from the environment, a profile, ...)
+and keeps them.  The mock changes the environment on entry and restores it on
+exit, so those cached credentials must go both times: credentials resolved
+before activation are never used while it is active, and after exit boto3
+resolves the restored environment again.
+
+Design decisions:
+
+* **Forget the credentials, keep the session.**  Dropping the whole session
+  (``DEFAULT_SESSION = None``) is the public road, but the next
+  ``boto3.client`` then rebuilds botocore's loader, endpoint data and service
+  models, about 90 ms, in every test that enters the mock and in the first
+  test after it.  What is forgotten instead, on the botocore session:
+  ``_credentials`` and ``_auth_token`` (what was resolved) and ``_profile``
+  (the cached profile name, which reads ``AWS_PROFILE``).
+* **The resolvers are rebuilt only when the environment names a profile.**
+  botocore's credential and token resolvers capture the profile name when
+  they are built, and building the credential one costs about 1 ms (a
+  quarter of a test's ``boto3.client`` plus one call).  The profile comes
+  only from ``AWS_PROFILE`` / ``AWS_DEFAULT_PROFILE`` (an explicit one is
+  handled below), and the mock unsets both: a resolver built while it is
+  active captured none.  Outside the mock, then, it must be rebuilt when the
+  environment names a profile; inside, the mock's keys come first in the
+  chain (the environment provider) whatever the profile.  So the resolvers
+  are registered again (lazily, as ``botocore.session.Session.__init__``
+  does) exactly when a profile variable is set.
+* **A session the user configured explicitly is dropped, as before.**  A
+  default session made with ``boto3.setup_default_session(profile_name=...)``
+  or with explicit keys would bypass the mock's environment (an explicit
+  profile even disables botocore's environment provider), so it is dropped
+  and the next ``boto3.client`` builds a plain one.  A plain
+  ``boto3.setup_default_session()`` or ``(region_name=...)`` is kept.
+* **If botocore changes.**  These are private attributes of
+  ``botocore.session.Session``, unchanged since botocore 1.x's early days.  When
+  one of them is missing (or the default session is not a botocore-backed one)
+  the session is dropped: correct, only slower.  A test checks that both roads
+  give the same credentials.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+#: The botocore session attributes and methods this module relies on.
+_NEEDED = (
+    "_credentials",
+    "_auth_token",
+    "_profile",
+    "_session_instance_vars",
+    "_register_credential_provider",
+    "_register_token_provider",
+)
+
+
+def forget_resolved_credentials() -> None:
+    """Make boto3's default session resolve its credentials again at its next client."""
+    boto3 = sys.modules.get("boto3")
+    if boto3 is None:
+        return
+    session = getattr(boto3, "DEFAULT_SESSION", None)
+    if session is None:
+        return
+    core = getattr(session, "_session", None)
+    if core is None or _user_configured(core) or not all(hasattr(core, a) for a in _NEEDED):
+        boto3.DEFAULT_SESSION = None  # type: ignore[attr-defined]
+        return
+    core._credentials = None
+    core._auth_token = None
+    core._profile = None
+    environ = os.environ
+    if environ.get("AWS_PROFILE") or environ.get("AWS_DEFAULT_PROFILE"):
+        core._register_credential_provider()
+        core._register_token_provider()
+
+
+def _user_configured(core: Any) -> bool:
+    """True for a session given an explicit profile or explicit keys."""
+    instance_vars = getattr(core, "_session_instance_vars", None)
+    if not isinstance(instance_vars, dict) or instance_vars.get("profile") is not None:
+        return True
+    credentials = getattr(core, "_credentials", None)
+    return credentials is not None and getattr(credentials, "method", None) == "explicit"

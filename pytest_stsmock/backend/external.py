@@ -1,0 +1,34 @@
+"""IAM state kept elsewhere that the backend reads beside its own (moto's, when active).
+
+The backend asks its own accounts first and an :class:`ExternalIam` second,
+at the moment a request needs a role, an access key, an MFA device or a
+managed policy.  So what the seeding API creates wins when both name the same
+thing, and whatever the other store holds now (not when the mock started) is
+what the request meets.  The objects it hands back are the backend's own
+types (``Role``, ``AccessKey``, ``MFADevice``, ``ManagedPolicy``), built from
+the other store; the one implementation, for moto, lives in ``_moto``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from . import STSBackend
+    from .mfa import MFADevice
+    from .principals import AccessKey, ManagedPolicy, Principal, Role
+
+
+class ExternalIam(Protocol):
+    """Look-ups the backend delegates when its own state has no answer."""
+
+    def role(self, backend: STSBackend, account_id: str, name: str) -> Role | None: ...
+
+    def access_key(self, backend: STSBackend, access_key_id: str) -> AccessKey | None: ...
+
+    def mfa_device(self, backend: STSBackend, serial_number: str) -> MFADevice | None: ...
+
+    def managed_policy(self, backend: STSBackend, arn: str) -> ManagedPolicy | None: ...
+
+    def refresh(self, backend: STSBackend, principal: Principal | Role) -> None:
+        """Bring a principal built from the other store up to date (a session's role)."""

@@ -1,0 +1,162 @@
+"""The second half of every federated sign-in: trust decision, session rules, credentials.
+
+Web identity and SAML differ in how the caller proves who it is; once the
+token or assertion has been verified, both come here with a
+:class:`FederatedRequest` of domain values, and the same rules apply:
+
+* session tags and transitive keys are checked as AssumeRole checks them;
+  session policies (Policy, PolicyArns) are parsed and packed;
+* the role must exist and its trust policy alone decides (a federated
+  principal has no identity policies): the sign-in action, plus
+  sts:TagSession when tags are passed and sts:SetSourceIdentity when a source
+  identity is, each evaluated with the provider's condition keys;
+* DurationSeconds may not exceed the role's maximum (default one hour); a
+  SAML SessionNotOnOrAfter shortens the session further.
+
+Nothing changes in the backend unless every check passed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pytest_stsmock import _messages as msg
+from pytest_stsmock.backend.credentials import Session
+from pytest_stsmock.backend.issue import issue_session
+from pytest_stsmock.backend.policy.evaluate import (
+    LabeledPolicy,
+    PrincipalInfo,
+    RequestContext,
+    evaluate_resource_policy,
+)
+from pytest_stsmock.backend.requests import SessionPolicyRequest
+from pytest_stsmock.backend.rules import parse_session_policies, validate_tags
+from pytest_stsmock.errors import AwsError
+
+if TYPE_CHECKING:
+    from pytest_stsmock.backend import STSBackend
+    from pytest_stsmock.backend.principals import Role
+
+DEFAULT_DURATION = 3600
+#: No Policy and no PolicyArns (frozen, so one value serves every request).
+NO_SESSION_POLICIES = SessionPolicyRequest()
+
+
+@dataclass(frozen=True)
+class FederatedRequest:
+    """A verified federated caller asking for a role session."""
+
+    action: str
+    role_arn: str
+    session_name: str
+    principal: PrincipalInfo
+    #: Condition keys the token or assertion supplies (provider keys, aws:FederatedProvider...).
+    keys: Mapping[str, Any]
+    #: The AccessDenied to answer when the role is missing or trust refuses.
+    denied: Callable[[str], AwsError]
+    duration_seconds: int | None = None
+    session_policies: SessionPolicyRequest = NO_SESSION_POLICIES
+    #: Session tags as (key, value) pairs, duplicates kept for the rules to see.
+    tags: Sequence[tuple[str, str]] = ()
+    transitive_tag_keys: Sequence[str] = ()
+    source_identity: str | None = None
+    #: The latest end the identity provider allows (SAML SessionNotOnOrAfter).
+    not_after: _dt.datetime | None = None
+    minimum_token_size: int = 0
+
+
+@dataclass(frozen=True)
+class Granted:
+    session: Session
+    packed_size: int | None
+
+
+def _trust(role: Role, action: str, request: FederatedRequest, keys: Mapping[str, Any]) -> None:
+    ctx = RequestContext(action=action, resource=role.arn, principal=request.principal, keys=keys)
+    decision = evaluate_resource_policy(
+        LabeledPolicy(f"the trust policy of {role.arn}", role.trust_policy_document), ctx
+    )
+    if not decision.allowed:
+        raise request.denied("\n".join(decision.reasons))
+
+
+def _duration(role: Role, request: FederatedRequest, now: _dt.datetime) -> int:
+    requested = request.duration_seconds
+    if requested is not None and requested > role.max_session_duration:
+        raise AwsError("ValidationError", msg.MAX_SESSION_DURATION)
+    duration = requested if requested is not None else DEFAULT_DURATION
+    if request.not_after is not None:
+        duration = min(duration, int((request.not_after - now).total_seconds()))
+    return duration
+
+
+def grant(
+    backend: STSBackend,
+    request: FederatedRequest,
+    *,
+    now: _dt.datetime,
+    region: str,
+    global_endpoint: bool,
+    request_keys: Mapping[str, Any],
+) -> Granted:
+    """Check everything after the sign-in proof and issue the role session."""
+    tags = validate_tags(request.tags, request.transitive_tag_keys)
+    policies = parse_session_policies(backend, None, request.session_policies, tags)  # type: ignore[arg-type]
+
+    role = backend.find_role(request.role_arn)
+    if role is None:
+        raise request.denied(f"the role {request.role_arn} does not exist")
+    if region in role.account.disabled_regions:
+        raise msg.region_disabled(role.account_id)
+
+    keys: dict[str, Any] = dict(request_keys)
+    keys.update(request.keys)
+    keys.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
+    keys["aws:TagKeys"] = tuple(tags)
+    keys["sts:TransitiveTagKeys"] = tuple(request.transitive_tag_keys)
+    keys["sts:RoleSessionName"] = request.session_name
+    if request.source_identity is not None:
+        if request.source_identity.lower().startswith("aws:"):
+            raise msg.reserved_source_identity(request.source_identity)
+        keys["sts:SourceIdentity"] = request.source_identity
+    for name, value in role.tags.items():
+        keys[f"aws:ResourceTag/{name}"] = value
+        keys[f"iam:ResourceTag/{name}"] = value
+    actions = [request.action]
+    if tags:
+        actions.append("sts:TagSession")
+    if request.source_identity is not None:
+        actions.append("sts:SetSourceIdentity")
+    for action in actions:
+        _trust(role, action, request, keys)
+
+    duration = _duration(role, request, now)
+    partition = request.role_arn.split(":")[1]
+    session = issue_session(
+        backend,
+        kind="assumed-role",
+        account_id=role.account_id,
+        arn=f"arn:{partition}:sts::{role.account_id}:assumed-role/{role.name}/"
+        f"{request.session_name}",
+        user_id=f"{role.unique_id}:{request.session_name}",
+        principal_arn=role.arn,
+        now=now,
+        duration_seconds=duration,
+        global_endpoint=global_endpoint,
+        region=region,
+        role=role,
+        session_name=request.session_name,
+        tags=tags,
+        transitive_tag_keys=list(request.transitive_tag_keys),
+        source_identity=request.source_identity,
+        policy=request.session_policies.policy,
+        policy_arns=list(request.session_policies.policy_arns),
+        session_policies=list(policies.documents),
+        federated_provider=request.principal.federated_provider,
+        minimum_token_size=request.minimum_token_size,
+    )
+    sends_packed = request.session_policies.sent or bool(tags)
+    return Granted(session, policies.packed_size if sends_packed else None)

@@ -1,0 +1,338 @@
+"""AssumeRoleWithWebIdentity: an OIDC ID token verified as AWS verifies it, then a role session.
+
+Order of checks (AWS's messages, ours where noted in ``_messages``):
+
+1. The token is a JWT: three base64url segments, a JSON object header and a
+   JSON object payload; otherwise "not a valid JWT".
+2. ``iss`` names an IAM OIDC provider of the role's account (scheme optional).
+3. The signature: the header's ``alg`` must be one AWS accepts (RS256/384/512,
+   ES256/384/512; never ``none``, never HS*), the key is the provider's key
+   with the header's ``kid`` (every key of the right type when there is no
+   ``kid``), and the signature is verified with PyJWT's algorithm over the
+   cryptography key.  Any failure is AWS's "Couldn't retrieve verification
+   key" message: a forger learns nothing about which part failed.
+4. ``aud`` (a string, or a list of which one must match) among the client ids.
+5. ``exp`` required and in the future (no leeway: AWS's message compares the
+   current time with ``exp`` exactly); ``nbf`` and ``iat``, when present, no
+   later than now plus :data:`CLOCK_SKEW` (emulator-defined: five minutes).
+6. ``sub`` required.
+7. The tags claim and source identity claim, then :mod:`.grant`.
+
+Verified claims are never cached; the provider's parsed keys are.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as _dt
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from jwt.algorithms import get_default_algorithms
+
+from pytest_stsmock import _messages as msg
+from pytest_stsmock.backend.requests import SessionPolicyRequest
+from pytest_stsmock.errors import AwsError
+
+from .grant import NO_SESSION_POLICIES, FederatedRequest, grant
+from .oidc import SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, OIDCProvider, provider_id
+
+if TYPE_CHECKING:
+    from pytest_stsmock.backend import STSBackend
+    from pytest_stsmock.backend.credentials import Session
+
+__all__ = ["CLOCK_SKEW", "WebIdentityRequest", "WebIdentityResult", "assume_role_with_web_identity"]
+
+CLOCK_SKEW = 300
+GOOGLE = "accounts.google.com"
+_ALGORITHMS = get_default_algorithms()
+_RSA = frozenset({"RS256", "RS384", "RS512"})
+_EC = {"ES256": "secp256r1", "ES384": "secp384r1", "ES512": "secp521r1"}
+ACTION = "sts:AssumeRoleWithWebIdentity"
+
+
+@dataclass(frozen=True)
+class WebIdentityRequest:
+    role_arn: str
+    session_name: str
+    token: str
+    duration_seconds: int | None = None
+    session_policies: SessionPolicyRequest = NO_SESSION_POLICIES
+    minimum_token_size: int = 0
+
+
+@dataclass(frozen=True)
+class WebIdentityResult:
+    session: Session
+    packed_size: int | None
+    subject: str
+    audience: str
+    provider: str
+    source_identity: str | None
+
+
+def _invalid(message: str, why: str) -> AwsError:
+    return AwsError("InvalidIdentityToken", message, explanation=why)
+
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _segment(text: str) -> bytes:
+    """One base64url segment, strictly: its alphabet only, no padding."""
+    if not _BASE64URL.fullmatch(text):
+        raise ValueError("a segment that is not base64url")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _parse(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
+    """(header, claims, signing input, signature) of a compact JWS, or 'not a valid JWT'."""
+    parts = token.split(".")
+    try:
+        if len(parts) != 3:
+            raise ValueError(f"{len(parts)} segments")
+        header = json.loads(_segment(parts[0]))
+        claims = json.loads(_segment(parts[1]))
+        signature = _segment(parts[2]) if parts[2] else b""
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError) as exc:
+        raise _invalid(
+            msg.WEB_IDENTITY_NOT_JWT,
+            f"the web identity token is not a JWT (three base64url segments of JSON): {exc}",
+        ) from None
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        raise _invalid(
+            msg.WEB_IDENTITY_NOT_JWT, "the JWT's header and payload must both be JSON objects"
+        )
+    return header, claims, f"{parts[0]}.{parts[1]}".encode(), signature
+
+
+def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> OIDCProvider:
+    issuer = claims.get("iss")
+    if not isinstance(issuer, str) or not issuer:
+        raise msg.web_identity_missing_claim("iss")
+    outbound = backend_outbound_issuers(backend)
+    if issuer in outbound:
+        raise AwsError(
+            "IDPRejectedClaim",
+            msg.WEB_IDENTITY_OUTBOUND,
+            explanation=f"{issuer} is an AWS STS outbound issuer, not an IAM OIDC provider",
+        )
+    account = backend.accounts.get(role_arn.split(":")[4])
+    found = None if account is None else account.oidc_providers.get(provider_id(issuer))
+    if found is None:
+        error = msg.web_identity_no_provider(issuer)
+        error.explanation = (
+            f"the token's iss {issuer!r} is not the URL of an OIDC provider in the account of "
+            f"{role_arn}"
+        )
+        raise error
+    return found
+
+
+def backend_outbound_issuers(backend: STSBackend) -> frozenset[str]:
+    return frozenset(
+        a.outbound_issuer for a in backend.accounts.values() if a.outbound_issuer is not None
+    )
+
+
+def _verify_signature(
+    provider: OIDCProvider, header: Mapping[str, Any], signing_input: bytes, signature: bytes
+) -> None:
+    alg = header.get("alg")
+    kid = header.get("kid")
+
+    def refuse(why: str) -> AwsError:
+        return _invalid(msg.WEB_IDENTITY_KEY, why)
+
+    if not isinstance(alg, str) or (alg not in _RSA and alg not in _EC):
+        raise refuse(
+            f"the token's alg {alg!r} is not one AWS accepts (RS256, RS384, RS512, ES256, "
+            "ES384, ES512)"
+        )
+    if kid is not None:
+        key = provider.key(kid) if isinstance(kid, str) else None
+        if key is None:
+            raise refuse(f"no key with kid {kid!r} in the JWKS of {provider.url}")
+        candidates = [key]
+    else:
+        candidates = list(provider.keys)
+    algorithm = _ALGORITHMS[alg]
+    for candidate in candidates:
+        public = candidate.public_key
+        if alg in _RSA and not isinstance(public, rsa.RSAPublicKey):
+            continue
+        if alg in _EC and not (
+            isinstance(public, ec.EllipticCurvePublicKey) and public.curve.name == _EC[alg]
+        ):
+            continue
+        try:
+            if algorithm.verify(signing_input, public, signature):
+                return
+        except Exception:  # any failure of a forged signature is a failed verification
+            continue
+    raise refuse(
+        f"the token's signature ({alg}) does not verify with "
+        + (f"the key {kid!r}" if kid is not None else "any key")
+        + f" of {provider.url}"
+    )
+
+
+def _check_claims(provider: OIDCProvider, claims: Mapping[str, Any], now: _dt.datetime) -> str:
+    """The audience that matched, after the aud, time and sub checks."""
+    aud = claims.get("aud")
+    if aud is None:
+        error = msg.web_identity_missing_claim("aud")
+        error.explanation = "the token has no aud claim"
+        raise error
+    audiences = aud if isinstance(aud, list) else [aud]
+    azp = claims.get("azp")
+    if provider.id == GOOGLE and isinstance(azp, str) and azp in provider.client_ids:
+        audiences = [azp, *audiences]  # Google: the authorized party is the client id
+    matched = next((a for a in audiences if isinstance(a, str) and a in provider.client_ids), None)
+    if matched is None:
+        raise _invalid(
+            msg.WEB_IDENTITY_AUDIENCE,
+            f"the token's aud {aud!r} is not among the client ids {provider.client_ids} "
+            f"of {provider.arn}",
+        )
+    epoch = int(now.timestamp())
+    exp = claims.get("exp")
+    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
+        error = msg.web_identity_missing_claim("exp")
+        error.explanation = "the token has no numeric exp claim"
+        raise error
+    if epoch >= exp:
+        error = msg.web_identity_expired(epoch, int(exp))
+        error.explanation = f"the token expired {epoch - int(exp)} s before this request"
+        raise error
+    for name in ("nbf", "iat"):
+        value = claims.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _invalid(msg.WEB_IDENTITY_NOT_JWT, f"the token's {name} claim is not a number")
+        if value > epoch + CLOCK_SKEW:
+            error = msg.web_identity_not_yet_valid(epoch, name, int(value))
+            error.explanation = (
+                f"the token's {name} is {int(value) - epoch} s in the future, more than the "
+                f"{CLOCK_SKEW} s of clock skew tolerated"
+            )
+            raise error
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub:
+        error = msg.web_identity_missing_claim("sub")
+        error.explanation = "the token has no sub claim"
+        raise error
+    return matched
+
+
+def _session_claims(claims: Mapping[str, Any]) -> tuple[dict[str, str], list[str], str | None]:
+    """Tags, transitive keys and source identity the token asks for."""
+    tags: dict[str, str] = {}
+    keys: list[str] = []
+    raw = claims.get(TAGS_CLAIM)
+    if raw is not None:
+        principal_tags = raw.get("principal_tags", {}) if isinstance(raw, dict) else None
+        transitive = raw.get("transitive_tag_keys", []) if isinstance(raw, dict) else None
+        if not isinstance(principal_tags, dict) or not isinstance(transitive, list):
+            raise _invalid(msg.WEB_IDENTITY_TAGS_CLAIM, f"the {TAGS_CLAIM} claim is malformed")
+        for key, values in principal_tags.items():
+            if isinstance(values, str):
+                values = [values]
+            if not (isinstance(values, list) and len(values) == 1 and isinstance(values[0], str)):
+                raise _invalid(
+                    msg.WEB_IDENTITY_TAGS_CLAIM, f"the value of principal tag {key!r} is malformed"
+                )
+            tags[key] = values[0]
+        if not all(isinstance(k, str) for k in transitive):
+            raise _invalid(msg.WEB_IDENTITY_TAGS_CLAIM, "transitive_tag_keys must be strings")
+        keys = list(transitive)
+    source = claims.get(SOURCE_IDENTITY_CLAIM)
+    if source is not None and not isinstance(source, str):
+        raise _invalid(msg.WEB_IDENTITY_NOT_JWT, f"the {SOURCE_IDENTITY_CLAIM} claim is not text")
+    return tags, keys, source
+
+
+def condition_keys(
+    provider: OIDCProvider, claims: Mapping[str, Any], audience: str
+) -> dict[str, Any]:
+    """The keys a trust policy can test: ``<provider>:aud/sub/azp/amr``, aws:FederatedProvider."""
+    prefix = provider.id
+    keys: dict[str, Any] = {
+        f"{prefix}:aud": audience,
+        f"{prefix}:sub": claims["sub"],
+        "aws:FederatedProvider": provider.arn,
+    }
+    azp = claims.get("azp")
+    if isinstance(azp, str):
+        keys[f"{prefix}:azp"] = azp
+        if prefix == GOOGLE:  # AWS: for Google, :aud is azp when present, :oaud the aud
+            keys[f"{prefix}:aud"] = azp
+            original = claims.get("aud")
+            keys[f"{prefix}:oaud"] = tuple(original) if isinstance(original, list) else original
+    amr = claims.get("amr")
+    if isinstance(amr, str):
+        keys[f"{prefix}:amr"] = (amr,)
+    elif isinstance(amr, list) and all(isinstance(a, str) for a in amr):
+        keys[f"{prefix}:amr"] = tuple(amr)
+    return keys
+
+
+def assume_role_with_web_identity(
+    backend: STSBackend,
+    request: WebIdentityRequest,
+    *,
+    now: _dt.datetime,
+    region: str,
+    global_endpoint: bool,
+    request_keys: Mapping[str, Any],
+) -> WebIdentityResult:
+    header, claims, signing_input, signature = _parse(request.token)
+    provider = _provider(backend, request.role_arn, claims)
+    _verify_signature(provider, header, signing_input, signature)
+    audience = _check_claims(provider, claims, now)
+    tags, transitive, source_identity = _session_claims(claims)
+    subject: str = claims["sub"]
+
+    def denied(why: str) -> AwsError:
+        return AwsError(
+            "AccessDenied",
+            msg.WEB_IDENTITY_DENIED,
+            explanation=f"the token of {provider.arn} (sub {subject!r}) was verified, but\n{why}",
+        )
+
+    principal = provider.principal
+    granted = grant(
+        backend,
+        FederatedRequest(
+            action=ACTION,
+            role_arn=request.role_arn,
+            session_name=request.session_name,
+            principal=principal,
+            keys=condition_keys(provider, claims, audience),
+            denied=denied,
+            duration_seconds=request.duration_seconds,
+            session_policies=request.session_policies,
+            tags=tuple(tags.items()),
+            transitive_tag_keys=transitive,
+            source_identity=source_identity,
+            minimum_token_size=request.minimum_token_size,
+        ),
+        now=now,
+        region=region,
+        global_endpoint=global_endpoint,
+        request_keys=request_keys,
+    )
+    return WebIdentityResult(
+        session=granted.session,
+        packed_size=granted.packed_size,
+        subject=subject,
+        audience=audience,
+        provider=provider.arn,
+        source_identity=source_identity,
+    )

@@ -1,0 +1,113 @@
+"""The federation operations: AssumeRoleWithWebIdentity, AssumeRoleWithSAML, GetWebIdentityToken.
+
+Each function turns the decoded parameters (API member names) into the
+backend's typed request, calls :mod:`pytest_stsmock.backend.federation`, and
+writes the result structure botocore parses.  The two sign-in operations are
+unsigned, as in AWS: the token or assertion is the proof of identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_stsmock.backend.federation import outbound, samlverify, webidentity
+from pytest_stsmock.operations import members
+from pytest_stsmock.operations.context import Operation, OperationContext
+
+
+def assume_role_with_web_identity(
+    ctx: OperationContext, params: Mapping[str, Any]
+) -> dict[str, Any]:
+    result = webidentity.assume_role_with_web_identity(
+        ctx.backend,
+        webidentity.WebIdentityRequest(
+            role_arn=params["RoleArn"],
+            session_name=params["RoleSessionName"],
+            token=params["WebIdentityToken"],
+            duration_seconds=params.get("DurationSeconds"),
+            session_policies=members.session_policies(params),
+            minimum_token_size=params.get("MinimumSessionTokenSize", 0),
+        ),
+        now=ctx.now,
+        region=ctx.region,
+        global_endpoint=ctx.global_endpoint,
+        request_keys=ctx.request_keys,
+    )
+    session = result.session
+    response: dict[str, Any] = {
+        "Credentials": members.credentials(session),
+        "SubjectFromWebIdentityToken": result.subject,
+        "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
+        "Provider": result.provider,
+        "Audience": result.audience,
+    }
+    if result.packed_size is not None:
+        response["PackedPolicySize"] = result.packed_size
+    if result.source_identity is not None:
+        response["SourceIdentity"] = result.source_identity
+    response.update(members.token_size(params, session.session_token))
+    return response
+
+
+def assume_role_with_saml(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    result = samlverify.assume_role_with_saml(
+        ctx.backend,
+        samlverify.SamlRequest(
+            role_arn=params["RoleArn"],
+            principal_arn=params["PrincipalArn"],
+            assertion=params["SAMLAssertion"],
+            duration_seconds=params.get("DurationSeconds"),
+            session_policies=members.session_policies(params),
+            minimum_token_size=params.get("MinimumSessionTokenSize", 0),
+        ),
+        now=ctx.now,
+        region=ctx.region,
+        global_endpoint=ctx.global_endpoint,
+        request_keys=ctx.request_keys,
+    )
+    session = result.session
+    response: dict[str, Any] = {
+        "Credentials": members.credentials(session),
+        "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
+        "Subject": result.subject,
+        "SubjectType": result.subject_type,
+        "Issuer": result.issuer,
+        "Audience": result.audience,
+        "NameQualifier": result.name_qualifier,
+    }
+    if result.packed_size is not None:
+        response["PackedPolicySize"] = result.packed_size
+    if result.source_identity is not None:
+        response["SourceIdentity"] = result.source_identity
+    response.update(members.token_size(params, session.session_token))
+    return response
+
+
+def get_web_identity_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    caller = ctx.require_caller()
+    token, expiration = outbound.get_web_identity_token(
+        ctx.backend,
+        caller,
+        outbound.OutboundTokenRequest(
+            audiences=tuple(params["Audience"]),
+            signing_algorithm=params["SigningAlgorithm"],
+            duration_seconds=params.get("DurationSeconds"),
+            scope=params.get("Scope"),
+            subject_mode=params.get("SubjectMode"),
+            tags=members.tags(params),
+        ),
+        now=ctx.now,
+        region=ctx.region,
+        global_endpoint=ctx.global_endpoint,
+        request_keys=ctx.request_keys,
+    )
+    return {"WebIdentityToken": token, "Expiration": expiration}
+
+
+#: The operations this module answers, by the model's operation name.
+OPERATIONS: dict[str, Operation] = {
+    "AssumeRoleWithWebIdentity": assume_role_with_web_identity,
+    "AssumeRoleWithSAML": assume_role_with_saml,
+    "GetWebIdentityToken": get_web_identity_token,
+}

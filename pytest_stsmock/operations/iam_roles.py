@@ -1,0 +1,117 @@
+"""IAM roles: one thin function per operation.
+
+A role created here is the seeding API's ``Role`` (``Account.create_role``),
+so the next AssumeRole meets its trust policy; UpdateAssumeRolePolicy,
+UpdateRole and DeleteRole are seen by the next STS request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_stsmock.backend import iam
+from pytest_stsmock.operations import _iam
+from pytest_stsmock.operations.context import Operation, OperationContext
+
+Params = Mapping[str, Any]
+
+
+def _role(ctx: OperationContext, action: str, params: Params) -> Any:
+    account = _iam.caller_account(ctx)
+    found = iam.role(account, params["RoleName"])
+    _iam.account(ctx, action, found.arn)
+    return account, found
+
+
+def create_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
+    name, path = params["RoleName"], params.get("Path", "/")
+    account = _iam.account(ctx, "CreateRole", _iam.arn(ctx, "role", name, path))
+    iam.check_new(account.roles, "Role", name)
+    trust = _iam.trust_policy(ctx, params["AssumeRolePolicyDocument"])
+    boundary = params.get("PermissionsBoundary")
+    managed = None if boundary is None else iam.managed_policy(account, boundary)
+    tags = _iam.tags_in(params)
+    if len(tags) > 50:
+        raise iam.too_many_tags()
+    role = account.create_role(
+        name,
+        trust_policy=trust,
+        path=path,
+        max_session_duration=params.get("MaxSessionDuration", 3600),
+        tags=tags,
+        permissions_boundary=managed,
+    )
+    role.description = params.get("Description")
+    return {"Role": _iam.role_out(role)}
+
+
+def get_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
+    _, role = _role(ctx, "GetRole", params)
+    return {"Role": _iam.role_out(role)}
+
+
+def list_roles(ctx: OperationContext, params: Params) -> dict[str, Any]:
+    account = _iam.account(ctx, "ListRoles")
+    prefix = params.get("PathPrefix")
+    roles = [_iam.role_out(r, with_tags=False) for r in account.roles.values()]
+    chosen = [r for r in roles if _iam.under(prefix, r["Path"])]
+    return _iam.page(chosen, params, "Roles")
+
+
+def delete_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
+    account, role = _role(ctx, "DeleteRole", params)
+    iam.delete_role(account, role)
+    return {}
+
+
+def update_assume_role_policy(ctx: OperationContext, params: Params) -> dict[str, Any]:
+    _, role = _role(ctx, "UpdateAssumeRolePolicy", params)
+    role.update_trust_policy(_iam.trust_policy(ctx, params["PolicyDocument"]))
+    return {}
+
+
+def update_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
+    _, role = _role(ctx, "UpdateRole", params)
+    if "Description" in params:
+        role.description = params["Description"]
+    if "MaxSessionDuration" in params:
+        role.max_session_duration = params["MaxSessionDuration"]
+    return {}
+
+
+def update_role_description(ctx: OperationContext, params: Params) -> dict[str, Any]:
+    _, role = _role(ctx, "UpdateRoleDescription", params)
+    role.description = params["Description"]
+    return {"Role": _iam.role_out(role)}
+
+
+def tag_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
+    _, role = _role(ctx, "TagRole", params)
+    iam.set_tags(role.tags, _iam.tags_in(params))
+    return {}
+
+
+def untag_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
+    _, role = _role(ctx, "UntagRole", params)
+    iam.remove_tags(role.tags, params["TagKeys"])
+    return {}
+
+
+def list_role_tags(ctx: OperationContext, params: Params) -> dict[str, Any]:
+    _, role = _role(ctx, "ListRoleTags", params)
+    return _iam.page(_iam.tags_out(role.tags), params, "Tags")
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateRole": create_role,
+    "GetRole": get_role,
+    "ListRoles": list_roles,
+    "DeleteRole": delete_role,
+    "UpdateAssumeRolePolicy": update_assume_role_policy,
+    "UpdateRole": update_role,
+    "UpdateRoleDescription": update_role_description,
+    "TagRole": tag_role,
+    "UntagRole": untag_role,
+    "ListRoleTags": list_role_tags,
+}
