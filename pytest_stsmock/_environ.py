@@ -25,7 +25,6 @@ Design decisions:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from . import _fastpaths
@@ -57,10 +56,7 @@ def read() -> Values:
 
 
 def _write(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
+    _fastpaths.write_environ(name, value)
 
 
 def push(access_key_id: str, secret_access_key: str, region: str) -> Layer:

@@ -48,6 +48,44 @@ def test_environment_read_takes_the_public_road_without_a_dict_data(kind: type) 
     }
 
 
+def _child_sees(name: str) -> str | None:
+    """The value of ``name`` in a child process's environment (what putenv changed)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", f"import os; print(repr(os.environ.get({name!r})))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    value: str | None = eval(out)  # the repr of a str or None, printed by our own child
+    return value
+
+
+def test_environment_write_sets_and_removes_like_os_environ(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = "STSMOCK_FASTPATH_WRITE"
+    monkeypatch.delenv(name, raising=False)
+    _fastpaths.write_environ(name, "caf\u00e9-\udcff")  # non-ASCII and a surrogate escape
+    assert os.environ[name] == "caf\u00e9-\udcff"
+    assert os.environb[os.fsencode(name)] == "caf\u00e9-\udcff".encode("utf-8", "surrogateescape")
+    assert _child_sees(name) == "caf\u00e9-\udcff"  # the process environment itself
+    _fastpaths.write_environ(name, None)
+    assert name not in os.environ and _child_sees(name) is None
+    _fastpaths.write_environ(name, None)  # removing what is not there is no error
+    assert name not in os.environ
+
+
+def test_environment_write_takes_the_public_road_for_another_mapping() -> None:
+    environ = NoDataEnviron(AWS_PROFILE="dev")
+    _fastpaths.write_environ("AWS_PROFILE", None, environ)
+    _fastpaths.write_environ("STSMOCK_OTHER_MAPPING_ONLY", "eu-west-3", environ)
+    assert environ == {"STSMOCK_OTHER_MAPPING_ONLY": "eu-west-3"}
+    assert "STSMOCK_OTHER_MAPPING_ONLY" not in os.environ  # the process is left alone
+
+
 def _botocore_headers() -> HeadersDict:
     headers = HeadersDict()
     headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"

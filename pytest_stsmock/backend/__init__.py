@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from pytest_stsmock import _options
 from pytest_stsmock.errors import StsMockError
 
 from . import calls as _calls
@@ -89,8 +90,6 @@ class STSBackend:
         strict: bool = False,
         seed: int | None = None,
     ) -> None:
-        from pytest_stsmock import _options
-
         _options.check(
             {"account_id": account_id, "region": region, "strict": strict, "seed": seed},
             _options.in_call("STSBackend"),

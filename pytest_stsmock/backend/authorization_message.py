@@ -36,6 +36,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -121,12 +122,27 @@ def document(denial: Denial) -> dict[str, Any]:
     }
 
 
+_KEY_LOCK = threading.Lock()
+
+
 class AuthorizationMessages:
     """Mints and redeems the opaque messages of one backend."""
 
     def __init__(self) -> None:
-        self._key = secrets.token_bytes(32)
+        self._drawn: bytes | None = None
         self._documents: dict[bytes, str] = {}
+
+    @property
+    def _key(self) -> bytes:
+        # Drawn on first use (most backends never deny a call with a message): reading OS
+        # entropy is a system call each activation would otherwise pay for.
+        key = self._drawn
+        if key is None:
+            with _KEY_LOCK:  # two threads' first uses must agree on one key
+                key = self._drawn
+                if key is None:
+                    key = self._drawn = secrets.token_bytes(32)
+        return key
 
     def _tag(self, ident: bytes) -> bytes:
         return hmac.new(self._key, ident, hashlib.sha256).digest()

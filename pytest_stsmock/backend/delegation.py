@@ -30,6 +30,7 @@ import datetime as _dt
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,12 +90,27 @@ def _resolve(backend: STSBackend, principal: object) -> User | Role:
     )
 
 
+_KEY_LOCK = threading.Lock()
+
+
 class TradeInTokens:
     """The trade-in tokens of one backend."""
 
     def __init__(self) -> None:
-        self._key = secrets.token_bytes(32)
+        self._drawn: bytes | None = None
         self._grants: dict[bytes, _Grant] = {}
+
+    @property
+    def _key(self) -> bytes:
+        # Drawn on first use (most backends never issue a token): reading OS
+        # entropy is a system call each activation would otherwise pay for.
+        key = self._drawn
+        if key is None:
+            with _KEY_LOCK:  # two threads' first uses must agree on one key
+                key = self._drawn
+                if key is None:
+                    key = self._drawn = secrets.token_bytes(32)
+        return key
 
     def _tag(self, ident: bytes) -> bytes:
         return hmac.new(self._key, ident, hashlib.sha256).digest()
