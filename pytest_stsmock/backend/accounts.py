@@ -22,11 +22,11 @@ from .principals import (
 
 if TYPE_CHECKING:
     from . import STSBackend
+    from .federation.oidc import OIDCProvider
+    from .federation.saml import SAMLProvider
     from .iam import Group
     from .mfa import MFADevice
     from .policy.document import PolicyDocument
-    from .federation.oidc import OIDCProvider
-    from .federation.saml import SAMLProvider
 
 _NAME = re.compile(r"[\w+=,.@-]{1,64}")
 _PATH = re.compile(r"/([\x21-\x7e]{0,510}/)?")
