@@ -98,6 +98,8 @@ def _copy_existing(target: STSBackend, scratch: STSBackend) -> None:
     for account_id, existing in target.accounts.items():
         copy = scratch.account(account_id)
         copy.managed_policies.update(existing.managed_policies)
+        copy.oidc_providers.update(existing.oidc_providers)
+        copy.saml_providers.update(existing.saml_providers)
         for name, user in existing.users.items():
             if name not in copy.users:
                 copy.create_user(name, path=user.path)
@@ -153,6 +155,8 @@ def _counts(backend: STSBackend) -> dict[str, int]:
         "users": sum(len(a.users) for a in accounts),
         "roles": sum(len(a.roles) for a in accounts),
         "policies": sum(len(a.managed_policies) for a in accounts),
+        "oidc_providers": sum(len(a.oidc_providers) for a in accounts),
+        "saml_providers": sum(len(a.saml_providers) for a in accounts),
         "access_keys": sum(
             len(p.access_keys) for a in accounts for p in (a.root, *a.users.values())
         ),
