@@ -244,5 +244,44 @@ ACCOUNT_SECTIONS: dict[str, Section] = {
     "disabled_regions": Section(_check_regions, _apply_regions),
 }
 
-#: Top-level sections besides ``version`` and ``accounts`` (``organizations`` goes here).
-TOP_SECTIONS: dict[str, Callable[[STSBackend, Any, str], None]] = {}
+_ORG_FIELDS: tuple[str, ...] = ("management_account", "members", "delegated_administrators")
+_ORG_FIELDS += ("centralized_root_access",)
+
+
+def _check_organizations(value: object, path: str) -> None:
+    for index, entry in enumerate(as_list(value, path)):
+        entry_path = f"{path}[{index}]"
+        only(as_object(entry, entry_path), _ORG_FIELDS, entry_path)
+        if "management_account" not in entry:
+            raise StateError(member(entry_path, "management_account"), "is required")
+        as_string(entry["management_account"], member(entry_path, "management_account"))
+        _check_strings(entry, "members", entry_path)
+        _check_strings(entry, "delegated_administrators", entry_path)
+        if not isinstance(entry.get("centralized_root_access", True), bool):
+            raise StateError(member(entry_path, "centralized_root_access"), "must be true or false")
+
+
+def _apply_organizations(backend: STSBackend, value: list[dict[str, Any]], path: str) -> None:
+    for index, entry in enumerate(value):
+        with at(f"{path}[{index}]"):
+            org = backend.create_organization(
+                entry["management_account"],
+                entry.get("members", []),
+                centralized_root_access=entry.get("centralized_root_access", True),
+            )
+            for admin in entry.get("delegated_administrators", []):
+                org.register_delegated_administrator(admin)
+
+
+@dataclass(frozen=True)
+class TopSection:
+    """A top-level key of the format: ``check`` its shape, ``apply`` it to the backend."""
+
+    check: Callable[[Any, str], None]
+    apply: Callable[[STSBackend, Any, str], None]
+
+
+#: Top-level sections besides ``version`` and ``accounts``, applied after the accounts.
+TOP_SECTIONS: dict[str, TopSection] = {
+    "organizations": TopSection(_check_organizations, _apply_organizations),
+}

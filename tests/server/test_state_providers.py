@@ -131,3 +131,73 @@ def test_post_state_adds_providers_and_refuses_existing_ones(server: StsServer) 
     assert after == before
     status, answer = admin(server.endpoint_url, "POST", "state", _doc(oidc_providers=OIDC))
     assert status == 400 and "already exists" in answer["message"]
+
+
+# -- organizations (top level) ------------------------------------------------------
+
+MGMT, MEMBER, ADMIN = "111111111111", "222222222222", "333333333333"
+ADMIN_KEY = {"access_key_id": "AKIAORGADMIN00000001", "secret_access_key": "o" * 40}
+ROOT_TASK = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+
+
+def _org(**fields: Any) -> dict[str, Any]:
+    entry = {"management_account": MGMT, "members": [MEMBER, ADMIN], **fields}
+    return {"version": 1, "organizations": [entry]}
+
+
+def test_organizations_are_seeded_and_answer_assume_root(
+    make_client: Callable[..., Any],
+) -> None:
+    doc = _org(delegated_administrators=[ADMIN])
+    allow_root = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoot", "Resource": "*"}],
+    }
+    user = {"policies": [allow_root], "access_keys": [ADMIN_KEY]}
+    doc["accounts"] = {MGMT: {"users": {"ops": user}}}
+    with StsServer(state=doc) as server:
+        org = server.backend.organizations.of(MEMBER)
+        assert org is not None and org.management_account_id == MGMT
+        assert org.delegated_administrators == {ADMIN} and org.centralized_root_access
+        sts = make_client(server.endpoint_url, ADMIN_KEY["access_key_id"], "o" * 40)
+        creds = sts.assume_root(TargetPrincipal=MEMBER, TaskPolicyArn={"arn": ROOT_TASK})
+        assert creds["Credentials"]["AccessKeyId"].startswith("ASIA")
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"organizations": {}}, "organizations: must be a JSON array, not an object"),
+        ({"organizations": [{}]}, "organizations[0].management_account: is required"),
+        (_org(members=MEMBER), "organizations[0].members: must be a JSON array"),
+        (_org(centralized_root_access="yes"), "organizations[0].centralized_root_access: must be"),
+        (_org(member=[]), "organizations[0].member: unknown field; did you mean 'members'?"),
+        (_org(members=["12"]), "organizations[0]: Member account id '12' is not an account id"),
+        (
+            _org(delegated_administrators=["444444444444"]),
+            "organizations[0]: Account 444444444444 is not a member",
+        ),
+    ],
+)
+def test_a_bad_organization_field_is_named_by_its_path(
+    document: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(StsMockError) as raised:
+        StsServer(state=document)
+    assert str(raised.value).startswith(message), raised.value
+
+
+def test_post_state_refuses_an_account_already_in_an_organization(server: StsServer) -> None:
+    status, answer = admin(server.endpoint_url, "POST", "state", _org())
+    assert status == 200 and answer["added"]["organizations"] == 1
+    clash: dict[str, Any] = {
+        "organizations": [{"management_account": "444444444444", "members": [MEMBER]}]
+    }
+    clash["accounts"] = {"555555555555": {"users": {"yan": {}}}}
+    status, answer = admin(server.endpoint_url, "POST", "state", clash)
+    assert status == 400
+    assert answer["message"].startswith(
+        f"organizations[0]: Account {MEMBER} already belongs to the organization of {MGMT}"
+    )
+    assert len(list(server.backend.organizations)) == 1
+    assert "555555555555" not in server.backend.accounts
