@@ -69,7 +69,7 @@ def delete_oidc_provider(account: Account, arn: str) -> None:
     del account.oidc_providers[oidc_provider(account, arn).id]
 
 
-def _metadata(document: str) -> tuple[str, x509.Certificate]:
+def read_metadata(document: str) -> tuple[str, x509.Certificate]:
     """The entityID and signing certificate of a SAML metadata document."""
     try:
         root = safexml.parse(document.encode("utf-8"))
@@ -99,7 +99,7 @@ def create_saml_provider(
 ) -> SAMLProvider:
     if name in account.saml_providers:
         raise msg.saml_provider_exists(name)
-    issuer, certificate = _metadata(document)
+    issuer, certificate = read_metadata(document)
     provider = SAMLProvider.from_metadata(
         account, name, issuer=issuer, certificate=certificate, document=document, tags=tags
     )
