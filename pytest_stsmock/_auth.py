@@ -1,6 +1,8 @@
 """Authentication: SigV4 -> access key -> the caller's identity.
 
-Runs before anything else touches the backend.  A key the backend issued is
+Runs before anything else touches the backend.  First the request's time must
+lie within 15 minutes of the backend clock (header-signed and presigned alike,
+whatever X-Amz-Expires says; see ``protocol.sigv4``).  A key the backend issued is
 verified with its secret; temporary credentials must come with their own
 session token and must not have expired.  A key the backend never issued acts
 as the default user when the mock is not strict, and is refused when it is.
@@ -28,6 +30,10 @@ def authenticate(
     """The caller of a signed request at ``now``; None when the request carries no signature."""
     if signed is None:
         return None
+    late = sigv4.check_time(signed, now)
+    if late is not None:  # before any key is looked up, as AWS's front end does
+        error = msg.signature_expired if late.expired else msg.signature_not_yet_current
+        raise error(late.amz_date, late.bound, late.now)
     key_id = signed.access_key_id
     key = backend.access_key(key_id)
     if key is not None:
@@ -38,7 +44,7 @@ def authenticate(
             )
         if not key.active:
             raise _invalid(f"the access key {key_id} of {key.principal.arn} is inactive")
-        _verify(backend, request, signed, key.secret_access_key, now)
+        _verify(backend, request, signed, key.secret_access_key)
         return caller_for_key(key)
     session = backend.session(key_id)
     if session is not None:
@@ -51,7 +57,7 @@ def authenticate(
                     else "with a session token that is not the one issued with it"
                 )
             )
-        _verify(backend, request, signed, session.secret_access_key, now)
+        _verify(backend, request, signed, session.secret_access_key)
         if session.expired(now):
             raise AwsError(
                 "ExpiredToken",
@@ -78,23 +84,13 @@ def _invalid(why: str) -> AwsError:
 
 
 def _verify(
-    backend: STSBackend,
-    request: HttpRequest,
-    signed: sigv4.SignedRequest,
-    secret: str,
-    now: _dt.datetime,
+    backend: STSBackend, request: HttpRequest, signed: sigv4.SignedRequest, secret: str
 ) -> None:
     if not sigv4.verify(request, signed, secret):
         raise AwsError(
             "SignatureDoesNotMatch",
             msg.SIGNATURE_MISMATCH,
             explanation=_why_mismatch(backend, request, signed, secret),
-        )
-    if signed.presigned and sigv4.presigned_expired(signed, now):
-        raise AwsError(
-            "AccessDenied",
-            msg.PRESIGNED_EXPIRED,
-            explanation="the presigned URL was used after its X-Amz-Expires had passed",
         )
 
 

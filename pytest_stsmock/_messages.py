@@ -29,8 +29,38 @@ SIGNATURE_MISMATCH = (
     "Consult the service documentation for details."
 )
 MISSING_AUTH = "Request is missing Authentication Token"
-# OURS: a presigned URL used after X-Amz-Expires.
-PRESIGNED_EXPIRED = "Request has expired"
+
+
+def signature_expired(amz_date: str, earliest: str, now: str) -> AwsError:
+    """AWS: X-Amz-Date more than 15 minutes before the server's clock (aws/aws-cli#6676,
+    99designs/aws-vault#1049: GetCallerIdentity and GetSessionToken, 403).  Also a
+    presigned URL used after its 15 minutes: our reading, no STS answer on record."""
+    return AwsError(
+        "SignatureDoesNotMatch",
+        f"Signature expired: {amz_date} is now earlier than {earliest} ({now} - 15 min.)",
+        explanation=(
+            f"the request was signed at {amz_date}, more than 15 minutes before the "
+            f"backend's clock ({now}); STS accepts a signature (presigned URLs too, "
+            "whatever X-Amz-Expires says) for 15 minutes.\n"
+            "Under freezegun or time-machine, sign after moving the clock."
+        ),
+    )
+
+
+def signature_not_yet_current(amz_date: str, latest: str, now: str) -> AwsError:
+    """AWS: X-Amz-Date more than 15 minutes after the server's clock (the AWS SigV4 front
+    end's wording, aws/aws-sdk-js#2565; STS's 15-minute form as in
+    dacut/scratchstack-aws-signature)."""
+    return AwsError(
+        "SignatureDoesNotMatch",
+        f"Signature not yet current: {amz_date} is still later than {latest} ({now} + 15 min.)",
+        explanation=(
+            f"the request was signed at {amz_date}, more than 15 minutes after the "
+            f"backend's clock ({now}).\n"
+            "Under freezegun or time-machine, sign after moving the clock."
+        ),
+    )
+
 
 # -- SigV4 (AWS's signature front end, as sent by other services; OURS marked) --
 # str.format templates, filled in by protocol/sigv4.py.

@@ -3,9 +3,11 @@
 ``handle`` is the single entry point every transport uses (botocore, requests,
 the HTTP server).  It never raises: whatever happens, the answer is an AWS
 response (success XML, or an ErrorResponse with AWS's code and status), and
-the call is recorded on the backend.  An unexpected Python exception in our
-own code becomes a 500 ``InternalFailure`` whose message says it is a
-pytest-stsmock bug, so a user's boto3 call never sees a raw exception.
+the call is recorded on the backend.  The answer is XML unless the request's
+``Accept`` header asks for JSON (``protocol.json_answer``), errors included.
+An unexpected Python exception in our own code becomes a 500
+``InternalFailure`` whose message says it is a pytest-stsmock bug, so a
+user's boto3 call never sees a raw exception.
 
 Decoding is memoized by request text (see ``_DECODED``); authentication, the
 operation and encoding run for every request.
@@ -37,8 +39,8 @@ from .backend import STSBackend, ids
 from .backend.calls import Call
 from .backend.regions import check_token_region
 from .errors import AwsError
+from .protocol import json_answer, query, sigv4, xml
 from .protocol import model as _model
-from .protocol import query, sigv4, xml
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel
@@ -101,7 +103,7 @@ def handle(backend: STSBackend, request: HttpRequest, service: str | None = None
         return _handle(backend, request, request_id, name)
     except Exception:  # a bug of ours: answer like AWS would for a server fault
         log.exception("pytest-stsmock failed to answer an %s request", name.upper())
-        return _error_response(msg.internal_failure(), request_id, name)
+        return _error_response(msg.internal_failure(), request_id, name, _wants_json(request))
 
 
 _IAM_HOSTS = frozenset({"iam.amazonaws.com", "iam-fips.amazonaws.com", "iam.global.api.aws"})
@@ -130,6 +132,15 @@ def service_of(request: HttpRequest) -> str:
     return "sts"
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """True when the request's Accept header asks for a JSON answer."""
+    try:
+        accept = request.headers.get("accept")
+        return accept is not None and json_answer.accepts_json(accept)
+    except (AttributeError, TypeError):  # headers that are not a str mapping: XML
+        return False
+
+
 def error_response(backend: STSBackend, error: AwsError) -> HttpResponse:
     """``error`` as AWS sends it, for a transport that refuses a request before decoding
     (the HTTP server's malformed requests); nothing is recorded."""
@@ -138,16 +149,21 @@ def error_response(backend: STSBackend, error: AwsError) -> HttpResponse:
     return _error_response(error, request_id)
 
 
-def _error_response(error: AwsError, request_id: str, service: str = "sts") -> HttpResponse:
-    namespace = _model.load_service_model(service).metadata["xmlNamespace"]
-    body = xml.encode_error(error, request_id, namespace)
-    return HttpResponse(error.status, body, _headers(request_id, len(body)))
+def _error_response(
+    error: AwsError, request_id: str, service: str = "sts", as_json: bool = False
+) -> HttpResponse:
+    if as_json:
+        body = json_answer.encode_error(error, request_id)
+    else:
+        namespace = _model.load_service_model(service).metadata["xmlNamespace"]
+        body = xml.encode_error(error, request_id, namespace)
+    return HttpResponse(error.status, body, _headers(request_id, len(body), as_json))
 
 
-def _headers(request_id: str, length: int) -> dict[str, str]:
+def _headers(request_id: str, length: int, as_json: bool = False) -> dict[str, str]:
     return {
         "x-amzn-RequestId": request_id,
-        "Content-Type": _CONTENT_TYPE,
+        "Content-Type": json_answer.CONTENT_TYPE if as_json else _CONTENT_TYPE,
         "Content-Length": str(length),
     }
 
@@ -174,6 +190,7 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: st
     service = _model.load_service_model(name)
     iam = name == "iam"
     now = backend.now()
+    as_json = _wants_json(request)
     host, query_string = _split(request)
     key = (id(service), query_string, request.body if request.method.upper() == "POST" else b"")
     decoded = _DECODED.get(key)
@@ -246,8 +263,9 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: st
         if error.denial is not None:
             backend.record_denial(call, error.denial)
         backend.calls.append(call)
-        return _error_response(error, request_id, name)
+        return _error_response(error, request_id, name, as_json)
     call.response = result
     backend.calls.append(call)
-    body = xml.encode_result(operation_model, result, request_id)
-    return HttpResponse(200, body, _headers(request_id, len(body)))
+    encode = json_answer.encode_result if as_json else xml.encode_result
+    body = encode(operation_model, result, request_id)
+    return HttpResponse(200, body, _headers(request_id, len(body), as_json))

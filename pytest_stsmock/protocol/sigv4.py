@@ -1,7 +1,7 @@
 """Server-side AWS Signature Version 4 (AWS4-HMAC-SHA256) parsing and verification.
 
-Use: ``parse`` (None: unsigned), ``check_scope``, caller's key lookup, ``verify``
-(False: SignatureDoesNotMatch), ``presigned_expired``.  Design decisions:
+Use: ``parse`` (None: unsigned), ``check_scope``, ``check_time`` (the 15-minute
+window), caller's key lookup, ``verify`` (False: SignatureDoesNotMatch).  Design decisions:
 
 * Our own canonical request; botocore's signer is only the tests' client.
 * Check order and wording follow AWS's SigV4 front end in pastes of real
@@ -21,9 +21,18 @@ Use: ``parse`` (None: unsigned), ``check_scope``, caller's key lookup, ``verify`
 * Payload hash: ``x-amz-content-sha256`` when sent, else SHA-256 of the body.
   Presigned requests also accept ``UNSIGNED-PAYLOAD``: botocore presigns non-S3
   services with the empty-body hash, other SDKs with the constant.
-* Request time skew is NOT checked: clients under freezegun or time-machine sign
-  with the frozen time and the mock must accept them.  Presigned expiry is an
-  explicit check against the backend clock.
+* **One time window for both forms.**  Every service but S3 accepts a request
+  whose X-Amz-Date lies within 15 minutes of its own clock, either way, and
+  ignores X-Amz-Expires: a presigned STS URL lives 15 minutes whatever it says
+  (aws/aws-sdk-go#2167, documented since aws/aws-sdk-go#2224; aws-iam-authenticator
+  relies on it).  ``check_time`` applies that rule on the backend clock (the
+  ``now`` the pipeline read with ``datetime.now(timezone.utc)``), so a client
+  signing under freezegun or time-machine signs with the same moved clock and
+  is accepted, and a URL replayed after the clock moved on is refused.  The
+  wording ("Signature expired: ... - 15 min.") is AWS's for header-signed
+  requests; that presigned ones get the same answer is our reading (the check
+  is the same one in dacut/scratchstack-aws-signature's re-implementation).
+  X-Amz-Expires is still parsed and bounded (OURS), only never obeyed.
 * Signing keys sit in a bounded LRU cache as keyed HMAC objects (copied per
   request); the comparison is constant-time.  Headers as the SDKs write them
   are read by one regex, anything else token by token.
@@ -51,7 +60,7 @@ from pytest_stsmock.protocol.query import parse_form
 _UTC = timezone.utc
 
 __all__ = ["ALGORITHM", "UNSIGNED_PAYLOAD", "SignedRequest", "check_scope", "parse"]
-__all__ += ["presigned_expired", "verify"]
+__all__ += ["WINDOW", "TimeProblem", "check_time", "verify"]
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
@@ -264,20 +273,38 @@ def check_scope(signed: SignedRequest, *, region: str, service: str = "sts") -> 
         raise AwsError(_MISMATCH, " ".join(problems))
 
 
-def presigned_expired(signed: SignedRequest, now: datetime) -> bool:
-    """True when a presigned request is used after X-Amz-Date + X-Amz-Expires.
+#: How far X-Amz-Date may be from the backend clock, either way (AWS: 15 minutes).
+WINDOW = timedelta(minutes=15)
+_EARLIEST = -WINDOW
 
-    Header-signed requests and presigned ones without X-Amz-Expires never expire
-    here.  A naive ``now`` is taken as UTC.
+
+class TimeProblem(NamedTuple):
+    """Why a request's X-Amz-Date is outside the window, with the times AWS's message names."""
+
+    expired: bool  #: True: older than the window; False: later than it ("not yet current")
+    amz_date: str  #: the request's time, ISO 8601 basic
+    bound: str  #: the backend clock minus (expired) or plus the window
+    now: str  #: the backend clock
+
+
+def check_time(signed: SignedRequest, now: datetime) -> TimeProblem | None:
+    """None when ``signed``'s X-Amz-Date lies within :data:`WINDOW` of ``now``.
+
+    Header-signed and presigned requests alike; X-Amz-Expires plays no part.
+    The edges are inside (a URL is good exactly 15 minutes after X-Amz-Date).
+    A naive ``now`` is taken as UTC.
     """
-    if not signed.presigned or signed.expires is None:
-        return False
     if now.tzinfo is None:
         now = now.replace(tzinfo=_UTC)
-    try:
-        return now > signed.amz_date + timedelta(seconds=signed.expires)
-    except OverflowError:  # signed for a date near the end of the calendar: not yet expired
-        return False
+    skew = signed.amz_date - now  # datetime subtraction cannot overflow
+    if _EARLIEST <= skew <= WINDOW:
+        return None
+    expired = skew < _EARLIEST
+    # now -/+ WINDOW lies between the request's time and now: it cannot overflow.
+    bound = now - WINDOW if expired else now + WINDOW
+    return TimeProblem(
+        expired, signed.amz_date_basic, _format_amz_date(bound), _format_amz_date(now)
+    )
 
 
 # Already canonical: unreserved characters and upper-case %XX of other bytes only.

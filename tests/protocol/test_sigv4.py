@@ -366,19 +366,49 @@ def test_presigned_unsigned_payload_is_accepted(monkeypatch: pytest.MonkeyPatch)
     assert not check(sign())  # the header form only takes it from x-amz-content-sha256
 
 
-def test_presigned_expiry() -> None:
-    request = presign(expires=900)
-    signed = sigv4.parse(request)
-    assert signed is not None and signed.expires == 900
+@pytest.mark.parametrize("expires", [1, 60, 900, 3600, 604800])
+def test_presigned_window_is_15_minutes_whatever_x_amz_expires_says(expires: int) -> None:
+    """AWS ignores X-Amz-Expires outside S3 (aws/aws-sdk-go#2167): 15 minutes, edges inside."""
+    signed = sigv4.parse(presign(expires=expires))
+    assert signed is not None and signed.presigned and signed.expires == expires
     start = signed.amz_date
-    assert not sigv4.presigned_expired(signed, start)
-    assert not sigv4.presigned_expired(signed, start + timedelta(seconds=900))
-    assert sigv4.presigned_expired(signed, start + timedelta(seconds=901))
-    naive = (start + timedelta(seconds=901)).replace(tzinfo=None)
-    assert sigv4.presigned_expired(signed, naive)
-    header_signed = sigv4.parse(sign())
-    assert header_signed is not None
-    assert not sigv4.presigned_expired(header_signed, start + timedelta(days=400))
+    assert sigv4.check_time(signed, start) is None
+    assert sigv4.check_time(signed, start + timedelta(seconds=2)) is None
+    assert sigv4.check_time(signed, start + timedelta(minutes=15)) is None
+    late = sigv4.check_time(signed, start + timedelta(minutes=15, seconds=1))
+    assert late is not None and late.expired
+    assert late.amz_date == signed.amz_date_basic
+    assert late.now == (start + timedelta(minutes=15, seconds=1)).strftime("%Y%m%dT%H%M%SZ")
+    assert late.bound == (start + timedelta(seconds=1)).strftime("%Y%m%dT%H%M%SZ")
+    naive = (start + timedelta(minutes=16)).replace(tzinfo=None)
+    assert sigv4.check_time(signed, naive) == sigv4.check_time(
+        signed, start + timedelta(minutes=16)
+    )
+
+
+@pytest.mark.parametrize("form", ["header", "presigned"])
+def test_a_request_time_too_far_from_the_clock_is_refused(form: str) -> None:
+    signed = sigv4.parse(sign() if form == "header" else presign())
+    assert signed is not None
+    start = signed.amz_date
+    assert sigv4.check_time(signed, start - timedelta(minutes=15)) is None
+    early = sigv4.check_time(signed, start - timedelta(minutes=15, seconds=1))
+    assert early is not None and not early.expired
+    assert early.bound == (start - timedelta(seconds=1)).strftime("%Y%m%dT%H%M%SZ")
+    late = sigv4.check_time(signed, start + timedelta(days=400))
+    assert late is not None and late.expired
+
+
+def test_the_time_window_at_the_ends_of_the_calendar() -> None:
+    with freezegun.freeze_time("9999-12-31 23:59:59"):
+        signed = sigv4.parse(sign())
+    assert signed is not None
+    assert sigv4.check_time(signed, signed.amz_date) is None
+    early = sigv4.check_time(signed, datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert early is not None and not early.expired and early.bound == "20260101T001500Z"
+    assert sigv4.check_time(signed, datetime.max.replace(tzinfo=timezone.utc)) is None
+    late = sigv4.check_time(signed, datetime(1, 1, 1, tzinfo=timezone.utc))
+    assert late is not None and not late.expired and late.bound == "00010101T001500Z"
 
 
 # -- parse errors and unsigned requests ---------------------------------------------
@@ -572,7 +602,8 @@ def test_random_requests_only_raise_aws_errors(
         return
     if signed is not None:
         assert sigv4.verify(request, signed, SECRET) in (True, False)
-        assert sigv4.presigned_expired(signed, datetime.now(timezone.utc)) in (True, False)
+        problem = sigv4.check_time(signed, datetime.now(timezone.utc))
+        assert problem is None or isinstance(problem, sigv4.TimeProblem)
 
 
 _PARAM_TEXT = st.text(max_size=12)  # no surrogates: they cannot go on the wire
