@@ -428,6 +428,37 @@ def iam_not_in_subset(operation: str) -> AwsError:
     )
 
 
+def oidc_provider_not_found(arn: str) -> AwsError:
+    """AWS (public reports): Get/DeleteOpenIDConnectProvider for an ARN that is not there."""
+    return no_such_entity(f"OpenIDConnect Provider not found for arn {arn}")
+
+
+def oidc_provider_exists(url: str) -> AwsError:
+    """OURS: CreateOpenIDConnectProvider for a URL the account has a provider for."""
+    return entity_already_exists(f"Provider with url {url} already exists.")
+
+
+def saml_provider_not_found(arn: str) -> AwsError:
+    """AWS (public reports): Get/DeleteSAMLProvider for an ARN that is not there."""
+    return no_such_entity(f"Manifest not found for arn {arn}")
+
+
+def saml_provider_exists(name: str) -> AwsError:
+    """OURS: CreateSAMLProvider for a name the account has a provider of."""
+    return entity_already_exists(f"SAMLProvider with name {name} already exists.")
+
+
+def saml_metadata_invalid(reason: str) -> AwsError:
+    """AWS's code and sentence for metadata IAM cannot read; our reason in the explanation."""
+    why = f"the metadata was refused: {reason}"
+    return AwsError("InvalidInput", "Could not parse metadata", explanation=why)
+
+
+def iam_invalid_input(reason: str) -> AwsError:
+    """OURS: an IAM request value our seeding rules refuse (the sentence says what to send)."""
+    return AwsError("InvalidInput", reason)
+
+
 def invalid_marker(marker: str) -> AwsError:
     """OURS: a Marker that no earlier List answer gave."""
     return AwsError("ValidationError", f"Invalid Marker: {marker} was not returned by a List call.")

@@ -25,10 +25,12 @@ from .backend import ids
 from .backend.mfa import MFADevice
 from .backend.policy.document import PolicyDocument, PolicyError
 from .backend.principals import AccessKey, ManagedPolicy, Role, User
+from .errors import AwsError
 from .transports import registry
 
 if TYPE_CHECKING:
     from .backend import STSBackend
+    from .backend.federation.saml import SAMLProvider
 
 log = logging.getLogger("pytest_stsmock")
 
@@ -282,6 +284,17 @@ class MotoIam:
         )
         return built
 
+    def saml_provider(self, backend: STSBackend, account_id: str, name: str) -> SAMLProvider | None:
+        iam = _iam_backend(account_id) if aws_mock_active() else None
+        found = None if iam is None else iam.saml_providers.get(name)
+        document = None if found is None else found.saml_metadata_document
+        if not isinstance(document, str):
+            return None
+        built: SAMLProvider | None = self._cached(
+            "saml", found, document, lambda: _mirror_saml(backend, account_id, name, document)
+        )
+        return built
+
 
 # -- building the backend's objects from moto's ------------------------------------------------
 
@@ -382,4 +395,21 @@ def _mirror_policy(backend: STSBackend, policy: Any, text: str) -> ManagedPolicy
         return None
     return ManagedPolicy(
         arn=policy.arn, name=policy.name, document=document, source=json.loads(text)
+    )
+
+
+def _mirror_saml(
+    backend: STSBackend, account_id: str, name: str, document: str
+) -> SAMLProvider | None:
+    """moto's provider, trusting its metadata's certificate; None for metadata IAM refuses."""
+    from .backend import iam_providers  # lxml and signxml load only when SAML is used
+    from .backend.federation.saml import SAMLProvider
+
+    try:
+        issuer, certificate = iam_providers.read_metadata(document)
+    except AwsError as error:
+        log.warning("pytest-stsmock ignores SAML provider %s: %s", name, error.explanation)
+        return None
+    return SAMLProvider.from_metadata(
+        backend.account(account_id), name, issuer=issuer, certificate=certificate, document=document
     )

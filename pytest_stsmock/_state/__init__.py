@@ -23,10 +23,13 @@ Used by ``python -m pytest_stsmock serve --state FILE`` and ``POST
   ``policies`` lists and ``permissions_boundary``; a JSON object there is an
   inline document.
 * Extension: each section is one entry of ``ACCOUNT_SECTIONS`` (or
-  ``TOP_SECTIONS``) with a checker and an applier, so OIDC and SAML providers
-  (per account) and organizations (top level) slot in as new entries without
-  touching the others.  Appliers run in table order: policies before the users
-  and roles that attach them.
+  ``TOP_SECTIONS``) with a checker and an applier, so a new kind of entity
+  slots in without touching the others.  Appliers run in table order:
+  policies before the users and roles that attach them, providers before the
+  roles that trust them; top-level sections (``organizations``) after every
+  account.  The scratch copy a merge is tried on holds the target's
+  providers and organizations, so a clash with them is refused before
+  anything is applied.
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ def check(document: object) -> dict[str, Any]:
     version = root.get("version", STATE_VERSION)
     if version != STATE_VERSION or isinstance(version, bool):
         raise StateError("version", f"must be {STATE_VERSION} (the only format so far)")
+    for name, top in TOP_SECTIONS.items():
+        if name in root:
+            top.check(root[name], name)
     for account_id, account in as_object(root.get("accounts", {}), "accounts").items():
         account_path = entry_of("accounts", account_id)
         if not _ACCOUNT_ID.fullmatch(account_id):
@@ -80,9 +86,9 @@ def _apply(backend: STSBackend, document: dict[str, Any]) -> None:
                     sections[name],
                     member(entry_of("accounts", account_id), name),
                 )
-    for name, apply in TOP_SECTIONS.items():
+    for name, top in TOP_SECTIONS.items():
         if name in document:
-            apply(backend, document[name], name)
+            top.apply(backend, document[name], name)
 
 
 #: The trust policy of a scratch copy of an existing role (only its existence matters).
@@ -98,12 +104,16 @@ def _copy_existing(target: STSBackend, scratch: STSBackend) -> None:
     for account_id, existing in target.accounts.items():
         copy = scratch.account(account_id)
         copy.managed_policies.update(existing.managed_policies)
+        copy.oidc_providers.update(existing.oidc_providers)
+        copy.saml_providers.update(existing.saml_providers)
         for name, user in existing.users.items():
             if name not in copy.users:
                 copy.create_user(name, path=user.path)
         for name, role in existing.roles.items():
             if name not in copy.roles:
                 copy.create_role(name, path=role.path, trust_policy=_ANYONE)
+    for org in target.organizations:  # an account is in one organization at most
+        scratch.create_organization(org.management_account_id, org.member_account_ids)
 
 
 def _conflicts(target: STSBackend, document: dict[str, Any]) -> None:
@@ -153,6 +163,9 @@ def _counts(backend: STSBackend) -> dict[str, int]:
         "users": sum(len(a.users) for a in accounts),
         "roles": sum(len(a.roles) for a in accounts),
         "policies": sum(len(a.managed_policies) for a in accounts),
+        "oidc_providers": sum(len(a.oidc_providers) for a in accounts),
+        "saml_providers": sum(len(a.saml_providers) for a in accounts),
+        "organizations": len(list(backend.organizations)),
         "access_keys": sum(
             len(p.access_keys) for a in accounts for p in (a.root, *a.users.values())
         ),

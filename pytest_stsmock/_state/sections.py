@@ -2,8 +2,10 @@
 
 Appliers use only the public seeding API (``Account.create_user`` and the
 like), each call wrapped by ``shape.at`` so a refusal names its path.  A new
-kind of entity (``oidc_providers``, ``saml_providers``) is one more entry of
-``ACCOUNT_SECTIONS``; a top-level one (``organizations``) one of ``TOP_SECTIONS``.
+kind of entity is one more entry of ``ACCOUNT_SECTIONS``; a top-level one
+(``organizations``) one of ``TOP_SECTIONS``.  OIDC providers are keyed by URL
+and SAML providers by name; their signing keys are drawn from the server's
+seeded generator, as the seeding API's are.
 """
 
 from __future__ import annotations
@@ -188,15 +190,98 @@ def _apply_regions(account: Account, value: list[str], path: str) -> None:
         account.disable_region(region)
 
 
+def _check_strings(entry: dict[str, Any], name: str, path: str) -> None:
+    for index, item in enumerate(as_list(entry.get(name, []), member(path, name))):
+        as_string(item, f"{member(path, name)}[{index}]")
+
+
+def _check_oidc(value: object, path: str) -> None:
+    for url, entry in as_object(value, path).items():
+        entry_path = entry_of(path, url)
+        only(as_object(entry, entry_path), ("client_ids", "thumbprints", "tags"), entry_path)
+        if "client_ids" not in entry:
+            raise StateError(member(entry_path, "client_ids"), "is required")
+        _check_strings(entry, "client_ids", entry_path)
+        _check_strings(entry, "thumbprints", entry_path)
+        if "tags" in entry:
+            as_tags(entry["tags"], member(entry_path, "tags"))
+
+
+def _apply_oidc(account: Account, value: dict[str, Any], path: str) -> None:
+    for url, entry in value.items():
+        with at(entry_of(path, url)):
+            account.create_oidc_provider(
+                url,
+                client_ids=entry["client_ids"],
+                thumbprints=entry.get("thumbprints"),
+                tags=entry.get("tags"),
+            )
+
+
+def _check_saml(value: object, path: str) -> None:
+    for name, entry in as_object(value, path).items():
+        entry_path = entry_of(path, name)
+        only(as_object(entry, entry_path), ("issuer",), entry_path)
+        if "issuer" in entry:
+            as_string(entry["issuer"], member(entry_path, "issuer"))
+
+
+def _apply_saml(account: Account, value: dict[str, Any], path: str) -> None:
+    for name, entry in value.items():
+        with at(entry_of(path, name)):
+            account.create_saml_provider(name, issuer=entry.get("issuer"))
+
+
 #: The sections of one account, applied in this order.  New kinds of entity
 #: (``oidc_providers``, ``saml_providers``) are new entries here.
 ACCOUNT_SECTIONS: dict[str, Section] = {
     "policies": Section(_check_policies, _apply_policies),
     "root": Section(_check_root, _apply_root),
+    "oidc_providers": Section(_check_oidc, _apply_oidc),
+    "saml_providers": Section(_check_saml, _apply_saml),
     "users": Section(_check_users, _apply_users),
     "roles": Section(_check_roles, _apply_roles),
     "disabled_regions": Section(_check_regions, _apply_regions),
 }
 
-#: Top-level sections besides ``version`` and ``accounts`` (``organizations`` goes here).
-TOP_SECTIONS: dict[str, Callable[[STSBackend, Any, str], None]] = {}
+_ORG_FIELDS: tuple[str, ...] = ("management_account", "members", "delegated_administrators")
+_ORG_FIELDS += ("centralized_root_access",)
+
+
+def _check_organizations(value: object, path: str) -> None:
+    for index, entry in enumerate(as_list(value, path)):
+        entry_path = f"{path}[{index}]"
+        only(as_object(entry, entry_path), _ORG_FIELDS, entry_path)
+        if "management_account" not in entry:
+            raise StateError(member(entry_path, "management_account"), "is required")
+        as_string(entry["management_account"], member(entry_path, "management_account"))
+        _check_strings(entry, "members", entry_path)
+        _check_strings(entry, "delegated_administrators", entry_path)
+        if not isinstance(entry.get("centralized_root_access", True), bool):
+            raise StateError(member(entry_path, "centralized_root_access"), "must be true or false")
+
+
+def _apply_organizations(backend: STSBackend, value: list[dict[str, Any]], path: str) -> None:
+    for index, entry in enumerate(value):
+        with at(f"{path}[{index}]"):
+            org = backend.create_organization(
+                entry["management_account"],
+                entry.get("members", []),
+                centralized_root_access=entry.get("centralized_root_access", True),
+            )
+            for admin in entry.get("delegated_administrators", []):
+                org.register_delegated_administrator(admin)
+
+
+@dataclass(frozen=True)
+class TopSection:
+    """A top-level key of the format: ``check`` its shape, ``apply`` it to the backend."""
+
+    check: Callable[[Any, str], None]
+    apply: Callable[[STSBackend, Any, str], None]
+
+
+#: Top-level sections besides ``version`` and ``accounts``, applied after the accounts.
+TOP_SECTIONS: dict[str, TopSection] = {
+    "organizations": TopSection(_check_organizations, _apply_organizations),
+}

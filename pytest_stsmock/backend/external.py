@@ -1,8 +1,8 @@
 """IAM state kept elsewhere that the backend reads beside its own (moto's, when active).
 
 The backend asks its own accounts first and an :class:`ExternalIam` second,
-at the moment a request needs a role, an access key, an MFA device or a
-managed policy.  So what the seeding API creates wins when both name the same
+at the moment a request needs a role, an access key, an MFA device, a
+managed policy or a SAML provider.  So what the seeding API creates wins when both name the same
 thing, and whatever the other store holds now (not when the mock started) is
 what the request meets.  The objects it hands back are the backend's own
 types (``Role``, ``AccessKey``, ``MFADevice``, ``ManagedPolicy``), built from
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from . import STSBackend
+    from .federation.saml import SAMLProvider
     from .mfa import MFADevice
     from .principals import AccessKey, ManagedPolicy, Principal, Role
 
@@ -29,6 +30,9 @@ class ExternalIam(Protocol):
     def mfa_device(self, backend: STSBackend, serial_number: str) -> MFADevice | None: ...
 
     def managed_policy(self, backend: STSBackend, arn: str) -> ManagedPolicy | None: ...
+
+    def saml_provider(self, backend: STSBackend, account_id: str, name: str) -> SAMLProvider | None:
+        """A SAML provider of the other store, trusting its metadata's certificate."""
 
     def refresh(self, backend: STSBackend, principal: Principal | Role) -> None:
         """Bring a principal built from the other store up to date (a session's role)."""

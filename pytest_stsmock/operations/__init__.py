@@ -20,6 +20,7 @@ from pytest_stsmock.operations import (
     federation,
     iam_mfa,
     iam_policies,
+    iam_providers,
     iam_roles,
     iam_users,
     root_sessions,
@@ -53,6 +54,7 @@ IAM_OPERATIONS: dict[str, Operation] = {
     **iam_roles.OPERATIONS,
     **iam_policies.OPERATIONS,
     **iam_mfa.OPERATIONS,
+    **iam_providers.OPERATIONS,
 }
 
 #: Operations of the model that need no signature (AWS accepts them unsigned).

@@ -174,3 +174,10 @@ def test_device_seed_in_either_encoding() -> None:
     assert _moto.device_seed(Device()) == "JBSWY3DPEHPK3PXP"
     Device.base32_string_seed = base64.b64encode(b"JBSWY3DPEHPK3PXP").decode()  # moto 5.0
     assert _moto.device_seed(Device()) == "JBSWY3DPEHPK3PXP"
+
+
+def test_saml_providers_by_name_and_their_metadata_document(iam: Any) -> None:
+    metadata = "<md:EntityDescriptor/>" + " " * 1000
+    iam.create_saml_provider(Name="corp", SAMLMetadataDocument=metadata)
+    found = _backend().saml_providers["corp"]
+    assert found.saml_metadata_document == metadata

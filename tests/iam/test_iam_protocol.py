@@ -125,6 +125,17 @@ def test_every_operation_of_the_subset_answers_boto3(backend: STSBackend) -> Non
     c.list_virtual_mfa_devices()
     c.deactivate_mfa_device(UserName="u", SerialNumber=serial)
     c.delete_virtual_mfa_device(SerialNumber=serial)
+    oidc = c.create_open_id_connect_provider(
+        Url="https://idp.example.com", ClientIDList=["sts.amazonaws.com"]
+    )["OpenIDConnectProviderArn"]
+    c.get_open_id_connect_provider(OpenIDConnectProviderArn=oidc)
+    c.list_open_id_connect_providers()
+    c.delete_open_id_connect_provider(OpenIDConnectProviderArn=oidc)
+    metadata = backend.default_account.create_saml_provider("seeded").metadata
+    saml = c.create_saml_provider(Name="corp", SAMLMetadataDocument=metadata)["SAMLProviderArn"]
+    c.get_saml_provider(SAMLProviderArn=saml)
+    c.list_saml_providers()
+    c.delete_saml_provider(SAMLProviderArn=saml)
     c.delete_group(GroupName="g")
     c.delete_role(RoleName="r")
     c.delete_user(UserName="u")

@@ -98,6 +98,7 @@ class OIDCProvider:
         self.client_ids = _check_client_ids(client_ids)
         self.thumbprints = _check_thumbprints(thumbprints)
         self.tags = dict(tags or {})
+        self.create_date = account.backend.now()
         self.keys: list[SigningKey] = [draw_rsa_key(account.backend) for _ in range(2)]
 
     def __repr__(self) -> str:

@@ -12,6 +12,12 @@ Design decisions:
   Issuer as the SAML schema wants.  Keyword arguments beyond those of the
   contract (``issued_at``, ``not_before``, ``recipient``, ``issuer``,
   ``attributes``, ``sign_response``) let tests forge every field.
+* A provider IAM's CreateSAMLProvider made from a metadata document
+  (:meth:`SAMLProvider.from_metadata`) trusts the document's signing
+  certificate and takes its ``entityID`` as the issuer; it holds no private
+  key, so it cannot sign.  Assertions for it come from whoever holds the key:
+  in tests, the seeding-API provider whose ``metadata`` was given to IAM,
+  signing with ``roles=[f"{role_arn},{iam_provider_arn}"]``.
 """
 
 from __future__ import annotations
@@ -67,14 +73,43 @@ def _signer() -> XMLSigner:
 class SAMLProvider:
     """An IAM SAML provider and the identity provider behind it."""
 
-    def __init__(self, account: Account, name: str, *, issuer: str | None = None) -> None:
+    def __init__(
+        self,
+        account: Account,
+        name: str,
+        *,
+        issuer: str | None = None,
+        trusted: x509.Certificate | None = None,
+        metadata_document: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
         if issuer is not None and (not isinstance(issuer, str) or not issuer.strip()):
             raise StsMockError("issuer must be a non-empty string, e.g. 'https://idp.example.com'.")
         self.account = account
         self.name = name
         self.arn = f"arn:aws:iam::{account.id}:saml-provider/{name}"
         self.issuer = issuer if issuer is not None else f"https://idp.example.com/{name}"
-        self.key: SigningKey = draw_rsa_key(account.backend)
+        self.key: SigningKey | None = draw_rsa_key(account.backend) if trusted is None else None
+        self._trusted = trusted
+        self._metadata_document = metadata_document
+        self.tags = dict(tags or {})
+        self.create_date = account.backend.now()
+
+    @classmethod
+    def from_metadata(
+        cls,
+        account: Account,
+        name: str,
+        *,
+        issuer: str,
+        certificate: x509.Certificate,
+        document: str,
+        tags: Mapping[str, str] | None = None,
+    ) -> SAMLProvider:
+        """A provider trusting a metadata document's certificate (it cannot sign)."""
+        return cls(
+            account, name, issuer=issuer, trusted=certificate, metadata_document=document, tags=tags
+        )
 
     def __repr__(self) -> str:
         return f"SAMLProvider({self.arn!r})"
@@ -86,7 +121,10 @@ class SAMLProvider:
 
     @property
     def certificate(self) -> x509.Certificate:
-        """The IdP's self-signed signing certificate (the one the metadata publishes)."""
+        """The IdP's signing certificate (the one the metadata publishes)."""
+        if self._trusted is not None:
+            return self._trusted
+        assert self.key is not None
         return self_signed_certificate(self.key, self.name)
 
     @functools.cached_property
@@ -97,6 +135,8 @@ class SAMLProvider:
     @property
     def metadata(self) -> str:
         """The SAML metadata document (EntityDescriptor) to give IAM's CreateSAMLProvider."""
+        if self._metadata_document is not None:
+            return self._metadata_document
         root = etree.Element(f"{{{MD}}}EntityDescriptor", nsmap={"md": MD, "ds": DS})
         root.set("entityID", self.issuer)
         idp = etree.SubElement(root, f"{{{MD}}}IDPSSODescriptor")
@@ -194,6 +234,12 @@ class SAMLProvider:
         return base64.b64encode(etree.tostring(response)).decode()
 
     def _sign(self, element: Any, reference: str) -> Any:
+        if self.key is None:
+            raise StsMockError(
+                f"{self.arn} was created from a metadata document and holds no private key; "
+                "sign with the provider whose metadata it is, passing "
+                f"roles=['<role arn>,{self.arn}']."
+            )
         signed = _signer().sign(
             element,
             key=self.key.private_key,

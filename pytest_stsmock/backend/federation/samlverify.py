@@ -120,6 +120,9 @@ def _provider(backend: STSBackend, arn: str) -> SAMLProvider:
     found = None
     if account is not None and parts[5].startswith("saml-provider/"):
         found = account.saml_providers.get(name)
+    external = backend.external
+    if found is None and external is not None and parts[5:] and parts[5].startswith("saml-"):
+        found = external.saml_provider(backend, parts[4], name)
     if found is None:
         error = msg.saml_no_provider(ids.request_id(backend.rng))
         error.explanation = f"no SAML provider {arn} exists"
