@@ -15,28 +15,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from pytest_stsmock import STSBackend, mock_sts
-
-ACCOUNT = "123456789012"
-
-
-def trust(principal: str = ACCOUNT, **condition: Any) -> str:
-    statement: dict[str, Any] = {
-        "Effect": "Allow",
-        "Principal": {"AWS": principal},
-        "Action": "sts:AssumeRole",
-    }
-    if condition:
-        statement["Condition"] = condition
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
-
-
-def allow(action: str, resource: str = "*") -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}],
-        }
-    )
+from tests.helpers.iam import ACCOUNT, allow, trust
 
 
 @pytest.fixture(params=["moto-outside", "moto-inside"])
