@@ -1,5 +1,5 @@
 """What IAM's named entities (users, roles, groups) share: finding one by name,
-and the three tagging operations.
+listing them, and the three tagging operations.
 
 Design decisions:
 
@@ -13,7 +13,7 @@ Design decisions:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pytest_stsmock.backend import iam
@@ -30,6 +30,21 @@ def named(ctx: OperationContext, action: str, lookup: Callable[[Any, str], Any],
     found = lookup(account, name)
     _iam.account(ctx, action, found.arn)
     return account, found
+
+
+def listed(
+    ctx: OperationContext,
+    action: str,
+    params: Params,
+    entities: Callable[[Any], Iterable[Any]],
+    out: Callable[[Any], dict[str, Any]],
+    key: str,
+) -> dict[str, Any]:
+    """A page of the account's ``entities`` under ``PathPrefix``, each as ``out`` writes it."""
+    account = _iam.account(ctx, action)
+    prefix = params.get("PathPrefix")
+    chosen = [item for item in map(out, entities(account)) if _iam.under(prefix, item["Path"])]
+    return _iam.page(chosen, params, key)
 
 
 def tag_operations(noun: str, find: Finder) -> dict[str, Operation]:

@@ -49,11 +49,14 @@ def get_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
 
 
 def list_roles(ctx: OperationContext, params: Params) -> dict[str, Any]:
-    account = _iam.account(ctx, "ListRoles")
-    prefix = params.get("PathPrefix")
-    roles = [_iam.role_out(r, with_tags=False) for r in account.roles.values()]
-    chosen = [r for r in roles if _iam.under(prefix, r["Path"])]
-    return _iam.page(chosen, params, "Roles")
+    return _iam_entities.listed(
+        ctx,
+        "ListRoles",
+        params,
+        lambda account: account.roles.values(),
+        lambda role: _iam.role_out(role, with_tags=False),
+        "Roles",
+    )
 
 
 def delete_role(ctx: OperationContext, params: Params) -> dict[str, Any]:

@@ -55,11 +55,14 @@ def get_user(ctx: OperationContext, params: Params) -> dict[str, Any]:
 
 
 def list_users(ctx: OperationContext, params: Params) -> dict[str, Any]:
-    account = _iam.account(ctx, "ListUsers")
-    prefix = params.get("PathPrefix")
-    users = [_iam.user_out(u, with_tags=False) for u in account.users.values()]
-    chosen = [u for u in users if _iam.under(prefix, u["Path"])]
-    return _iam.page(chosen, params, "Users")
+    return _iam_entities.listed(
+        ctx,
+        "ListUsers",
+        params,
+        lambda account: account.users.values(),
+        lambda user: _iam.user_out(user, with_tags=False),
+        "Users",
+    )
 
 
 def delete_user(ctx: OperationContext, params: Params) -> dict[str, Any]:
