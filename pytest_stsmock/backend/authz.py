@@ -221,17 +221,17 @@ def _scoped(verdict: Verdict, caller: Caller, ctx: RequestContext) -> Verdict:
         label = f"scope-down policy {index + 1} (GetScopedCredentials) of {caller.arn}"
         layer = evaluate([LabeledPolicy(label, doc)], ctx)
         if layer.effect == "ExplicitDeny" or (verdict.allowed and not layer.allowed):
-            return _layer_refuses(layer, ctx)
+            return _layer_refuses(
+                layer, ctx, "scoped credentials can do only what every scope-down policy allows"
+            )
     return verdict
 
 
-def _layer_refuses(layer: Decision, ctx: RequestContext) -> Verdict:
+def _layer_refuses(layer: Decision, ctx: RequestContext, why: str) -> Verdict:
+    """The refusal of a policy layer that caps a session: its own reasons, then ``why``."""
     return Verdict(
         layer.effect,
-        lambda: (
-            *layer.reasons,
-            "scoped credentials can do only what every scope-down policy allows",
-        ),
+        lambda: (*layer.reasons, why),
         statements=layer.statements,
         context=ctx,
     )
@@ -299,14 +299,8 @@ def _root_session(caller: Caller, ctx: RequestContext) -> Verdict:
     decision = evaluate(policies, ctx)
     if decision.allowed:
         return Verdict.of(decision, ctx)
-    return Verdict(
-        decision.effect,
-        lambda: (
-            *decision.reasons,
-            f"a root session from AssumeRoot can do only what {task} allows",
-        ),
-        statements=decision.statements,
-        context=ctx,
+    return _layer_refuses(
+        decision, ctx, f"a root session from AssumeRoot can do only what {task} allows"
     )
 
 

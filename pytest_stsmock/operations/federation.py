@@ -34,20 +34,17 @@ def assume_role_with_web_identity(
         global_endpoint=ctx.global_endpoint,
         request_keys=ctx.request_keys,
     )
-    session = result.session
-    response: dict[str, Any] = {
-        "Credentials": members.credentials(session),
+    return {
+        **members.assumed_role(
+            result.session,
+            params,
+            packed_size=result.packed_size,
+            source_identity=result.source_identity,
+        ),
         "SubjectFromWebIdentityToken": result.subject,
-        "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
         "Provider": result.provider,
         "Audience": result.audience,
     }
-    if result.packed_size is not None:
-        response["PackedPolicySize"] = result.packed_size
-    if result.source_identity is not None:
-        response["SourceIdentity"] = result.source_identity
-    response.update(members.token_size(params, session.session_token))
-    return response
 
 
 def assume_role_with_saml(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,22 +63,19 @@ def assume_role_with_saml(ctx: OperationContext, params: Mapping[str, Any]) -> d
         global_endpoint=ctx.global_endpoint,
         request_keys=ctx.request_keys,
     )
-    session = result.session
-    response: dict[str, Any] = {
-        "Credentials": members.credentials(session),
-        "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
+    return {
+        **members.assumed_role(
+            result.session,
+            params,
+            packed_size=result.packed_size,
+            source_identity=result.source_identity,
+        ),
         "Subject": result.subject,
         "SubjectType": result.subject_type,
         "Issuer": result.issuer,
         "Audience": result.audience,
         "NameQualifier": result.name_qualifier,
     }
-    if result.packed_size is not None:
-        response["PackedPolicySize"] = result.packed_size
-    if result.source_identity is not None:
-        response["SourceIdentity"] = result.source_identity
-    response.update(members.token_size(params, session.session_token))
-    return response
 
 
 def get_web_identity_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:

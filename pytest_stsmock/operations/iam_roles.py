@@ -11,17 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_stsmock.backend import iam
-from pytest_stsmock.operations import _iam
+from pytest_stsmock.operations import _iam, _iam_entities
 from pytest_stsmock.operations.context import Operation, OperationContext
 
 Params = Mapping[str, Any]
 
 
 def _role(ctx: OperationContext, action: str, params: Params) -> Any:
-    account = _iam.caller_account(ctx)
-    found = iam.role(account, params["RoleName"])
-    _iam.account(ctx, action, found.arn)
-    return account, found
+    return _iam_entities.named(ctx, action, iam.role, params["RoleName"])
 
 
 def create_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
@@ -52,11 +49,14 @@ def get_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
 
 
 def list_roles(ctx: OperationContext, params: Params) -> dict[str, Any]:
-    account = _iam.account(ctx, "ListRoles")
-    prefix = params.get("PathPrefix")
-    roles = [_iam.role_out(r, with_tags=False) for r in account.roles.values()]
-    chosen = [r for r in roles if _iam.under(prefix, r["Path"])]
-    return _iam.page(chosen, params, "Roles")
+    return _iam_entities.listed(
+        ctx,
+        "ListRoles",
+        params,
+        lambda account: account.roles.values(),
+        lambda role: _iam.role_out(role, with_tags=False),
+        "Roles",
+    )
 
 
 def delete_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
@@ -86,23 +86,6 @@ def update_role_description(ctx: OperationContext, params: Params) -> dict[str, 
     return {"Role": _iam.role_out(role)}
 
 
-def tag_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
-    _, role = _role(ctx, "TagRole", params)
-    iam.set_tags(role.tags, _iam.tags_in(params))
-    return {}
-
-
-def untag_role(ctx: OperationContext, params: Params) -> dict[str, Any]:
-    _, role = _role(ctx, "UntagRole", params)
-    iam.remove_tags(role.tags, params["TagKeys"])
-    return {}
-
-
-def list_role_tags(ctx: OperationContext, params: Params) -> dict[str, Any]:
-    _, role = _role(ctx, "ListRoleTags", params)
-    return _iam.page(_iam.tags_out(role.tags), params, "Tags")
-
-
 OPERATIONS: dict[str, Operation] = {
     "CreateRole": create_role,
     "GetRole": get_role,
@@ -111,7 +94,5 @@ OPERATIONS: dict[str, Operation] = {
     "UpdateAssumeRolePolicy": update_assume_role_policy,
     "UpdateRole": update_role,
     "UpdateRoleDescription": update_role_description,
-    "TagRole": tag_role,
-    "UntagRole": untag_role,
-    "ListRoleTags": list_role_tags,
+    **_iam_entities.tag_operations("Role", _role),
 }

@@ -12,17 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_stsmock.backend import iam
-from pytest_stsmock.operations import _iam
+from pytest_stsmock.operations import _iam, _iam_entities
 from pytest_stsmock.operations.context import Operation, OperationContext
 
 Params = Mapping[str, Any]
 
 
 def _user(ctx: OperationContext, action: str, params: Params) -> Any:
-    account = _iam.caller_account(ctx)
-    found = iam.user(account, params["UserName"])
-    _iam.account(ctx, action, found.arn)
-    return account, found
+    return _iam_entities.named(ctx, action, iam.user, params["UserName"])
 
 
 # -- users -----------------------------------------------------------------------
@@ -58,34 +55,20 @@ def get_user(ctx: OperationContext, params: Params) -> dict[str, Any]:
 
 
 def list_users(ctx: OperationContext, params: Params) -> dict[str, Any]:
-    account = _iam.account(ctx, "ListUsers")
-    prefix = params.get("PathPrefix")
-    users = [_iam.user_out(u, with_tags=False) for u in account.users.values()]
-    chosen = [u for u in users if _iam.under(prefix, u["Path"])]
-    return _iam.page(chosen, params, "Users")
+    return _iam_entities.listed(
+        ctx,
+        "ListUsers",
+        params,
+        lambda account: account.users.values(),
+        lambda user: _iam.user_out(user, with_tags=False),
+        "Users",
+    )
 
 
 def delete_user(ctx: OperationContext, params: Params) -> dict[str, Any]:
     account, user = _user(ctx, "DeleteUser", params)
     iam.delete_user(account, user)
     return {}
-
-
-def tag_user(ctx: OperationContext, params: Params) -> dict[str, Any]:
-    _, user = _user(ctx, "TagUser", params)
-    iam.set_tags(user.tags, _iam.tags_in(params))
-    return {}
-
-
-def untag_user(ctx: OperationContext, params: Params) -> dict[str, Any]:
-    _, user = _user(ctx, "UntagUser", params)
-    iam.remove_tags(user.tags, params["TagKeys"])
-    return {}
-
-
-def list_user_tags(ctx: OperationContext, params: Params) -> dict[str, Any]:
-    _, user = _user(ctx, "ListUserTags", params)
-    return _iam.page(_iam.tags_out(user.tags), params, "Tags")
 
 
 # -- access keys -----------------------------------------------------------------
@@ -143,10 +126,7 @@ def delete_access_key(ctx: OperationContext, params: Params) -> dict[str, Any]:
 
 
 def _group(ctx: OperationContext, action: str, params: Params) -> Any:
-    account = _iam.caller_account(ctx)
-    found = iam.group(account, params["GroupName"])
-    _iam.account(ctx, action, found.arn)
-    return account, found
+    return _iam_entities.named(ctx, action, iam.group, params["GroupName"])
 
 
 def create_group(ctx: OperationContext, params: Params) -> dict[str, Any]:
@@ -196,9 +176,7 @@ OPERATIONS: dict[str, Operation] = {
     "GetUser": get_user,
     "ListUsers": list_users,
     "DeleteUser": delete_user,
-    "TagUser": tag_user,
-    "UntagUser": untag_user,
-    "ListUserTags": list_user_tags,
+    **_iam_entities.tag_operations("User", _user),
     "CreateAccessKey": create_access_key,
     "ListAccessKeys": list_access_keys,
     "UpdateAccessKey": update_access_key,

@@ -66,3 +66,23 @@ def token_size(params: Mapping[str, Any], token: str) -> dict[str, Any]:
         return {}
     size = len(token)
     return {"SessionTokenSize": size, "SessionTokenUtilization": min(100, -(-100 * size // 4096))}
+
+
+def assumed_role(
+    session: Session,
+    params: Mapping[str, Any],
+    *,
+    packed_size: int | None,
+    source_identity: str | None,
+) -> dict[str, Any]:
+    """What every AssumeRole* answer carries: the session, its user, and the optional sizes."""
+    result: dict[str, Any] = {
+        "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
+        "Credentials": credentials(session),
+    }
+    if packed_size is not None:
+        result["PackedPolicySize"] = packed_size
+    if source_identity is not None:
+        result["SourceIdentity"] = source_identity
+    result.update(token_size(params, session.session_token))
+    return result

@@ -114,17 +114,12 @@ def assume_role(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, A
         global_endpoint=ctx.global_endpoint,
         request_keys=ctx.request_keys,
     )
-    session = assumed.session
-    result: dict[str, Any] = {
-        "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
-        "Credentials": members.credentials(session),
-    }
-    if assumed.packed_size is not None:
-        result["PackedPolicySize"] = assumed.packed_size
-    if session.source_identity is not None:
-        result["SourceIdentity"] = session.source_identity
-    result.update(members.token_size(params, session.session_token))
-    return result
+    return members.assumed_role(
+        assumed.session,
+        params,
+        packed_size=assumed.packed_size,
+        source_identity=assumed.session.source_identity,
+    )
 
 
 #: The operations this module answers, by the model's operation name.

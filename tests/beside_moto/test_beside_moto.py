@@ -15,28 +15,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from pytest_stsmock import STSBackend, mock_sts
-
-ACCOUNT = "123456789012"
-
-
-def trust(principal: str = ACCOUNT, **condition: Any) -> str:
-    statement: dict[str, Any] = {
-        "Effect": "Allow",
-        "Principal": {"AWS": principal},
-        "Action": "sts:AssumeRole",
-    }
-    if condition:
-        statement["Condition"] = condition
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
-
-
-def allow(action: str, resource: str = "*") -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}],
-        }
-    )
+from tests.helpers.iam import ACCOUNT, allow, session_kwargs, trust
 
 
 @pytest.fixture(params=["moto-outside", "moto-inside"])
@@ -67,6 +46,22 @@ def user_with_key(name: str, policy: str | None = None) -> dict[str, str]:
         "aws_access_key_id": key["AccessKeyId"],
         "aws_secret_access_key": key["SecretAccessKey"],
     }
+
+
+def role_chain(backend: STSBackend) -> tuple[str, str]:
+    """ARNs of a role ``first`` the default user may assume, allowed to assume the role ``next``."""
+    first = iam().create_role(
+        RoleName="first", AssumeRolePolicyDocument=trust(backend.default_user.arn)
+    )["Role"]["Arn"]
+    iam().put_role_policy(RoleName="first", PolicyName="p", PolicyDocument=allow("sts:AssumeRole"))
+    target = iam().create_role(RoleName="next", AssumeRolePolicyDocument=trust())["Role"]["Arn"]
+    return first, target
+
+
+def assumed_sts(role: str, name: str) -> Any:
+    """An STS client signing with a new session of ``role`` (the default user assumes it)."""
+    creds = sts().assume_role(RoleArn=role, RoleSessionName=name)["Credentials"]
+    return sts(**session_kwargs(creds))
 
 
 def code(exc: Any) -> str:
@@ -165,25 +160,11 @@ def test_inline_managed_and_group_policies_of_moto_users(backend: STSBackend) ->
 
 def test_a_moto_role_boundary_limits_its_sessions(backend: STSBackend) -> None:
     boundary = iam().create_policy(PolicyName="b", PolicyDocument=allow("s3:*"))["Policy"]["Arn"]
-    first = iam().create_role(
-        RoleName="first", AssumeRolePolicyDocument=trust(backend.default_user.arn)
-    )
-    iam().put_role_policy(RoleName="first", PolicyName="p", PolicyDocument=allow("sts:AssumeRole"))
-    target = iam().create_role(RoleName="next", AssumeRolePolicyDocument=trust())["Role"]["Arn"]
-    creds = sts().assume_role(RoleArn=first["Role"]["Arn"], RoleSessionName="aa")["Credentials"]
-    session = sts(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    first, target = role_chain(backend)
+    session = assumed_sts(first, "aa")
     assert session.assume_role(RoleArn=target, RoleSessionName="bb")["Credentials"]
     iam().put_role_permissions_boundary(RoleName="first", PermissionsBoundary=boundary)
-    creds = sts().assume_role(RoleArn=first["Role"]["Arn"], RoleSessionName="cc")["Credentials"]
-    bounded = sts(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    bounded = assumed_sts(first, "cc")
     with pytest.raises(ClientError) as exc:
         bounded.assume_role(RoleArn=target, RoleSessionName="dd")
     assert code(exc) == "AccessDenied"
@@ -276,17 +257,8 @@ def test_moto_still_answers_the_services_that_check_roles(backend: STSBackend) -
 
 
 def test_a_policy_changed_in_moto_bounds_the_roles_existing_sessions(backend: STSBackend) -> None:
-    first = iam().create_role(
-        RoleName="first", AssumeRolePolicyDocument=trust(backend.default_user.arn)
-    )
-    iam().put_role_policy(RoleName="first", PolicyName="p", PolicyDocument=allow("sts:AssumeRole"))
-    target = iam().create_role(RoleName="next", AssumeRolePolicyDocument=trust())["Role"]["Arn"]
-    creds = sts().assume_role(RoleArn=first["Role"]["Arn"], RoleSessionName="aa")["Credentials"]
-    session = sts(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    first, target = role_chain(backend)
+    session = assumed_sts(first, "aa")
     assert session.assume_role(RoleArn=target, RoleSessionName="bb")["Credentials"]
     iam().delete_role_policy(RoleName="first", PolicyName="p")
     with pytest.raises(ClientError) as exc:

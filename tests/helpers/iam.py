@@ -39,7 +39,7 @@ def session_kwargs(creds: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def trust(principal: str, **condition: Any) -> str:
+def trust(principal: str = ACCOUNT, **condition: Any) -> str:
     statement: dict[str, Any] = {
         "Effect": "Allow",
         "Principal": {"AWS": principal},

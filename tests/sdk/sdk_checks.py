@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pytest_stsmock.server import StsServer
-from tests.helpers.server import ACCOUNT
+from tests.helpers.server import ACCOUNT, ALICE_KEY, ALICE_SECRET, ROLE_ARN
+
+
+def run_calls(
+    command: list[str], server: StsServer, home: Path, prefix: str, **env: str
+) -> dict[str, Any]:
+    """Run an SDK's sts_calls script as alice against ``server``; its results, checked."""
+    done = subprocess.run(
+        [*command, server.endpoint_url, ROLE_ARN],
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "AWS_ACCESS_KEY_ID": ALICE_KEY,
+            "AWS_SECRET_ACCESS_KEY": ALICE_SECRET,
+            "HOME": str(home),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    results: dict[str, Any] = json.loads(done.stdout)
+    check_results(results, server, prefix)
+    return results
 
 
 def check_results(results: dict[str, Any], server: StsServer, prefix: str) -> None:

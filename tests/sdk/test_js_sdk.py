@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from pytest_stsmock.server import StsServer
-from tests.helpers.server import ACCOUNT, ALICE_KEY, ALICE_SECRET, ROLE_ARN
-from tests.sdk.sdk_checks import check_results, require
+from tests.helpers.server import ACCOUNT
+from tests.sdk.sdk_checks import require, run_calls
 
 HERE = Path(__file__).parent / "js"
 
@@ -23,24 +20,13 @@ def test_the_js_sdk_calls_are_answered_as_aws_would(server: StsServer) -> None:
         "the JavaScript SDK is not installed (npm ci in tests/sdk/js)",
     )
     assert node is not None
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "AWS_ACCESS_KEY_ID": ALICE_KEY,
-        "AWS_SECRET_ACCESS_KEY": ALICE_SECRET,
-        "NODE_NO_WARNINGS": "1",  # the SDK's notice about future node versions
-        "HOME": str(HERE),
-    }
-    done = subprocess.run(
-        [node, str(HERE / "sts_calls.mjs"), server.endpoint_url, ROLE_ARN],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    results = run_calls(
+        [node, str(HERE / "sts_calls.mjs")],
+        server,
+        HERE,
+        "js",
+        NODE_NO_WARNINGS="1",  # the SDK's notice about future node versions
     )
-    assert done.returncode == 0, done.stderr
-    results = json.loads(done.stdout)
-    check_results(results, server, "js")
     provider = results["fromTemporaryCredentials"]
     assert provider == {
         "ok": True,

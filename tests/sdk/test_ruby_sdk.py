@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 from pytest_stsmock.server import StsServer
-from tests.helpers.server import ACCOUNT, ALICE_KEY, ALICE_SECRET, ROLE_ARN
-from tests.sdk.sdk_checks import check_results, require
+from tests.helpers.server import ACCOUNT, ROLE_ARN
+from tests.sdk.sdk_checks import require, run_calls
 
 SCRIPT = Path(__file__).parent / "ruby" / "sts_calls.rb"
 
@@ -27,23 +25,7 @@ def test_the_ruby_sdk_calls_are_answered_as_aws_would(server: StsServer) -> None
     require(ruby is not None, "ruby is not installed")
     assert ruby is not None
     require(_has_sdk(ruby), "aws-sdk-core for Ruby is not installed")
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "AWS_ACCESS_KEY_ID": ALICE_KEY,
-        "AWS_SECRET_ACCESS_KEY": ALICE_SECRET,
-        "HOME": str(SCRIPT.parent),
-    }
-    done = subprocess.run(
-        [ruby, str(SCRIPT), server.endpoint_url, ROLE_ARN],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    results = json.loads(done.stdout)
-    check_results(results, server, "ruby")
+    results = run_calls([ruby, str(SCRIPT)], server, SCRIPT.parent, "ruby")
     provider = results["assumeRoleCredentials"]
     assert provider["ok"]
     assert provider["arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/ruby-provider"
