@@ -54,6 +54,14 @@ COMMON_ERROR_CODES = frozenset(
         "SignatureDoesNotMatch",
         "ThrottlingException",
         "ValidationError",
+        # Codes of operations newer than the oldest botocore supported: known
+        # here even when the installed model predates them.
+        "ExpiredTradeInTokenException",
+        "InsufficientSessionLifetime",
+        "InvalidSubjectCredentials",
+        "JWTPayloadSizeExceededException",
+        "OutboundWebIdentityFederationDisabledException",
+        "SessionDurationEscalationException",
     }
 )
 

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from pytest_stsmock import STSBackend, mock_sts
 from pytest_stsmock.backend.root_tasks import ROOT_TASK_POLICIES, TASK_POLICY_PREFIX
 from tests.fuzz.strategies import snapshot
+from tests.helpers.models import needs_sts_operation
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CONFIG = Config(retries={"max_attempts": 1}, parameter_validation=False)
@@ -177,6 +178,7 @@ def test_made_up_authorization_messages_are_refused(world: World, text: str) -> 
         world.default.decode_authorization_message(EncodedMessage=text)
 
 
+@needs_sts_operation("GetDelegatedAccessToken")
 @SETTINGS
 @given(data=st.data())
 def test_altered_trade_in_tokens_are_refused(world: World, data: st.DataObject) -> None:
@@ -270,6 +272,7 @@ def test_assume_root_answers_every_input(
     assert lifetime == (900 if duration is None else duration)
 
 
+@needs_sts_operation("GetScopedCredentials")
 @SETTINGS
 @given(
     policy=st.one_of(

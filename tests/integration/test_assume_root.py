@@ -16,6 +16,7 @@ from pytest_stsmock.backend.identity import caller_for_key, caller_for_session
 from pytest_stsmock.backend.root_tasks import ROOT_TASK_POLICIES, TASK_POLICY_PREFIX
 from pytest_stsmock.errors import AwsError, StsMockError
 from tests.helpers.clients import client_for, error_of, sts
+from tests.helpers.models import needs_sts_member
 from tests.helpers.policies import ADMIN
 
 MANAGEMENT = "111111111111"
@@ -295,6 +296,7 @@ def test_a_role_session_of_the_management_account_may_call_it(
     assert client_for(root).get_caller_identity()["Arn"] == f"arn:aws:iam::{MEMBER}:root"
 
 
+@needs_sts_member("AssumeRoot", "MinimumSessionTokenSize")
 def test_minimum_session_token_size_is_reported(sts_backend: STSBackend, org: Any) -> None:
     client = _operator(sts_backend, MANAGEMENT)
     result = _assume_root(client, MinimumSessionTokenSize=2048)

@@ -12,6 +12,9 @@ from botocore.exceptions import ClientError
 from pytest_stsmock import STSBackend
 from pytest_stsmock.errors import StsMockError
 from tests.helpers.clients import client_for, error_of, sts
+from tests.helpers.models import needs_sts_operation
+
+pytestmark = needs_sts_operation("GetDelegatedAccessToken")
 
 PARTNER = "999988887777"
 TRUST = {

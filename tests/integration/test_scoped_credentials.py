@@ -14,7 +14,10 @@ from pytest_stsmock import STSBackend
 from pytest_stsmock.backend.authz import evaluate_identity
 from pytest_stsmock.backend.identity import caller_for_session
 from tests.helpers.clients import client_for, error_of, sts
+from tests.helpers.models import needs_sts_operation
 from tests.helpers.policies import ADMIN
+
+pytestmark = needs_sts_operation("GetScopedCredentials")
 
 T0 = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.timezone.utc)
 TRUST = {

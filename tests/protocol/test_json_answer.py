@@ -116,6 +116,10 @@ def test_get_caller_identity_bytes_as_aws_iam_authenticator_reads_them() -> None
     )
 
 
+@pytest.mark.skipif(
+    "SessionTokenSize" not in STS.operation_model("AssumeRole").output_shape.members,
+    reason="this botocore's AssumeRole output has no SessionTokenSize (newer than the oldest)",
+)
 def test_assume_role_bytes_sorted_with_nulls_and_epoch_seconds() -> None:
     op = STS.operation_model("AssumeRole")
     result = {
