@@ -32,14 +32,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import json
 import secrets
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from pytest_stsmock.backend.secret_key import SecretKey
 
 from .policy.document import Statement
 
@@ -122,30 +122,15 @@ def document(denial: Denial) -> dict[str, Any]:
     }
 
 
-_KEY_LOCK = threading.Lock()
-
-
 class AuthorizationMessages:
     """Mints and redeems the opaque messages of one backend."""
 
     def __init__(self) -> None:
-        self._drawn: bytes | None = None
+        self._secret = SecretKey()
         self._documents: dict[bytes, str] = {}
 
-    @property
-    def _key(self) -> bytes:
-        # Drawn on first use (most backends never deny a call with a message): reading OS
-        # entropy is a system call each activation would otherwise pay for.
-        key = self._drawn
-        if key is None:
-            with _KEY_LOCK:  # two threads' first uses must agree on one key
-                key = self._drawn
-                if key is None:
-                    key = self._drawn = secrets.token_bytes(32)
-        return key
-
     def _tag(self, ident: bytes) -> bytes:
-        return hmac.new(self._key, ident, hashlib.sha256).digest()
+        return self._secret.tag(ident)
 
     def encode(self, denial: Denial) -> str:
         """A new opaque message that decodes to ``denial``'s document."""

@@ -27,14 +27,13 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as _dt
-import hashlib
 import hmac
 import secrets
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_stsmock import _messages as msg
+from pytest_stsmock.backend.secret_key import SecretKey
 from pytest_stsmock.errors import AwsError, StsMockError
 
 from .credentials import Session
@@ -90,30 +89,15 @@ def _resolve(backend: STSBackend, principal: object) -> User | Role:
     )
 
 
-_KEY_LOCK = threading.Lock()
-
-
 class TradeInTokens:
     """The trade-in tokens of one backend."""
 
     def __init__(self) -> None:
-        self._drawn: bytes | None = None
+        self._secret = SecretKey()
         self._grants: dict[bytes, _Grant] = {}
 
-    @property
-    def _key(self) -> bytes:
-        # Drawn on first use (most backends never issue a token): reading OS
-        # entropy is a system call each activation would otherwise pay for.
-        key = self._drawn
-        if key is None:
-            with _KEY_LOCK:  # two threads' first uses must agree on one key
-                key = self._drawn
-                if key is None:
-                    key = self._drawn = secrets.token_bytes(32)
-        return key
-
     def _tag(self, ident: bytes) -> bytes:
-        return hmac.new(self._key, ident, hashlib.sha256).digest()
+        return self._secret.tag(ident)
 
     def issue(
         self, backend: STSBackend, principal: object, expires_in: object, now: _dt.datetime
