@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as _dt
+import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -190,9 +191,18 @@ def _inner_assertion(response: Any) -> Any:
 
 
 def _moment(value: str | None, what: str) -> _dt.datetime:
-    m = _TIME.fullmatch(value or "")
-    if m is None:
+    moment = _instant(value or "")
+    if moment is None:
         raise _invalid(msg.SAML_MALFORMED, f"{what} is not an xs:dateTime: {value!r}")
+    return moment
+
+
+@functools.lru_cache(maxsize=1024)
+def _instant(value: str) -> _dt.datetime | None:
+    """An xs:dateTime in UTC, or None (a pure function of the text, so remembered)."""
+    m = _TIME.fullmatch(value)
+    if m is None:
+        return None
     offset = m.group(3) or "Z"
     text = m.group(1) + ("+00:00" if offset == "Z" else offset)
     return _dt.datetime.fromisoformat(text).astimezone(_dt.timezone.utc)

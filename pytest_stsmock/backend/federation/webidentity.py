@@ -143,8 +143,7 @@ def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> 
     issuer = claims.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise msg.web_identity_missing_claim("iss")
-    outbound = backend_outbound_issuers(backend)
-    if issuer in outbound:
+    if _is_outbound_issuer(backend, issuer):
         raise AwsError(
             "IDPRejectedClaim",
             msg.WEB_IDENTITY_OUTBOUND,
@@ -160,6 +159,10 @@ def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> 
         )
         raise error
     return found
+
+
+def _is_outbound_issuer(backend: STSBackend, issuer: str) -> bool:
+    return any(account.outbound_issuer == issuer for account in backend.accounts.values())
 
 
 def backend_outbound_issuers(backend: STSBackend) -> frozenset[str]:
