@@ -151,9 +151,7 @@ def _finish(
     *,
     presigned: bool,
 ) -> SignedRequest:
-    names, key_id, date, region, service, terminator = _scope(
-        algorithm, credential, signed_headers
-    )
+    names, key_id, date, region, service, terminator = _scope(algorithm, credential, signed_headers)
     return _new_signed(
         SignedRequest,
         (
