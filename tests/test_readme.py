@@ -7,9 +7,13 @@ from pathlib import Path
 
 # Import the AWS stack in this process: pytester's in-process runs drop modules
 # first imported inside them, and a botocore imported afresh by the next run
-# would not be the one the still-loaded mock patched.
+# would not be the one the still-loaded mock patched.  moto and requests too:
+# a block importing moto first would leave the next block's fresh requests
+# with another module's cookie jars ("You can only merge into CookieJar").
 import boto3  # noqa: F401
+import moto  # noqa: F401
 import pytest
+import requests  # noqa: F401
 
 import pytest_stsmock.transports.install  # noqa: F401
 
