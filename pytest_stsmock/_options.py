@@ -21,7 +21,6 @@ Design decisions:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -43,6 +42,8 @@ def in_call(call: str) -> Where:
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate most like ``name`` (case-insensitive first), or None."""
+    import difflib  # only for a misspelt name: not paid by every import
+
     candidates = list(candidates)
     folded = {c.lower(): c for c in candidates}
     if name.lower() in folded:

@@ -4,6 +4,11 @@ The backend is plain Python with no HTTP in sight.  It owns one seeded random
 generator for every identifier and reads the clock at call time.  Requests
 reach it through the operations layer; tests reach it directly to seed state
 and to assert on calls.
+
+The state of the rarer operations (organizations for AssumeRoot, trade-in
+tokens for GetDelegatedAccessToken) is made, and its module imported, on first
+use, under the backend's lock: a fresh interpreter's first activation does
+not pay for them.  ``Organization`` is still importable from here (PEP 562).
 """
 
 from __future__ import annotations
@@ -25,13 +30,13 @@ from .accounts import Account
 from .authorization_message import AuthorizationMessages, Denial
 from .calls import Call
 from .credentials import Session
-from .delegation import TradeInTokens
 from .mfa import MFADevice
-from .organizations import Organization, Organizations
 from .principals import AccessKey, LongTermPrincipal, ManagedPolicy, Principal, Role, Root, User
 
 if TYPE_CHECKING:
+    from .delegation import TradeInTokens
     from .external import ExternalIam
+    from .organizations import Organization, Organizations
     from .policy.document import PolicyDocument
 
 __all__ = [
@@ -68,6 +73,14 @@ def _allow_everything() -> PolicyDocument:
     from .policy.document import PolicyDocument
 
     return PolicyDocument.parse(ALLOW_EVERYTHING, kind="identity")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Organization":  # its module loads with the first organization
+        from .organizations import Organization
+
+        return Organization
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _check_account_id(account_id: object) -> str:
@@ -113,8 +126,8 @@ class STSBackend:
         self._access_keys: dict[str, AccessKey] = {}
         self._sessions_by_key: dict[str, Session] = {}
         self._mfa_devices: dict[str, MFADevice] = {}
-        self.organizations = Organizations()
-        self.trade_in_tokens = TradeInTokens()
+        self._organizations: Organizations | None = None
+        self._trade_in_tokens: TradeInTokens | None = None
         self.authorization_messages = AuthorizationMessages()
         self.default_user: User = self.default_account.create_user(
             DEFAULT_USER_NAME, policies=[_allow_everything()]
@@ -130,6 +143,32 @@ class STSBackend:
             f"STSBackend(account_id={self.account_id!r}, region={self.region!r}, "
             f"strict={self.strict}, calls={len(self.calls)}, sessions={len(self.sessions)})"
         )
+
+    @property
+    def organizations(self) -> Organizations:
+        """The organizations of this backend (AssumeRoot's management accounts)."""
+        found = self._organizations
+        if found is None:
+            with self.lock:
+                if self._organizations is None:
+                    from .organizations import Organizations
+
+                    self._organizations = Organizations()
+                found = self._organizations
+        return found
+
+    @property
+    def trade_in_tokens(self) -> TradeInTokens:
+        """The trade-in tokens issued (GetDelegatedAccessToken redeems them)."""
+        found = self._trade_in_tokens
+        if found is None:
+            with self.lock:
+                if self._trade_in_tokens is None:
+                    from .delegation import TradeInTokens
+
+                    self._trade_in_tokens = TradeInTokens()
+                found = self._trade_in_tokens
+        return found
 
     # -- seeding -----------------------------------------------------------
 
