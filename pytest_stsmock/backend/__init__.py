@@ -31,7 +31,16 @@ from .authorization_message import AuthorizationMessages, Denial
 from .calls import Call
 from .credentials import Session
 from .mfa import MFADevice
-from .principals import AccessKey, LongTermPrincipal, ManagedPolicy, Principal, Role, Root, User
+from .principals import (
+    AccessKey,
+    LongTermPrincipal,
+    ManagedPolicy,
+    Principal,
+    Role,
+    Root,
+    User,
+    new_user,
+)
 
 if TYPE_CHECKING:
     from .delegation import TradeInTokens
@@ -56,8 +65,8 @@ __all__ = [
     "User",
 ]
 
-DEFAULT_ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = _options.DEFAULT_ACCOUNT_ID
+DEFAULT_REGION = _options.DEFAULT_REGION
 DEFAULT_USER_NAME = "stsmock"
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
@@ -103,10 +112,11 @@ class STSBackend:
         strict: bool = False,
         seed: int | None = None,
     ) -> None:
-        _options.check(
-            {"account_id": account_id, "region": region, "strict": strict, "seed": seed},
-            _options.in_call("STSBackend"),
-        )
+        if not _options.are_defaults(account_id, region, strict, seed):
+            _options.check(
+                {"account_id": account_id, "region": region, "strict": strict, "seed": seed},
+                _options.in_call("STSBackend"),
+            )
         self.account_id = account_id
         self.region = region
         self.strict = strict
@@ -129,9 +139,12 @@ class STSBackend:
         self._organizations: Organizations | None = None
         self._trade_in_tokens: TradeInTokens | None = None
         self.authorization_messages = AuthorizationMessages()
-        self.default_user: User = self.default_account.create_user(
-            DEFAULT_USER_NAME, policies=[_allow_everything()]
-        )
+        # The seeding API's checks (name, path, uniqueness, parsing) cannot fail for
+        # these constants; new_user draws from the rng exactly as create_user does.
+        account = self.default_account
+        self.default_user: User = new_user(account, DEFAULT_USER_NAME, "/", None, ())
+        self.default_user.policies.append(_allow_everything())
+        account.users[DEFAULT_USER_NAME] = self.default_user
         self.default_access_key: AccessKey = (
             self.default_user.create_access_key()
             if keep is None
