@@ -42,9 +42,12 @@ Design decisions:
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
+
+from . import _fastpaths
+
+_PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
 #: The botocore session attributes and methods this module relies on.
 _NEEDED = (
@@ -72,8 +75,7 @@ def forget_resolved_credentials() -> None:
     core._credentials = None
     core._auth_token = None
     core._profile = None
-    environ = os.environ
-    if environ.get("AWS_PROFILE") or environ.get("AWS_DEFAULT_PROFILE"):
+    if any(_fastpaths.read_environ(_PROFILE_VARIABLES).values()):
         core._register_credential_provider()
         core._register_token_provider()
 

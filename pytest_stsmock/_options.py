@@ -21,7 +21,6 @@ Design decisions:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -30,6 +29,7 @@ from typing import Any
 from .errors import StsMockError
 
 NAMES = ("account_id", "region", "strict", "seed")
+DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
@@ -43,6 +43,8 @@ def in_call(call: str) -> Where:
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate most like ``name`` (case-insensitive first), or None."""
+    import difflib  # only for a misspelt name: not paid by every import
+
     candidates = list(candidates)
     folded = {c.lower(): c for c in candidates}
     if name.lower() in folded:
@@ -99,6 +101,19 @@ def seed(value: object, where: Where) -> int | None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise StsMockError(f"{where('seed')} must be an int (or None for random), not {value!r}.")
     return value
+
+
+def are_defaults(account_id: object, region: object, strict: object, seed: object) -> bool:
+    """True when the four options are exactly the defaults, which every check passes
+    (so an activation with no options skips checking them: a pure function of them)."""
+    return (
+        type(account_id) is str
+        and account_id == DEFAULT_ACCOUNT_ID
+        and type(region) is str
+        and region == DEFAULT_REGION
+        and strict is False
+        and seed is None
+    )
 
 
 def check(options: dict[str, Any], where: Where) -> None:

@@ -104,8 +104,9 @@ class MockSTS:
             raise StsMockError(
                 "mock_sts(backend=...) takes an STSBackend, e.g. the one a previous mock yielded."
             )
-        options = {"account_id": account_id, "region": region, "strict": strict, "seed": seed}
-        _options.check(options, _where)  # fail where the user wrote them
+        if not _options.are_defaults(account_id, region, strict, seed):
+            options = {"account_id": account_id, "region": region, "strict": strict, "seed": seed}
+            _options.check(options, _where)  # fail where the user wrote them
         self._options = _Options(account_id, region, strict, seed)
         self._given = backend
         self._explicit = _explicit

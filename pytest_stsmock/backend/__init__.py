@@ -4,6 +4,11 @@ The backend is plain Python with no HTTP in sight.  It owns one seeded random
 generator for every identifier and reads the clock at call time.  Requests
 reach it through the operations layer; tests reach it directly to seed state
 and to assert on calls.
+
+The state of the rarer operations (organizations for AssumeRoot, trade-in
+tokens for GetDelegatedAccessToken) is made, and its module imported, on first
+use, under the backend's lock: a fresh interpreter's first activation does
+not pay for them.  ``Organization`` is still importable from here (PEP 562).
 """
 
 from __future__ import annotations
@@ -25,13 +30,22 @@ from .accounts import Account
 from .authorization_message import AuthorizationMessages, Denial
 from .calls import Call
 from .credentials import Session
-from .delegation import TradeInTokens
 from .mfa import MFADevice
-from .organizations import Organization, Organizations
-from .principals import AccessKey, LongTermPrincipal, ManagedPolicy, Principal, Role, Root, User
+from .principals import (
+    AccessKey,
+    LongTermPrincipal,
+    ManagedPolicy,
+    Principal,
+    Role,
+    Root,
+    User,
+    new_user,
+)
 
 if TYPE_CHECKING:
+    from .delegation import TradeInTokens
     from .external import ExternalIam
+    from .organizations import Organization, Organizations
     from .policy.document import PolicyDocument
 
 __all__ = [
@@ -51,8 +65,8 @@ __all__ = [
     "User",
 ]
 
-DEFAULT_ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = _options.DEFAULT_ACCOUNT_ID
+DEFAULT_REGION = _options.DEFAULT_REGION
 DEFAULT_USER_NAME = "stsmock"
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
@@ -68,6 +82,25 @@ def _allow_everything() -> PolicyDocument:
     from .policy.document import PolicyDocument
 
     return PolicyDocument.parse(ALLOW_EVERYTHING, kind="identity")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Organization":  # its module loads with the first organization
+        from .organizations import Organization
+
+        return Organization
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: The generator of every unseeded backend.  Seeding a Mersenne Twister costs more
+#: than the rest of a backend's construction, and nothing about an unseeded
+#: backend's identifiers is meant to be reproducible, so they share one
+#: generator (seeded from the OS, and again in a forked child, as the random
+#: module does with its own).  Each draw is one C call, atomic under the GIL, so
+#: sharing across backends is as safe as sharing one backend across threads.
+_UNSEEDED = random.Random()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_UNSEEDED.seed)
 
 
 def _check_account_id(account_id: object) -> str:
@@ -90,10 +123,11 @@ class STSBackend:
         strict: bool = False,
         seed: int | None = None,
     ) -> None:
-        _options.check(
-            {"account_id": account_id, "region": region, "strict": strict, "seed": seed},
-            _options.in_call("STSBackend"),
-        )
+        if not _options.are_defaults(account_id, region, strict, seed):
+            _options.check(
+                {"account_id": account_id, "region": region, "strict": strict, "seed": seed},
+                _options.in_call("STSBackend"),
+            )
         self.account_id = account_id
         self.region = region
         self.strict = strict
@@ -104,21 +138,22 @@ class STSBackend:
         self._init_state()
 
     def _init_state(self, keep: AccessKey | None = None) -> None:
-        # Unseeded: 128 bits of OS entropy (Random(None) reads 2.5 KB of it, 7 us slower).
-        seed = self.seed if self.seed is not None else int.from_bytes(os.urandom(16), "big")
-        self.rng = random.Random(seed)
+        self.rng = _UNSEEDED if self.seed is None else random.Random(self.seed)
         self.accounts: dict[str, Account] = {}
         self.calls: list[Call] = []
         self.sessions: list[Session] = []
         self._access_keys: dict[str, AccessKey] = {}
         self._sessions_by_key: dict[str, Session] = {}
         self._mfa_devices: dict[str, MFADevice] = {}
-        self.organizations = Organizations()
-        self.trade_in_tokens = TradeInTokens()
+        self._organizations: Organizations | None = None
+        self._trade_in_tokens: TradeInTokens | None = None
         self.authorization_messages = AuthorizationMessages()
-        self.default_user: User = self.default_account.create_user(
-            DEFAULT_USER_NAME, policies=[_allow_everything()]
-        )
+        # The seeding API's checks (name, path, uniqueness, parsing) cannot fail for
+        # these constants; new_user draws from the rng exactly as create_user does.
+        account = self.default_account
+        self.default_user: User = new_user(account, DEFAULT_USER_NAME, "/", None, ())
+        self.default_user.policies.append(_allow_everything())
+        account.users[DEFAULT_USER_NAME] = self.default_user
         self.default_access_key: AccessKey = (
             self.default_user.create_access_key()
             if keep is None
@@ -130,6 +165,32 @@ class STSBackend:
             f"STSBackend(account_id={self.account_id!r}, region={self.region!r}, "
             f"strict={self.strict}, calls={len(self.calls)}, sessions={len(self.sessions)})"
         )
+
+    @property
+    def organizations(self) -> Organizations:
+        """The organizations of this backend (AssumeRoot's management accounts)."""
+        found = self._organizations
+        if found is None:
+            with self.lock:
+                if self._organizations is None:
+                    from .organizations import Organizations
+
+                    self._organizations = Organizations()
+                found = self._organizations
+        return found
+
+    @property
+    def trade_in_tokens(self) -> TradeInTokens:
+        """The trade-in tokens issued (GetDelegatedAccessToken redeems them)."""
+        found = self._trade_in_tokens
+        if found is None:
+            with self.lock:
+                if self._trade_in_tokens is None:
+                    from .delegation import TradeInTokens
+
+                    self._trade_in_tokens = TradeInTokens()
+                found = self._trade_in_tokens
+        return found
 
     # -- seeding -----------------------------------------------------------
 
