@@ -199,6 +199,18 @@ class Account:
         self.oidc_providers[provider.id] = provider
         return provider
 
+    def oidc_provider(self, url: str) -> OIDCProvider:
+        """The OIDC provider AssumeRoleWithWebIdentity meets for ``url`` (with or without
+        ``https://``): this account's own (seeded or made through the IAM subset), else, beside
+        moto, the one moto's IAM holds now, whose ``.token()`` signs with keys of its own."""
+        found = self.backend.find_oidc_provider(self.id, url) if isinstance(url, str) else None
+        if found is None:
+            raise StsMockError(
+                f"Account {self.id} has no OIDC provider with url {url!r}; create one with "
+                "create_oidc_provider (or, beside moto, iam.create_open_id_connect_provider)."
+            )
+        return found
+
     def create_saml_provider(self, name: str, *, issuer: str | None = None) -> SAMLProvider:
         """Register an IAM SAML provider (its own key and certificate sign ``.assertion()``)."""
         from .federation.saml import SAMLProvider
