@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
 _NOT_PLAIN = re.compile(r"[@:\[\]%]").search
@@ -65,8 +66,10 @@ class HttpRequest:
             return None
 
 
-@dataclass(frozen=True)
-class HttpResponse:
+class HttpResponse(NamedTuple):
+    """One answer: status, body and headers.  (A named tuple: one is made per request,
+    and it is cheaper than a frozen dataclass; every maker passes its own headers.)"""
+
     status: int
     body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str]

@@ -35,11 +35,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pytest_stsmock")
 
-_STUBBER_MODULE = "moto.core.botocore_stubber"
+#: The module of moto's ``before-send`` stubber.
+STUBBER_MODULE = "moto.core.botocore_stubber"
 
 
 def _stubber() -> Any:
-    return getattr(sys.modules.get(_STUBBER_MODULE), "BotocoreStubber", None)
+    return getattr(sys.modules.get(STUBBER_MODULE), "BotocoreStubber", None)
+
+
+def stubber_imported() -> bool:
+    """True once moto's stubber module is imported (its class may then be patched)."""
+    return STUBBER_MODULE in sys.modules
 
 
 def patch_stubber() -> Callable[[], None] | None:
@@ -61,6 +67,11 @@ def patch_stubber() -> Callable[[], None] | None:
         stubber.__call__ = original
 
     return undo
+
+
+def patch_stubber_late() -> None:
+    """Right after moto's late import (the transports watch it): wrap its stubber if active."""
+    patch_stubber_if_imported_late()
 
 
 def patch_stubber_if_imported_late() -> None:

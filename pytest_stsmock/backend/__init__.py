@@ -196,6 +196,10 @@ class STSBackend:
     def now(self) -> Any:
         return clock.now()
 
+    def local_access_key(self, access_key_id: str) -> AccessKey | None:
+        """A long-term key this backend holds itself (seeded or made through its IAM)."""
+        return self._access_keys.get(access_key_id)
+
     def access_key(self, access_key_id: str) -> AccessKey | None:
         found = self._access_keys.get(access_key_id)
         if found is None and self.external is not None:

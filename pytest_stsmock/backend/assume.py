@@ -33,7 +33,13 @@ from .authz import Verdict, evaluate_identity, identity_may_deny, request_contex
 from .credentials import Session
 from .identity import Caller
 from .issue import issue_session
-from .policy.evaluate import LabeledPolicy, RequestContext, evaluate, evaluate_resource_policy
+from .policy.evaluate import (
+    Decision,
+    LabeledPolicy,
+    RequestContext,
+    evaluate,
+    evaluate_resource_policy,
+)
 from .principals import LongTermPrincipal, Role
 from .requests import AssumeRoleRequest
 from .rules import check_mfa, parse_session_policies, validate_tags
@@ -117,7 +123,7 @@ def decide(
     if not trust.allowed:
         return Verdict("ImplicitDeny", lambda: trust.reasons, context=ctx)
     if explicit:
-        return _named_grant(caller, trust.principal_match == "session", trust.reasons, ctx)
+        return _named_grant(caller, trust.principal_match == "session", trust, ctx)
     why = (
         "the trust policy names only the caller's account, so the caller's own policies must allow"
         if same_account
@@ -132,7 +138,7 @@ def decide(
 
 
 def _named_grant(
-    caller: Caller, names_session: bool, trust_reasons: tuple[str, ...], ctx: RequestContext
+    caller: Caller, names_session: bool, trust: Decision, ctx: RequestContext
 ) -> Verdict:
     """A trust policy naming the caller in the role's own account.
 
@@ -145,7 +151,7 @@ def _named_grant(
         return Verdict(
             "Allow",
             lambda: (
-                *trust_reasons,
+                *trust.reasons,
                 f"the trust policy names the session {caller.arn} itself, so its session "
                 "policies and permissions boundary do not limit this grant",
             ),
@@ -169,7 +175,7 @@ def _named_grant(
             return Verdict(
                 limited.effect,
                 lambda: (
-                    *trust_reasons,
+                    *trust.reasons,
                     *limited.reasons,
                     "the trust policy names the role or user behind the session, not the "
                     f"session {caller.arn} itself, so the session's permissions boundary and "
@@ -180,7 +186,7 @@ def _named_grant(
             )
     return Verdict(
         "Allow",
-        lambda: (*trust_reasons, "the trust policy names the caller in the role's own account"),
+        lambda: (*trust.reasons, "the trust policy names the caller in the role's own account"),
         context=ctx,
     )
 

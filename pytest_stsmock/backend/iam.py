@@ -69,9 +69,12 @@ class Group:
 
 def effective_policies(principal: Principal | Role) -> tuple[PolicyDocument, ...]:
     """Every identity policy that applies to ``principal``, seeding's first."""
+    groups = getattr(principal, "groups", ())
+    if not (principal.inline_policies or principal.attached_policies or groups):
+        return tuple(principal.policies)  # seeding's only (the usual case): nothing to walk
     docs = list(principal.policies)
     _add(docs, principal.inline_policies.values(), principal.attached_policies)
-    for group in getattr(principal, "groups", ()):
+    for group in groups:
         _add(docs, group.inline_policies.values(), group.attached_policies)
     return tuple(docs)
 

@@ -26,24 +26,37 @@ __all__ = [
 ]
 
 
+# Absent members (the usual request) return these shared values: no work per request.
+_NO_POLICIES = SessionPolicyRequest()
+_NO_MFA = MfaCode()
+
+
 def tags(params: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """``Tags``: the (key, value) pairs in request order, duplicates kept."""
+    if "Tags" not in params:
+        return ()
     return tuple((tag["Key"], tag["Value"]) for tag in params.get("Tags", ()))
 
 
 def session_policies(params: Mapping[str, Any]) -> SessionPolicyRequest:
     """``Policy`` and ``PolicyArns``."""
+    if "Policy" not in params and "PolicyArns" not in params:
+        return _NO_POLICIES
     arns = tuple(entry["arn"] for entry in params.get("PolicyArns", ()))
     return SessionPolicyRequest(policy=params.get("Policy"), policy_arns=arns)
 
 
 def mfa_code(params: Mapping[str, Any]) -> MfaCode:
     """``SerialNumber`` and ``TokenCode``."""
+    if "SerialNumber" not in params and "TokenCode" not in params:
+        return _NO_MFA
     return MfaCode(serial=params.get("SerialNumber"), code=params.get("TokenCode"))
 
 
 def provided_contexts(params: Mapping[str, Any]) -> tuple[ProvidedContext, ...]:
     """``ProvidedContexts``."""
+    if "ProvidedContexts" not in params:
+        return ()
     return tuple(
         ProvidedContext(entry.get("ProviderArn"), entry.get("ContextAssertion"))
         for entry in params.get("ProvidedContexts", ())

@@ -124,7 +124,7 @@ def _iso_basic(text: str) -> datetime | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _request_time(raw: str, *, allow_http_date: bool) -> tuple[datetime, str]:
+def _request_time(raw: str, allow_http_date: bool) -> tuple[datetime, str]:
     """The request time and its ISO 8601 basic form (cached: a test's calls share seconds)."""
     parsed = _iso_basic(raw)
     if parsed is not None:
@@ -151,6 +151,30 @@ def _finish(
     *,
     presigned: bool,
 ) -> SignedRequest:
+    names, key_id, date, region, service, terminator = _scope(
+        algorithm, credential, signed_headers
+    )
+    return _new_signed(
+        SignedRequest,
+        (
+            key_id, date, region, service, names, signature, amz_date[0],
+            session_token, presigned, expires, terminator, amz_date[1],
+        ),
+    )  # fmt: skip
+
+
+_new_signed = tuple.__new__  # a NamedTuple without its Python-level __new__: one per request
+
+
+@functools.lru_cache(maxsize=256)
+def _scope(
+    algorithm: str, credential: str, signed_headers: str
+) -> tuple[tuple[str, ...], str, str, str, str, str]:
+    """The signed header names and the five credential elements, checked in AWS's order.
+
+    A pure function of the three strings, cached: every request a client signs
+    with one key on one day repeats them (a refusal raises, and is not cached).
+    """
     names = tuple(signed_headers.split(";")) if signed_headers else ()
     if "host" not in names and not any(name.lower() == "host" for name in names):
         raise AwsError(_MISMATCH, msg.SIGV4_HOST_NOT_SIGNED)
@@ -163,10 +187,7 @@ def _finish(
     if len(elements) != 5:
         raise _incomplete(msg.SIGV4_CREDENTIAL_ELEMENTS, credential)
     key_id, date, region, service, terminator = elements
-    return SignedRequest(
-        key_id, date, region, service, names, signature, amz_date[0],
-        session_token, presigned, expires, terminator, amz_date[1],
-    )  # fmt: skip
+    return names, key_id, date, region, service, terminator
 
 
 #: The header as botocore and the other SDKs write it; anything else takes the general road.
@@ -176,9 +197,18 @@ _SDK_HEADER = re.compile(
 
 
 def _parse_header(header: str, request: HttpRequest, query: dict[str, str]) -> SignedRequest:
+    headers = request.headers
     sdk = _SDK_HEADER.fullmatch(header)
     if sdk is not None:
         algorithm, credential, signed_headers, signature = sdk.groups()
+        raw_date = headers.get("x-amz-date")
+        if raw_date:  # every part is there and non-empty: the SDKs' road, nothing to report
+            return _finish(
+                algorithm, credential, signed_headers, signature,
+                _request_time(raw_date, False),
+                headers.get("x-amz-security-token", query.get("X-Amz-Security-Token")),
+                None, presigned=False,
+            )  # fmt: skip
         parts = {"Credential": credential, "SignedHeaders": signed_headers, "Signature": signature}
     else:
         algorithm, _, rest = header.strip().partition(" ")
@@ -195,7 +225,6 @@ def _parse_header(header: str, request: HttpRequest, query: dict[str, str]) -> S
         )
         if "SignedHeaders" not in parts:  # may be empty: the Host check then fails
             missing += msg.SIGV4_HEADER_REQUIRES.format("SignedHeaders")
-    headers = request.headers
     raw_date = headers.get("x-amz-date") or ""
     http_date = not raw_date
     if http_date:
@@ -204,7 +233,7 @@ def _parse_header(header: str, request: HttpRequest, query: dict[str, str]) -> S
             missing += msg.SIGV4_HEADER_REQUIRES_DATE
     if missing:
         raise _incomplete("{0}Authorization={1}", missing, header)
-    amz_date = _request_time(raw_date, allow_http_date=http_date)
+    amz_date = _request_time(raw_date, http_date)
     session_token = headers.get("x-amz-security-token", query.get("X-Amz-Security-Token"))
     return _finish(
         algorithm, parts["Credential"], parts["SignedHeaders"], parts["Signature"],
@@ -216,7 +245,7 @@ def _parse_query(query: dict[str, str], request: HttpRequest) -> SignedRequest:
     missing = "".join(msg.SIGV4_QUERY_REQUIRES.format(p) for p in _QUERY_PARTS if not query.get(p))
     if missing:
         raise _incomplete("{0}{1}", missing, msg.SIGV4_QUERY_REQUIRES_END)
-    amz_date = _request_time(query["X-Amz-Date"], allow_http_date=False)
+    amz_date = _request_time(query["X-Amz-Date"], False)
     raw_expires = query.get("X-Amz-Expires")
     expires: int | None = None
     if raw_expires is not None:
@@ -242,6 +271,8 @@ def parse(request: HttpRequest) -> SignedRequest | None:
     raw_query = request.url.partition("?")[2].partition("#")[0]
     query = parse_form(raw_query) if "X-Amz-" in raw_query else {}
     header = request.headers.get("authorization", "")
+    if header.startswith("AWS4-") and "X-Amz-Algorithm" not in query:  # the SDKs' form
+        return _parse_header(header, request, query)
     if header.strip():
         if "X-Amz-Algorithm" in query:
             raise AwsError(_MISMATCH, msg.SIGV4_BOTH_FORMS)
@@ -385,6 +416,13 @@ def _signer(secret: str, date: str, region: str, service: str, terminator: str) 
     return _hmac_new(key, digestmod="sha256")
 
 
+@functools.lru_cache(maxsize=64)
+def _lowered(signed_headers: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """The signed header names lower-cased, and the canonical request's SignedHeaders line."""
+    names = tuple(name.lower() for name in signed_headers)
+    return names, ";".join(names) + "\n"
+
+
 def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) -> bool:
     """Recompute the signature with ``secret_access_key``; True when it matches."""
     parts = request.url_parts
@@ -392,17 +430,15 @@ def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) 
         return False
     headers = request.headers
     lines = []
-    names = []
-    for name in signed.signed_headers:
-        lname = name.lower()
-        names.append(lname)
+    names, signed_line = _lowered(signed.signed_headers)
+    for lname in names:
         value = headers.get(lname)
         if value is None:
             value = _host_from_url(parts) if lname == "host" else ""
         lines.append(f"{lname}:{' '.join(value.split())}\n")
     query = _canonical_query(parts.query, signed.presigned)
     head = f"{request.method.upper()}\n{_canonical_path(parts.path)}\n{query}\n"
-    prefix = f"{head}{''.join(lines)}\n{';'.join(names)}\n"
+    prefix = f"{head}{''.join(lines)}\n{signed_line}"
     declared = headers.get("x-amz-content-sha256")
     if declared is not None:
         payloads = [declared]

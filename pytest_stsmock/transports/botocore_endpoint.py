@@ -6,9 +6,9 @@ The test is the endpoint's prefix (``sts``; ``iam`` too unless the mock was
 started with ``iam=False``), not the host, so every endpoint
 form is caught: global, regional, FIPS, dual-stack, the aws-cn and aws-us-gov
 partitions and any custom ``endpoint_url``.  Requests for other services go on
-untouched.  ``_send_request`` is wrapped only to wrap moto's stubber when moto
-was imported after activation (moto answers at ``before-send``, before
-``_send``).
+untouched.  moto answers at ``before-send``, before ``_send``: its stubber is
+wrapped at activation, or right after moto's import when that comes later
+(``install``), so no per-request check is needed here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Any
 import botocore.awsrequest
 import botocore.endpoint
 
-from pytest_stsmock import _moto
 from pytest_stsmock._http import HttpRequest
 
 from . import _convert, registry
@@ -33,16 +32,9 @@ def patch() -> Callable[[], None]:
     """
     endpoint = botocore.endpoint.Endpoint
     original = endpoint._send
-    original_send_request = endpoint._send_request
     is_active = registry.is_active
     answers_iam = registry.answers_iam
     answer = registry.answer
-
-    def _send_request(self: botocore.endpoint.Endpoint, *args: Any, **kwargs: Any) -> Any:
-        # Runs before the before-send event, where moto would answer.
-        if self._endpoint_prefix == "sts" and is_active():
-            _moto.patch_stubber_if_imported_late()
-        return original_send_request(self, *args, **kwargs)
 
     def _send(self: botocore.endpoint.Endpoint, request: Any) -> Any:
         prefix = self._endpoint_prefix
@@ -65,10 +57,8 @@ def patch() -> Callable[[], None]:
         )
 
     endpoint._send = _send
-    endpoint._send_request = _send_request
 
     def undo() -> None:
         endpoint._send = original
-        endpoint._send_request = original_send_request
 
     return undo

@@ -5,7 +5,8 @@ else of the transports.  Patch points, as class attributes so clients made
 before activation are caught too:
 
 * ``botocore.endpoint.Endpoint._send`` (``botocore_endpoint``);
-* moto's ``before-send`` stubber, wrapped to decline STS (``_moto``);
+* moto's ``before-send`` stubber, wrapped to decline STS (``_moto``), now or
+  right after its late import (``_late_import``: no per-request check);
 * aiobotocore's ``AioEndpoint._send``, now or at its late import
   (``aiobotocore_endpoint``);
 * ``requests.adapters.HTTPAdapter.send`` for STS hosts, now or at its late import
@@ -20,7 +21,14 @@ from typing import TYPE_CHECKING
 
 from pytest_stsmock import _moto, _observe
 
-from . import aiobotocore_endpoint, botocore_endpoint, file_cache, registry, requests_adapter
+from . import (
+    _late_import,
+    aiobotocore_endpoint,
+    botocore_endpoint,
+    file_cache,
+    registry,
+    requests_adapter,
+)
 
 if TYPE_CHECKING:
     from pytest_stsmock.backend import STSBackend
@@ -31,6 +39,8 @@ def _install() -> list[registry.Undo]:
     moto_undo = _moto.patch_stubber()
     if moto_undo is not None:
         undo.append(moto_undo)
+    elif not _moto.stubber_imported():
+        undo.append(_late_import.after_import(_moto.STUBBER_MODULE, _moto.patch_stubber_late))
     undo.append(aiobotocore_endpoint.install())
     undo.append(requests_adapter.install())
     undo.append(file_cache.patch())
