@@ -101,6 +101,8 @@ def aws_mock_active() -> bool:
 # {"Key", "Value"} dicts (5.0) or a list of them (later); a virtual device's
 # seed is the base32 text (later) or that text base64-encoded (5.0); a role's
 # boundary is ``permissions_boundary_arn`` (later) or ``permissions_boundary`` (5.0).
+# OIDC providers (``open_id_providers`` by ARN; ``url`` without its scheme,
+# ``client_id_list``, ``thumbprint_list``, ``tags``) are the same from 5.0 on.
 
 _IAM_MODULE = "moto.iam.models"
 
