@@ -2,6 +2,7 @@
 
     python benchmarks/bench_federation.py            # full run
     python benchmarks/bench_federation.py --quick    # a few seconds
+    python benchmarks/bench_federation.py --cpu      # thread CPU time (a loaded machine)
 
 The same method as ``bench.py`` (whose machinery this script imports): one
 run, interleaved rounds, each contender's median per call and its ratio to
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -164,7 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="5 short rounds")
     parser.add_argument("--rounds", type=int, default=None)
+    parser.add_argument(
+        "--cpu", action="store_true", help="time by this thread's CPU time (a loaded machine)"
+    )
     args = parser.parse_args(argv)
+    if args.cpu:
+        bench.CLOCK = time.thread_time_ns
     rounds = args.rounds or (5 if args.quick else 15)
     scale = 0.2 if args.quick else 1.0
     INPUTS.update(_inputs())

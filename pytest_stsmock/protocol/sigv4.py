@@ -151,9 +151,7 @@ def _finish(
     *,
     presigned: bool,
 ) -> SignedRequest:
-    names, key_id, date, region, service, terminator = _scope(
-        algorithm, credential, signed_headers
-    )
+    names, key_id, date, region, service, terminator = _scope(algorithm, credential, signed_headers)
     return _new_signed(
         SignedRequest,
         (
@@ -435,7 +433,9 @@ def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) 
         value = headers.get(lname)
         if value is None:
             value = _host_from_url(parts) if lname == "host" else ""
-        lines.append(f"{lname}:{' '.join(value.split())}\n")
+        if " " in value or not value.isprintable():  # whitespace to trim and fold
+            value = " ".join(value.split())
+        lines.append(f"{lname}:{value}\n")
     query = _canonical_query(parts.query, signed.presigned)
     head = f"{request.method.upper()}\n{_canonical_path(parts.path)}\n{query}\n"
     prefix = f"{head}{''.join(lines)}\n{signed_line}"

@@ -70,7 +70,10 @@ class SigningKey:
 
     @property
     def kid(self) -> str:
-        return self.jwk["kid"]
+        found = self._cache.get("jwk")
+        if found is None:
+            found = self._cache["jwk"] = self._make_jwk()
+        return str(found["kid"])
 
     @property
     def algorithm(self) -> str:

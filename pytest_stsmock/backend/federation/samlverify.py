@@ -3,11 +3,14 @@
 The defence against signature wrapping is structural: the document must hold
 exactly one Assertion (no EncryptedAssertion), unique IDs, and one signature,
 either on the Response (a child of the root) or on the Assertion (a child of
-it).  signxml verifies that signature against the provider's certificate and
-returns the element the signature covers, re-parsed from its canonical form;
-that element must be the Response or Assertion holding the signature (same
-ID), and **every later check reads only that element**.  Nothing outside it
-is looked at again.
+it).  :mod:`.xmldsig` verifies a signature of the plain shape (one
+reference to the holder's ID, enveloped + exclusive c14n, RSA) on the parsed
+tree and answers with the holder itself; anything else, and every failure,
+goes to signxml, which verifies against the provider's certificate and
+returns the element the signature covers, re-parsed from its canonical form
+(so a refusal's message is signxml's, as before).  That element must be the
+Response or Assertion holding the signature (same ID), and **every later
+check reads only that element**.  Nothing outside it is looked at again.
 
 Order of checks (AWS's messages; ours where ``_messages`` says OURS): base64
 and the hardened parser; the provider named by PrincipalArn; the signature;
@@ -22,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as _dt
+import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -33,7 +37,7 @@ from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from pytest_stsmock import _messages as msg
 from pytest_stsmock.backend import ids
-from pytest_stsmock.backend.federation import safexml
+from pytest_stsmock.backend.federation import safexml, xmldsig
 from pytest_stsmock.backend.federation.grant import NO_SESSION_POLICIES, FederatedRequest, grant
 from pytest_stsmock.backend.federation.saml import ATTRIBUTE, DS, SAML, SAMLP, SAMLProvider
 from pytest_stsmock.backend.federation.samlkeys import attribute_keys
@@ -53,7 +57,7 @@ _RECIPIENT = re.compile(r"https://(?:[a-z0-9-]+\.)?signin\.aws\.amazon\.com/saml
 _SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 _FORMAT_PREFIX = "urn:oasis:names:tc:SAML:2.0:nameid-format:"
 _TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)?")
-_CONFIG = {
+SIGNATURE_CONFIG = {
     where: SignatureConfiguration(
         location=where,
         expect_references=1,
@@ -152,6 +156,9 @@ def _signed_assertion(root: Any, data: bytes, provider: SAMLProvider) -> Any:
             f"it has {len(signatures)}" + ("" if signatures else " (it is unsigned)"),
         )
     holder = root if on_response else assertion
+    if xmldsig.verify(holder, signatures[0], provider.certificate):
+        # The plain shape, proven on this very tree: the holder is what the signature covers.
+        return _inner_assertion(holder) if on_response else holder
     try:
         # The bytes, already vetted by the hardened parser: signxml parses them once
         # (given an element, it would serialize and parse it again).
@@ -159,7 +166,7 @@ def _signed_assertion(root: Any, data: bytes, provider: SAMLProvider) -> Any:
             data,
             parser=safexml.parser(),
             x509_cert=provider.certificate,
-            expect_config=_CONFIG["./" if on_response else f"./{_S}Assertion/"],
+            expect_config=SIGNATURE_CONFIG["./" if on_response else f"./{_S}Assertion/"],
             validate_schema=False,
         )
     except Exception as exc:  # signxml's InvalidSignature, InvalidInput, InvalidCertificate...
@@ -173,18 +180,29 @@ def _signed_assertion(root: Any, data: bytes, provider: SAMLProvider) -> Any:
             msg.SAML_SIGNATURE,
             "the signature covers another element than the one that carries it (wrapping)",
         )
-    if on_response:
-        inner = signed.findall(f"{_S}Assertion")
-        if len(inner) != 1:
-            raise _invalid(msg.SAML_SIGNATURE, "the signed Response holds no single Assertion")
-        signed = inner[0]
-    return signed
+    return _inner_assertion(signed) if on_response else signed
+
+
+def _inner_assertion(response: Any) -> Any:
+    inner = response.findall(f"{_S}Assertion")
+    if len(inner) != 1:
+        raise _invalid(msg.SAML_SIGNATURE, "the signed Response holds no single Assertion")
+    return inner[0]
 
 
 def _moment(value: str | None, what: str) -> _dt.datetime:
-    m = _TIME.fullmatch(value or "")
-    if m is None:
+    moment = _instant(value or "")
+    if moment is None:
         raise _invalid(msg.SAML_MALFORMED, f"{what} is not an xs:dateTime: {value!r}")
+    return moment
+
+
+@functools.lru_cache(maxsize=1024)
+def _instant(value: str) -> _dt.datetime | None:
+    """An xs:dateTime in UTC, or None (a pure function of the text, so remembered)."""
+    m = _TIME.fullmatch(value)
+    if m is None:
+        return None
     offset = m.group(3) or "Z"
     text = m.group(1) + ("+00:00" if offset == "Z" else offset)
     return _dt.datetime.fromisoformat(text).astimezone(_dt.timezone.utc)

@@ -18,7 +18,8 @@ Order of checks (AWS's messages, ours where noted in ``_messages``):
 6. ``sub`` required.
 7. The tags claim and source identity claim, then :mod:`.grant`.
 
-Verified claims are never cached; the provider's parsed keys are.
+Verified claims are never cached (nor any verdict); the provider's parsed keys are, and
+so is the parse of a token's text (:data:`PARSED_TOKENS`).
 """
 
 from __future__ import annotations
@@ -46,7 +47,14 @@ if TYPE_CHECKING:
     from pytest_stsmock.backend import STSBackend
     from pytest_stsmock.backend.credentials import Session
 
-__all__ = ["CLOCK_SKEW", "WebIdentityRequest", "WebIdentityResult", "assume_role_with_web_identity"]
+__all__ = [
+    "CLOCK_SKEW",
+    "PARSED_TOKENS",
+    "WebIdentityRequest",
+    "WebIdentityResult",
+    "assume_role_with_web_identity",
+    "parse_token",
+]
 
 CLOCK_SKEW = 300
 GOOGLE = "accounts.google.com"
@@ -90,8 +98,28 @@ def _segment(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _parse(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
+Parsed = tuple[dict[str, Any], dict[str, Any], bytes, bytes]
+#: Parsed tokens by their text: parsing is a pure function of the token, and a
+#: credential refresher sends the same token again and again.  Only successful
+#: parses are kept; each use gets its own copy of the header and claims (nested
+#: values are only read).  The signature and claims are checked on every call.
+PARSED_TOKENS: dict[str, Parsed] = {}
+PARSED_TOKENS_MAX = 256
+
+
+def parse_token(token: str) -> Parsed:
     """(header, claims, signing input, signature) of a compact JWS, or 'not a valid JWT'."""
+    found = PARSED_TOKENS.get(token)
+    if found is None:
+        found = _decode(token)
+        if len(PARSED_TOKENS) >= PARSED_TOKENS_MAX:
+            PARSED_TOKENS.clear()
+        PARSED_TOKENS[token] = found
+    header, claims, signing_input, signature = found
+    return dict(header), dict(claims), signing_input, signature
+
+
+def _decode(token: str) -> Parsed:
     parts = token.split(".")
     try:
         if len(parts) != 3:
@@ -115,8 +143,7 @@ def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> 
     issuer = claims.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise msg.web_identity_missing_claim("iss")
-    outbound = backend_outbound_issuers(backend)
-    if issuer in outbound:
+    if _is_outbound_issuer(backend, issuer):
         raise AwsError(
             "IDPRejectedClaim",
             msg.WEB_IDENTITY_OUTBOUND,
@@ -131,6 +158,10 @@ def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> 
         )
         raise error
     return found
+
+
+def _is_outbound_issuer(backend: STSBackend, issuer: str) -> bool:
+    return any(account.outbound_issuer == issuer for account in backend.accounts.values())
 
 
 def backend_outbound_issuers(backend: STSBackend) -> frozenset[str]:
@@ -291,7 +322,7 @@ def assume_role_with_web_identity(
     global_endpoint: bool,
     request_keys: Mapping[str, Any],
 ) -> WebIdentityResult:
-    header, claims, signing_input, signature = _parse(request.token)
+    header, claims, signing_input, signature = parse_token(request.token)
     provider = _provider(backend, request.role_arn, claims)
     _verify_signature(provider, header, signing_input, signature)
     audience = _check_claims(provider, claims, now)

@@ -1,0 +1,134 @@
+"""Per-call cost in instructions, next to botocore's floor: a figure the machine's load cannot move.
+
+    python benchmarks/bench_instructions.py              # 40 calls of each operation
+    python benchmarks/bench_instructions.py --calls 100 get_caller_identity assume_role
+
+Wall and CPU time on a shared 2-core machine swing by tens of percent while
+other work runs; instruction counts do not.  This runs the per-call rows of
+``bench.py`` (the floor and the plugin, the same client) under valgrind's
+callgrind, which counts every instruction the process executes.  The child
+marks the end of each phase (warm-up, floor batch, plugin batch) with
+``time.sleep(0)``, and ``--dump-before=time_sleep`` makes callgrind write the
+counts since the previous mark at each one, so a batch's instructions divided
+by its calls is one call's cost.
+
+An instruction is not a nanosecond: botocore's floor runs more C code (regex,
+XML parsing) per instruction than the plugin's Python does, so a wall-time
+ratio reads somewhat higher than the instruction ratio.  Use this to prove that
+a change removed work; use ``bench.py`` on a quiet machine for the targets.
+Needs valgrind (Debian's ``valgrind``); a run takes a minute or two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+OPERATIONS = ("get_caller_identity", "get_session_token", "assume_role", "three_hop_chain")
+
+
+def child(calls: int, names: list[str], phases_file: Path) -> None:
+    """Run the phases; ``time.sleep(0)`` ends each one (callgrind dumps there)."""
+    import gc
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import bench
+
+    from pytest_stsmock import mock_sts
+
+    with mock_sts(seed=bench.SEED) as backend:
+        keys = backend.default_access_key.client_kwargs
+    clients = bench.Clients(shared=bench._client(**keys))
+    rows: dict[str, tuple[bytes, Any, Any]] = {
+        "get_caller_identity": (bench.GET_CALLER_IDENTITY_XML, bench.get_caller_identity, None),
+        "get_session_token": (bench.GET_SESSION_TOKEN_XML, bench.get_session_token, None),
+        "assume_role": (bench.ASSUME_ROLE_XML, bench.assume_role, bench.seed_roles(10)),
+        "three_hop_chain": (bench.ASSUME_ROLE_XML, bench.three_hop_chain, bench.seed_chain),
+    }
+    gc.disable()
+    phases: list[str] = []
+    for name in names:
+        body, call, seed = rows[name]
+        for label, setup in (("floor", bench.floor(body)), ("plugin", bench.plugin(seed))):
+            with setup(clients) as client:
+                for _ in range(10):
+                    call(client)
+                time.sleep(0)
+                phases.append("warm-up")
+                for _ in range(calls):
+                    call(client)
+                time.sleep(0)
+                phases.append(f"{name} {label}")
+    phases_file.write_text("\n".join(phases))
+
+
+def _totals(folder: Path) -> list[int]:
+    """The instruction count of each dump, in dump order (``cg.<pid>.<n>``)."""
+    dumps = sorted(folder.glob("cg.*.*"), key=lambda p: int(p.name.rsplit(".", 1)[1]))
+    totals = []
+    for dump in dumps:
+        for line in dump.read_text().splitlines():
+            if line.startswith(("summary:", "totals:")):
+                totals.append(int(line.split()[1]))
+                break
+    return totals
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("names", nargs="*", help=f"operations (default: all of {OPERATIONS})")
+    parser.add_argument("--calls", type=int, default=40, help="calls per timed batch")
+    parser.add_argument("--child", metavar="FILE", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    names = list(args.names) or list(OPERATIONS)
+    unknown = [name for name in names if name not in OPERATIONS]
+    if unknown:
+        parser.error(f"unknown operation(s) {unknown}; choose from {OPERATIONS}")
+    if args.child:
+        child(args.calls, names, Path(args.child))
+        return 0
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        print("skipped: valgrind is not installed (Debian: apt-get install valgrind)")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        phases_file = folder / "phases"
+        command = [
+            valgrind,
+            "--tool=callgrind",
+            "--dump-before=time_sleep",
+            f"--callgrind-out-file={folder}/cg.%p",
+            sys.executable,
+            os.path.abspath(__file__),
+            f"--calls={args.calls}",
+            f"--child={phases_file}",
+            *names,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not phases_file.exists():
+            print(f"the callgrind run failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+            return 0
+        counts = dict(zip(phases_file.read_text().splitlines(), _totals(folder), strict=False))
+    print(f"instructions per call, {args.calls} calls a batch (callgrind)\n")
+    print(f"{'operation':22} {'floor':>12} {'plugin':>12} {'x floor':>8} {'plugin extra':>13}")
+    for name in names:
+        floor_count = counts.get(f"{name} floor", 0) / args.calls
+        plugin_count = counts.get(f"{name} plugin", 0) / args.calls
+        ratio = plugin_count / floor_count if floor_count else float("nan")
+        print(
+            f"{name:22} {floor_count / 1e3:>10.1f}k {plugin_count / 1e3:>10.1f}k "
+            f"{ratio:>7.3f}x {(plugin_count - floor_count) / 1e3:>11.1f}k"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
