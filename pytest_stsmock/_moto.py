@@ -25,11 +25,12 @@ from .backend import ids
 from .backend.mfa import MFADevice
 from .backend.policy.document import PolicyDocument, PolicyError
 from .backend.principals import AccessKey, ManagedPolicy, Role, User
-from .errors import AwsError
+from .errors import AwsError, StsMockError
 from .transports import registry
 
 if TYPE_CHECKING:
     from .backend import STSBackend
+    from .backend.federation.oidc import OIDCProvider
     from .backend.federation.saml import SAMLProvider
 
 log = logging.getLogger("pytest_stsmock")
@@ -100,6 +101,8 @@ def aws_mock_active() -> bool:
 # {"Key", "Value"} dicts (5.0) or a list of them (later); a virtual device's
 # seed is the base32 text (later) or that text base64-encoded (5.0); a role's
 # boundary is ``permissions_boundary_arn`` (later) or ``permissions_boundary`` (5.0).
+# OIDC providers (``open_id_providers`` by ARN; ``url`` without its scheme,
+# ``client_id_list``, ``thumbprint_list``, ``tags``) are the same from 5.0 on.
 
 _IAM_MODULE = "moto.iam.models"
 
@@ -176,6 +179,19 @@ def device_seed(device: Any) -> str:
 _BASE32 = re.compile(r"[A-Z2-7]+=*")
 
 
+def oidc_provider_named(backend: Any, account_id: str, provider_id: str) -> Any:
+    """moto keys OIDC providers by ARN; its ``url`` is the host/path, without a scheme."""
+    return backend.open_id_providers.get(f"arn:aws:iam::{account_id}:oidc-provider/{provider_id}")
+
+
+def oidc_settings(provider: Any) -> tuple[list[str], list[str], dict[str, str]]:
+    """(client ids, thumbprints, tags) of one of moto's OIDC providers."""
+    tags = provider.tags or {}
+    items = tags.values() if isinstance(tags, dict) else tags
+    thumbprints = [str(t).lower() for t in provider.thumbprint_list]
+    return list(provider.client_id_list), thumbprints, {t["Key"]: t["Value"] for t in items}
+
+
 def _fingerprint_policies(holder: Any) -> tuple[Any, ...]:
     inline = tuple(holder.policies.items())
     managed = tuple((arn, default_document(p)) for arn, p in holder.managed_policies.items())
@@ -194,6 +210,8 @@ class MotoIam:
     def __init__(self) -> None:
         #: (kind, id of moto's object) -> (fingerprint, what was built, moto's object).
         self._cache: dict[tuple[str, int], tuple[Any, Any, Any]] = {}
+        #: (account id, host/path) -> the OIDC provider holding that URL's signing keys.
+        self._oidc: dict[tuple[str, str], OIDCProvider] = {}
 
     def _cached(self, kind: str, source: Any, fingerprint: Any, build: Callable[[], Any]) -> Any:
         key = (kind, id(source))
@@ -294,6 +312,24 @@ class MotoIam:
             "policy", policy, text, lambda: _mirror_policy(backend, policy, text)
         )
         return built
+
+    def oidc_provider(
+        self, backend: STSBackend, account_id: str, provider_id: str
+    ) -> OIDCProvider | None:
+        """moto's provider as it is now, with keys drawn the first time its (account, URL) is
+        met and kept for the backend's life (a deleted and re-created URL keeps them)."""
+        iam = _iam_backend(account_id) if aws_mock_active() else None
+        found = None if iam is None else oidc_provider_named(iam, account_id, provider_id)
+        if found is None:
+            return None
+        held = self._oidc.get((account_id, provider_id))
+        if held is None:
+            held = _mirror_oidc(backend, account_id, provider_id)
+            if held is None:
+                return None
+            self._oidc[(account_id, provider_id)] = held
+        held.client_ids, held.thumbprints, held.tags = oidc_settings(found)
+        return held
 
     def saml_provider(self, backend: STSBackend, account_id: str, name: str) -> SAMLProvider | None:
         iam = _iam_backend(account_id) if aws_mock_active() else None
@@ -424,3 +460,17 @@ def _mirror_saml(
     return SAMLProvider.from_metadata(
         backend.account(account_id), name, issuer=issuer, certificate=certificate, document=document
     )
+
+
+def _mirror_oidc(backend: STSBackend, account_id: str, provider_id: str) -> OIDCProvider | None:
+    """A provider for moto's URL with keys of its own (moto's settings are copied in at each
+    read); None, with a warning, for a URL IAM would refuse."""
+    from .backend.federation.oidc import OIDCProvider  # PyJWT loads only when OIDC is used
+
+    try:
+        return OIDCProvider(
+            backend.account(account_id), f"https://{provider_id}", client_ids=["moto"]
+        )
+    except StsMockError as error:
+        log.warning("pytest-stsmock ignores OIDC provider %s: %s", provider_id, error)
+        return None

@@ -45,6 +45,7 @@ from .principals import (
 if TYPE_CHECKING:
     from .delegation import TradeInTokens
     from .external import ExternalIam
+    from .federation.oidc import OIDCProvider
     from .organizations import Organization, Organizations
     from .policy.document import PolicyDocument
 
@@ -283,6 +284,18 @@ class STSBackend:
         found = None if account is None else account.managed_policies.get(arn)
         if found is None and self.external is not None:
             return self.external.managed_policy(self, arn)
+        return found
+
+    def find_oidc_provider(self, account_id: str, issuer: str) -> OIDCProvider | None:
+        """The OIDC provider of an account whose URL is ``issuer`` (with or without
+        ``https://``): the seeding API's (or IAM subset's), else, beside moto, moto's."""
+        from .federation.oidc import provider_id
+
+        account = self.accounts.get(account_id)
+        key = provider_id(issuer)
+        found = None if account is None else account.oidc_providers.get(key)
+        if found is None and self.external is not None:
+            return self.external.oidc_provider(self, account_id, key)
         return found
 
     def find_role(self, arn: str) -> Role | None:

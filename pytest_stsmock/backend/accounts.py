@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_stsmock.errors import StsMockError
 
 from . import ids, seeding_rules
+from .names import NameTable
 from .principals import (
     ManagedPolicy,
     Role,
@@ -52,11 +53,11 @@ class Account:
     def __init__(self, backend: STSBackend, account_id: str) -> None:
         self.backend = backend
         self.id = account_id
-        self.users: dict[str, User] = {}
-        self.roles: dict[str, Role] = {}
+        self.users: NameTable[User] = NameTable()
+        self.roles: NameTable[Role] = NameTable()
         self.managed_policies: dict[str, ManagedPolicy] = {}
         #: IAM groups by name, and the account's virtual MFA devices by serial (``backend.iam``).
-        self.groups: dict[str, Group] = {}
+        self.groups: NameTable[Group] = NameTable()
         self.virtual_mfa_devices: dict[str, MFADevice] = {}
         self.disabled_regions: set[str] = set()
         self.oidc_providers: dict[str, OIDCProvider] = {}
@@ -86,7 +87,7 @@ class Account:
         _check_name("User", name)
         _check_path(path)
         documents = policy_list(policies, f"user {name!r}")
-        if name.lower() in (n.lower() for n in self.users):
+        if self.users.folded(name) is not None:
             raise StsMockError(
                 f"User {name!r} already exists in account {self.id}; pick another name."
             )
@@ -115,7 +116,7 @@ class Account:
                 "'Allow', 'Principal': {'AWS': user.arn}, 'Action': 'sts:AssumeRole'}]}."
             )
         documents = policy_list(policies, f"role {name!r}")
-        if name.lower() in (n.lower() for n in self.roles):
+        if self.roles.folded(name) is not None:
             raise StsMockError(
                 f"Role {name!r} already exists in account {self.id}; pick another name."
             )
@@ -198,6 +199,18 @@ class Account:
             raise StsMockError(f"OIDC provider {provider.arn} already exists; use another url.")
         self.oidc_providers[provider.id] = provider
         return provider
+
+    def oidc_provider(self, url: str) -> OIDCProvider:
+        """The OIDC provider AssumeRoleWithWebIdentity meets for ``url`` (with or without
+        ``https://``): this account's own (seeded or made through the IAM subset), else, beside
+        moto, the one moto's IAM holds now, whose ``.token()`` signs with keys of its own."""
+        found = self.backend.find_oidc_provider(self.id, url) if isinstance(url, str) else None
+        if found is None:
+            raise StsMockError(
+                f"Account {self.id} has no OIDC provider with url {url!r}; create one with "
+                "create_oidc_provider (or, beside moto, iam.create_open_id_connect_provider)."
+            )
+        return found
 
     def create_saml_provider(self, name: str, *, issuer: str | None = None) -> SAMLProvider:
         """Register an IAM SAML provider (its own key and certificate sign ``.assertion()``)."""

@@ -176,9 +176,10 @@ def identity_may_deny(caller: Caller) -> bool:
 def _only_allow_everything(caller: Caller) -> bool:
     """True when ``caller`` has identity policies and every identity-side policy
     allows every request."""
-    return bool(effective_policies(caller.principal)) and all(
-        policy.document.allows_everything for policy in identity_policies(caller)
-    )
+    policies = identity_policies(caller)
+    memo = caller.memo.identity_policies  # set by identity_policies: (effective, boundary)
+    effective = memo[0][0] if memo is not None else effective_policies(caller.principal)
+    return bool(effective) and all(policy.document.allows_everything for policy in policies)
 
 
 def request_context(

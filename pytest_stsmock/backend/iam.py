@@ -15,7 +15,8 @@ Design decisions:
   inline policies, then the attached managed policies, then (for a user) the
   inline and attached policies of each of its groups.  Authorization reads
   this, so a policy put through IAM counts at the next request.
-* Names are looked up case-insensitively, as IAM's are unique that way.
+* Names are looked up case-insensitively, as IAM's are unique that way
+  (users, roles and groups through the folded index of ``names.NameTable``).
 * Errors are AWS's (``AwsError``); their texts live in ``_messages``.
 """
 
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING
 from pytest_stsmock import _messages as msg
 
 from . import ids
+from .names import NameTable
 
 if TYPE_CHECKING:
     from .accounts import Account
@@ -90,6 +92,8 @@ def _add(
 def _find(table: Mapping[str, object], name: str) -> object | None:
     found = table.get(name)
     if found is None:
+        if isinstance(table, NameTable):  # users, roles, groups: an O(1) folded index
+            return table.folded(name)
         lowered = name.lower()
         found = next((v for k, v in table.items() if k.lower() == lowered), None)
     return found

@@ -13,12 +13,17 @@ Design decisions:
   our own sentence, saying what to fix, goes into ``Call.explanation``.
 * Documents in answers are URL-encoded JSON, as IAM sends them; botocore
   decodes them into dicts for boto3 users.
+* Speed: a request's document text is parsed once per distinct text, and a
+  document's encoded form is made once per text (both pure functions of
+  immutable input, in bounded caches); a refused document is parsed again,
+  and refused again, at each request.
 * Markers are opaque: ``stsmock-<n>``, the position of the next item.  A
   marker no answer gave is a ``ValidationError`` (emulator-defined text).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -69,12 +74,20 @@ def arn(ctx: OperationContext, kind: str, name: str, path: str = "/") -> str:
 def policy(text: str, kind: Any) -> PolicyDocument:
     """A request's policy document, parsed by the seeding grammar, or MalformedPolicyDocument."""
     try:
-        return PolicyDocument.parse(text, kind=kind)
+        return _parsed(text, kind)
     except PolicyError as error:
         aws = error.aws_message
         if aws == "The policy is not in the valid JSON format.":
             aws = msg.IAM_INVALID_JSON
         raise AwsError("MalformedPolicyDocument", aws, explanation=error.reason) from None
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(text: str, kind: Any) -> PolicyDocument:
+    """The grammar's document for ``text``: immutable and a pure function of the text, so
+    a suite that gives many roles one trust policy parses it once (a refusal is not kept:
+    it raises again at every request)."""
+    return PolicyDocument.parse(text, kind=kind)
 
 
 def trust_policy(ctx: OperationContext, text: str) -> PolicyDocument:
@@ -89,7 +102,15 @@ def trust_policy(ctx: OperationContext, text: str) -> PolicyDocument:
 
 def encoded(document: PolicyDocument | Mapping[str, Any]) -> str:
     """A document as IAM answers it: URL-encoded JSON text."""
-    text = document.text if isinstance(document, PolicyDocument) else json.dumps(document)
+    if isinstance(document, PolicyDocument):
+        return _quoted(document.text)
+    return quote(json.dumps(document), safe="")
+
+
+@functools.lru_cache(maxsize=512)
+def _quoted(text: str) -> str:
+    """``quote(text, safe="")``, kept per text: a role's trust policy is encoded at every
+    GetRole and ListRoles, and the text is the same object each time (its hash is cached)."""
     return quote(text, safe="")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +28,7 @@ class OperationContext:
     @property
     def request_keys(self) -> dict[str, Any]:
         """Global condition keys of this request (aws:CurrentTime, aws:RequestedRegion...)."""
-        return {
-            "aws:CurrentTime": clock.iso(self.now),
-            "aws:EpochTime": str(int(self.now.timestamp())),
-            "aws:RequestedRegion": self.region,
-            "aws:SecureTransport": "true" if self.secure_transport else "false",
-            "aws:SourceIp": self.source_ip,
-        }
+        return _request_keys(self.now, self.region, self.secure_transport, self.source_ip)
 
     def require_caller(self) -> Caller:
         if self.caller is None:  # the pipeline rejects unsigned requests first
@@ -42,9 +36,50 @@ class OperationContext:
         return self.caller
 
 
+def _request_keys(
+    now: _dt.datetime, region: str, secure_transport: bool, source_ip: str
+) -> dict[str, Any]:
+    return {
+        "aws:CurrentTime": clock.iso(now),
+        "aws:EpochTime": str(int(now.timestamp())),
+        "aws:RequestedRegion": region,
+        "aws:SecureTransport": "true" if secure_transport else "false",
+        "aws:SourceIp": source_ip,
+    }
+
+
+class _LazyKeys(Mapping[str, Any]):
+    """The request's condition keys, made at the first read.
+
+    An IAM call by a caller whose policies allow everything (the default user)
+    is allowed without reading a key, so the keys are not made for it; the
+    values are the request's, captured now, whenever they are read.
+    """
+
+    __slots__ = ("_args", "_keys")
+
+    def __init__(self, ctx: OperationContext) -> None:
+        self._args = (ctx.now, ctx.region, ctx.secure_transport, ctx.source_ip)
+        self._keys: dict[str, Any] | None = None
+
+    def _made(self) -> dict[str, Any]:
+        if self._keys is None:
+            self._keys = _request_keys(*self._args)
+        return self._keys
+
+    def __getitem__(self, key: str) -> Any:
+        return self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+
 def authorize(ctx: OperationContext, caller: Caller, action: str, resource: str) -> None:
     """Refuse with AWS's generic AccessDenied unless the caller's policies allow ``action``."""
-    authz.authorize(ctx.backend, caller, action, resource, ctx.now, ctx.request_keys)
+    authz.authorize(ctx.backend, caller, action, resource, ctx.now, _LazyKeys(ctx))
 
 
 Operation = Callable[[OperationContext, Mapping[str, Any]], dict[str, Any]]

@@ -1,4 +1,4 @@
-"""aiobotocore's ``AioEndpoint._send``: the adapter for aiobotocore's STS clients.
+"""aiobotocore's ``AioEndpoint._send``: the adapter for aiobotocore's STS and IAM clients.
 
 aiobotocore's ``AioEndpoint`` overrides botocore's ``_send`` (and
 ``_send_request``) with coroutines, so the patch of ``Endpoint._send`` never
@@ -11,8 +11,11 @@ sees its requests.  Design decisions:
 * ``AioEndpoint._send`` is patched as a class attribute, so clients made
   before activation, the httpx backend's ``AnyioEndpoint`` (a subclass) and
   the STS clients of aiobotocore's own credential providers are caught too.
-  The test is the endpoint prefix (``sts``), as for botocore; other services
-  go on to aiobotocore's HTTP session untouched.
+  The test is the endpoint prefix, as for botocore: ``sts``, and ``iam`` too
+  unless the mock was started with ``iam=False`` (the IAM subset is answered
+  here as for botocore, and an IAM operation outside it gets the mock's
+  error, so no IAM request leaves the machine); other services go on to
+  aiobotocore's HTTP session untouched.
 * A request is converted exactly as for botocore (``_convert.headers``,
   ``_convert.body_bytes``, ``registry.answer``).  The answer is
   aiobotocore's own ``AioAWSResponse``, whose ``content`` is awaited by
@@ -65,7 +68,7 @@ class _AioRawBody:
 
 
 def patch_aiobotocore() -> Callable[[], None] | None:
-    """Answer STS requests of aiobotocore clients; the undo, or None if there is nothing to do.
+    """Answer STS (and IAM) requests of aiobotocore clients; the undo, or None if nothing to do.
 
     None when aiobotocore is not imported or ``AioEndpoint`` is patched already.
     """
@@ -76,6 +79,9 @@ def patch_aiobotocore() -> Callable[[], None] | None:
     response_cls: Any = importlib.import_module("aiobotocore.awsrequest").AioAWSResponse
     original = endpoint_cls._send
     original_send_request = endpoint_cls._send_request
+    is_active = registry.is_active
+    answers_iam = registry.answers_iam
+    answer = registry.answer
 
     async def _send_request(self: Any, *args: Any, **kwargs: Any) -> Any:
         # Runs before the before-send event, where moto would answer.
@@ -84,15 +90,20 @@ def patch_aiobotocore() -> Callable[[], None] | None:
         return await original_send_request(self, *args, **kwargs)
 
     async def _send(self: Any, request: Any) -> Any:
-        if self._endpoint_prefix != "sts" or not registry.is_active():
+        prefix = self._endpoint_prefix
+        if prefix == "sts":
+            if not is_active():
+                return await original(self, request)
+        elif prefix != "iam" or not answers_iam():
             return await original(self, request)
-        response = registry.answer(
+        response = answer(
             HttpRequest(
                 request.method,
                 request.url,
                 _convert.headers(request.headers),
                 _convert.body_bytes(request.body),
-            )
+            ),
+            prefix,
         )
         return response_cls(
             request.url,

@@ -181,3 +181,23 @@ def test_saml_providers_by_name_and_their_metadata_document(iam: Any) -> None:
     iam.create_saml_provider(Name="corp", SAMLMetadataDocument=metadata)
     found = _backend().saml_providers["corp"]
     assert found.saml_metadata_document == metadata
+
+
+def test_oidc_providers_by_arn_with_the_url_without_its_scheme(iam: Any) -> None:
+    iam.create_open_id_connect_provider(
+        Url="https://oidc.example.com/id/A", ClientIDList=["aud"], ThumbprintList=["a" * 40]
+    )
+    found = _moto.oidc_provider_named(_backend(), ACCOUNT, "oidc.example.com/id/A")
+    assert found is not None and found.url == "oidc.example.com/id/A"
+    assert _moto.oidc_provider_named(_backend(), ACCOUNT, "oidc.example.com") is None
+
+
+def test_oidc_client_ids_thumbprints_and_tags(iam: Any) -> None:
+    arn = iam.create_open_id_connect_provider(
+        Url="https://oidc.example.com",
+        ClientIDList=["one", "two"],
+        ThumbprintList=["A" * 40],
+        Tags=[{"Key": "team", "Value": "ci"}],
+    )["OpenIDConnectProviderArn"]
+    found = _backend().open_id_providers[arn]
+    assert _moto.oidc_settings(found) == (["one", "two"], ["a" * 40], {"team": "ci"})

@@ -6,6 +6,7 @@ the seeding API's objects are visible to IAM calls.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 
@@ -333,3 +334,25 @@ def test_a_user_deleted_through_iam_is_forgotten_by_trust_policies(backend: STSB
     with pytest.raises(ClientError) as exc:
         sts(**key_kwargs(key)).assume_role(RoleArn=role_arn, RoleSessionName="s1")
     assert error_of(exc)[0] == "AccessDenied"
+
+
+def test_one_document_text_serves_many_roles_and_a_refused_one_is_refused_each_time(
+    backend: STSBackend,
+) -> None:
+    # Parsed documents are kept per text (a speed measure): what each role answers and
+    # what each refusal says must not depend on whether the text was seen before.
+    client = iam()
+    text = trust(f"arn:aws:iam::{ACCOUNT}:user/stsmock")
+    first = client.create_role(RoleName="one", AssumeRolePolicyDocument=text)["Role"]
+    second = client.create_role(RoleName="two", AssumeRolePolicyDocument=text)["Role"]
+    assert first["AssumeRolePolicyDocument"] == second["AssumeRolePolicyDocument"]
+    assert client.get_role(RoleName="two")["Role"]["AssumeRolePolicyDocument"] == json.loads(text)
+    client.update_assume_role_policy(RoleName="one", PolicyDocument=trust("111122223333"))
+    assert backend.default_account.roles["two"].trust_policy_source == json.loads(text)
+    bad = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]})
+    for attempt in ("three", "four"):
+        with pytest.raises(ClientError) as refused:
+            client.create_role(RoleName=attempt, AssumeRolePolicyDocument=bad)
+        assert error_of(refused)[0] == "MalformedPolicyDocument"
+        assert attempt not in backend.default_account.roles
+    assert [c.error_code for c in backend.calls[-2:]] == ["MalformedPolicyDocument"] * 2

@@ -249,6 +249,33 @@ def test_iam_calls_are_authorized_by_the_callers_policies(backend: STSBackend) -
     assert "nope" not in backend.default_account.roles
 
 
+def test_iam_authorization_reads_the_requests_condition_keys(backend: STSBackend) -> None:
+    # The keys are made only when a policy reads them (a speed measure): they must still
+    # be the request's, for an allow, for a denial and for its explanation.
+    client = iam()
+    client.create_user(UserName="timed")
+    key = client.create_access_key(UserName="timed")["AccessKey"]
+    statement = {
+        "Effect": "Allow",
+        "Action": "iam:GetUser",
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {"aws:RequestedRegion": "us-east-1"},
+            "Bool": {"aws:SecureTransport": "true"},
+        },
+    }
+    late = {**statement, "Action": "iam:ListUsers"}
+    late["Condition"] = {"DateLessThan": {"aws:CurrentTime": "2001-01-01T00:00:00Z"}}
+    document = json.dumps({"Version": "2012-10-17", "Statement": [statement, late]})
+    client.put_user_policy(UserName="timed", PolicyName="p", PolicyDocument=document)
+    timed = iam(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    assert timed.get_user(UserName="timed")["User"]["UserName"] == "timed"
+    with pytest.raises(ClientError) as exc:
+        timed.list_users()
+    assert error_of(exc)[0] == "AccessDenied"
+    assert "aws:CurrentTime" in (backend.calls[-1].explanation or "")
+
+
 # -- pagination ----------------------------------------------------------------------------------
 
 

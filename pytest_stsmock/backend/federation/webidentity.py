@@ -41,7 +41,7 @@ from pytest_stsmock.backend.requests import SessionPolicyRequest
 from pytest_stsmock.errors import AwsError
 
 from .grant import NO_SESSION_POLICIES, FederatedRequest, grant
-from .oidc import SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, OIDCProvider, provider_id
+from .oidc import SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, OIDCProvider
 
 if TYPE_CHECKING:
     from pytest_stsmock.backend import STSBackend
@@ -149,8 +149,7 @@ def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> 
             msg.WEB_IDENTITY_OUTBOUND,
             explanation=f"{issuer} is an AWS STS outbound issuer, not an IAM OIDC provider",
         )
-    account = backend.accounts.get(role_arn.split(":")[4])
-    found = None if account is None else account.oidc_providers.get(provider_id(issuer))
+    found = backend.find_oidc_provider(role_arn.split(":")[4], issuer)
     if found is None:
         error = msg.web_identity_no_provider(issuer)
         error.explanation = (
