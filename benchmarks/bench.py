@@ -43,6 +43,7 @@ import pstats
 import statistics
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,17 +133,16 @@ def _iam_envelope(operation: str, result: str) -> bytes:
     ).encode()
 
 
-_ROLE_XML = (
-    "<Role><Path>/</Path><RoleName>target</RoleName><RoleId>AROAEXAMPLEEXAMPLE123</RoleId>"
-    "<Arn>arn:aws:iam::123456789012:role/target</Arn>"
-    "<CreateDate>2026-01-01T00:00:00Z</CreateDate>"
-    "<AssumeRolePolicyDocument>%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B"
-    "%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22123456789012%22%7D%2C"
-    "%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D</AssumeRolePolicyDocument>"
-    "<MaxSessionDuration>3600</MaxSessionDuration></Role>"
-)
-CREATE_ROLE_XML = _iam_envelope("CreateRole", _ROLE_XML)
-GET_ROLE_XML = _iam_envelope("GetRole", _ROLE_XML)
+def _role_xml(trust: str) -> str:
+    """A Role element carrying ``trust`` (URL-encoded, as IAM sends policy documents)."""
+    return (
+        "<Role><Path>/</Path><RoleName>target</RoleName><RoleId>AROAEXAMPLEEXAMPLE123</RoleId>"
+        "<Arn>arn:aws:iam::123456789012:role/target</Arn>"
+        "<CreateDate>2026-01-01T00:00:00Z</CreateDate>"
+        f"<AssumeRolePolicyDocument>{urllib.parse.quote(trust, safe='')}</AssumeRolePolicyDocument>"
+        "<MaxSessionDuration>3600</MaxSessionDuration></Role>"
+    )
+
 
 ACCOUNT = "123456789012"
 CALLER = f"arn:aws:iam::{ACCOUNT}:user/stsmock"  # the default user the shared client signs as
@@ -192,6 +192,15 @@ TRUST_TEXT = json.dumps(
             {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"}
         ],
     }
+)
+
+
+# The floors of the IAM rows answer with the trust policy the plugin's role carries
+# (CreateRole sends TRUST_TEXT; GetRole reads a role seeded with TRUST_WITH_CONDITIONS),
+# so botocore parses the same document on both sides.
+CREATE_ROLE_XML = _iam_envelope("CreateRole", _role_xml(TRUST_TEXT))
+GET_ROLE_XML = _iam_envelope(
+    "GetRole", _role_xml(json.dumps(TRUST_WITH_CONDITIONS, separators=(",", ":")))
 )
 
 
