@@ -35,32 +35,13 @@ from aiobotocore.config import AioConfig
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from pytest_stsmock import STSBackend, mock_sts
+from tests.aio.network import Network
 from tests.helpers.clients import error_of
 from tests.helpers.policies import trust
 
 DEFAULT_USER_ARN = "arn:aws:iam::123456789012:user/stsmock"
 # A key the backend never issued: it acts as the default user (not strict).
 FOREIGN_KEY = {"aws_access_key_id": "AKIAEXAMPLEEXAMPLE12", "aws_secret_access_key": "x" * 40}
-
-
-class _Network:
-    """Stands in for aiobotocore's aiohttp transport: records the URL, then fails the call."""
-
-    def __init__(self) -> None:
-        self.urls: list[str] = []
-
-    async def send(self, request: Any) -> Any:
-        self.urls.append(request.url)
-        raise ConnectionError(f"the request to {request.url} reached the network layer")
-
-
-@pytest.fixture
-def network(monkeypatch: pytest.MonkeyPatch) -> _Network:
-    fake = _Network()
-    monkeypatch.setattr(
-        aiobotocore.httpsession.AIOHTTPSession, "send", lambda self, request: fake.send(request)
-    )
-    return fake
 
 
 @asynccontextmanager
@@ -107,12 +88,12 @@ def _run_python(script: str) -> subprocess.CompletedProcess[str]:
 
 
 @mock_sts
-def test_get_caller_identity_under_the_decorator(network: _Network) -> None:
+def test_get_caller_identity_under_the_decorator(network: Network) -> None:
     assert asyncio.run(caller_arn()) == DEFAULT_USER_ARN
     assert network.urls == []
 
 
-def test_get_caller_identity_is_recorded_on_the_backend(network: _Network) -> None:
+def test_get_caller_identity_is_recorded_on_the_backend(network: Network) -> None:
     with mock_sts() as backend:
         assert asyncio.run(caller_arn()) == DEFAULT_USER_ARN
     assert [c.operation for c in backend.calls] == ["GetCallerIdentity"]
@@ -120,7 +101,7 @@ def test_get_caller_identity_is_recorded_on_the_backend(network: _Network) -> No
     assert network.urls == []
 
 
-def test_async_with_inside_a_coroutine(network: _Network) -> None:
+def test_async_with_inside_a_coroutine(network: Network) -> None:
     async def main() -> tuple[str, STSBackend]:
         async with mock_sts() as backend:
             return await caller_arn(), backend
@@ -131,7 +112,7 @@ def test_async_with_inside_a_coroutine(network: _Network) -> None:
     assert network.urls == []
 
 
-def test_client_created_before_activation_is_intercepted(network: _Network) -> None:
+def test_client_created_before_activation_is_intercepted(network: Network) -> None:
     async def main() -> tuple[str, STSBackend]:
         async with aio_client(**FOREIGN_KEY) as client:  # made with no mock active
             with mock_sts() as backend:
@@ -145,7 +126,7 @@ def test_client_created_before_activation_is_intercepted(network: _Network) -> N
     assert network.urls == []
 
 
-def test_nested_activation_answers_from_the_innermost_backend(network: _Network) -> None:
+def test_nested_activation_answers_from_the_innermost_backend(network: Network) -> None:
     with mock_sts() as outer:
         with mock_sts(account_id="111122223333") as inner:
             assert asyncio.run(caller_arn()) == "arn:aws:iam::111122223333:user/stsmock"
@@ -158,7 +139,7 @@ def test_nested_activation_answers_from_the_innermost_backend(network: _Network)
 
 
 def test_assume_role_of_a_seeded_role_and_its_credentials(
-    sts_backend: STSBackend, network: _Network
+    sts_backend: STSBackend, network: Network
 ) -> None:
     role = sts_backend.default_account.create_role(
         "deployer", trust_policy=trust({"AWS": DEFAULT_USER_ARN})
@@ -182,7 +163,7 @@ def test_assume_role_of_a_seeded_role_and_its_credentials(
 
 
 def test_missing_role_is_access_denied_through_aiobotocores_parser(
-    sts_backend: STSBackend, network: _Network
+    sts_backend: STSBackend, network: Network
 ) -> None:
     missing = "arn:aws:iam::123456789012:role/missing"
 
@@ -203,7 +184,7 @@ def test_missing_role_is_access_denied_through_aiobotocores_parser(
     assert network.urls == []
 
 
-def test_strict_mode_refuses_an_unknown_key(network: _Network) -> None:
+def test_strict_mode_refuses_an_unknown_key(network: Network) -> None:
     async def main() -> None:
         async with aio_client(
             aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="x" * 40
@@ -219,7 +200,7 @@ def test_strict_mode_refuses_an_unknown_key(network: _Network) -> None:
 
 def test_aiobotocores_assume_role_credential_provider(
     sts_backend: STSBackend,
-    network: _Network,
+    network: Network,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -275,7 +256,7 @@ def test_other_services_are_not_answered(sts_backend: STSBackend) -> None:
 
 
 def test_nothing_is_intercepted_after_exit_and_the_original_send_is_restored(
-    network: _Network,
+    network: Network,
 ) -> None:
     cls = aiobotocore.endpoint.AioEndpoint
     originals = (cls._send, cls._send_request, botocore.endpoint.Endpoint.__init__)
@@ -291,7 +272,7 @@ def test_nothing_is_intercepted_after_exit_and_the_original_send_is_restored(
     assert network.urls == ["https://sts.us-east-1.amazonaws.com/"]
 
 
-def test_moto_active_too_sts_is_still_ours(network: _Network) -> None:
+def test_moto_active_too_sts_is_still_ours(network: Network) -> None:
     import moto
 
     with moto.mock_aws(), mock_sts() as backend:

@@ -25,6 +25,7 @@ from aiobotocore.config import AioConfig
 from botocore.exceptions import ClientError
 
 from pytest_stsmock import STSBackend, mock_sts
+from tests.aio.network import Network
 from tests.helpers.clients import error_of
 
 ACCOUNT = "123456789012"
@@ -39,24 +40,6 @@ TRUST = json.dumps(
 )
 
 
-class _Network:
-    def __init__(self) -> None:
-        self.urls: list[str] = []
-
-    async def send(self, request: Any) -> Any:
-        self.urls.append(request.url)
-        raise ConnectionError(f"the request to {request.url} reached the network layer")
-
-
-@pytest.fixture
-def network(monkeypatch: pytest.MonkeyPatch) -> _Network:
-    fake = _Network()
-    monkeypatch.setattr(
-        aiobotocore.httpsession.AIOHTTPSession, "send", lambda self, request: fake.send(request)
-    )
-    return fake
-
-
 @asynccontextmanager
 async def aio_client(service: str, **kwargs: Any) -> AsyncIterator[Any]:
     session = aiobotocore.session.get_session()
@@ -66,7 +49,7 @@ async def aio_client(service: str, **kwargs: Any) -> AsyncIterator[Any]:
         yield client
 
 
-def test_iam_calls_are_answered_and_drive_sts(network: _Network) -> None:
+def test_iam_calls_are_answered_and_drive_sts(network: Network) -> None:
     async def main() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
         async with aio_client("iam") as iam, aio_client("sts") as sts:
             created = await iam.create_role(RoleName="deployer", AssumeRolePolicyDocument=TRUST)
@@ -85,7 +68,7 @@ def test_iam_calls_are_answered_and_drive_sts(network: _Network) -> None:
     assert network.urls == []
 
 
-def test_iam_errors_come_through_aiobotocores_parser(network: _Network) -> None:
+def test_iam_errors_come_through_aiobotocores_parser(network: Network) -> None:
     async def get_missing() -> None:
         async with aio_client("iam") as iam:
             await iam.get_role(RoleName="missing")
@@ -110,7 +93,7 @@ def test_iam_errors_come_through_aiobotocores_parser(network: _Network) -> None:
     assert network.urls == []
 
 
-def test_paginators_page_through_the_mock(sts_backend: STSBackend, network: _Network) -> None:
+def test_paginators_page_through_the_mock(sts_backend: STSBackend, network: Network) -> None:
     for n in range(5):
         sts_backend.default_account.create_role(f"r{n}", trust_policy=json.loads(TRUST))
 
@@ -128,7 +111,7 @@ def test_paginators_page_through_the_mock(sts_backend: STSBackend, network: _Net
     assert network.urls == []
 
 
-def test_iam_false_leaves_aiobotocores_iam_alone(network: _Network) -> None:
+def test_iam_false_leaves_aiobotocores_iam_alone(network: Network) -> None:
     async def main() -> None:
         async with aio_client("iam") as iam:
             await iam.list_roles()
@@ -139,7 +122,7 @@ def test_iam_false_leaves_aiobotocores_iam_alone(network: _Network) -> None:
     assert backend.calls == []
 
 
-def test_after_exit_iam_is_left_alone(network: _Network) -> None:
+def test_after_exit_iam_is_left_alone(network: Network) -> None:
     async def main() -> None:
         async with aio_client("iam", **FOREIGN_KEY) as iam:
             await iam.list_roles()

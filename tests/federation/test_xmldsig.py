@@ -227,19 +227,6 @@ def test_a_certificate_out_of_its_validity_is_not_proven(
     assert not _fast(root, provider)
 
 
-@pytest.mark.parametrize("case", sorted(CHECKS))
-def test_the_fast_path_never_accepts_what_signxml_refuses(
-    target: tuple[Any, Any], case: str
-) -> None:
-    provider, role = target
-    change, digest = CHECKS[case]
-    root = _document(provider, role)
-    change(root)
-    root = safexml.parse(etree.tostring(_resign(provider, root, digest=digest)))
-    if _fast(root, provider):  # pragma: no cover - the fast path refuses every case above
-        assert _signxml_accepts(root, provider)
-
-
 def _refusal(sts_backend: STSBackend, provider: Any, role: Any, assertion: str) -> tuple[Any, ...]:
     with pytest.raises(ClientError) as exc:
         unsigned_sts().assume_role_with_saml(
