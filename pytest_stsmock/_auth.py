@@ -40,7 +40,7 @@ def authenticate(
     key = backend.local_access_key(key_id)
     session = backend.session(key_id) if key is None else None
     if key is None and session is None:
-        key = backend.access_key(key_id)
+        key = backend.external_access_key(key_id)
     if key is not None:
         if signed.session_token is not None:
             raise _invalid(

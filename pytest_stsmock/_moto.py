@@ -69,11 +69,6 @@ def patch_stubber() -> Callable[[], None] | None:
     return undo
 
 
-def patch_stubber_late() -> None:
-    """Right after moto's late import (the transports watch it): wrap its stubber if active."""
-    patch_stubber_if_imported_late()
-
-
 def patch_stubber_if_imported_late() -> None:
     """moto may be imported after activation: wrap its stubber before its first STS request."""
     stubber = _stubber()

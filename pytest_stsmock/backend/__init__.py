@@ -261,11 +261,14 @@ class STSBackend:
         """A long-term key this backend holds itself (seeded or made through its IAM)."""
         return self._access_keys.get(access_key_id)
 
+    def external_access_key(self, access_key_id: str) -> AccessKey | None:
+        """A long-term key of the external IAM (moto's, beside mock_aws), or None."""
+        return None if self.external is None else self.external.access_key(self, access_key_id)
+
     def access_key(self, access_key_id: str) -> AccessKey | None:
+        """A long-term key this backend holds, else one of the external IAM's."""
         found = self._access_keys.get(access_key_id)
-        if found is None and self.external is not None:
-            return self.external.access_key(self, access_key_id)
-        return found
+        return found if found is not None else self.external_access_key(access_key_id)
 
     def session(self, access_key_id: str) -> Session | None:
         """The temporary credentials with this access key id, or None."""

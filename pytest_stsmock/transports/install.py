@@ -40,7 +40,9 @@ def _install() -> list[registry.Undo]:
     if moto_undo is not None:
         undo.append(moto_undo)
     elif not _moto.stubber_imported():
-        undo.append(_late_import.after_import(_moto.STUBBER_MODULE, _moto.patch_stubber_late))
+        undo.append(
+            _late_import.after_import(_moto.STUBBER_MODULE, _moto.patch_stubber_if_imported_late)
+        )
     undo.append(aiobotocore_endpoint.install())
     undo.append(requests_adapter.install())
     undo.append(file_cache.patch())
