@@ -17,12 +17,27 @@ with 2-space indentation and a trailing newline; errors use the
 
 Design decisions:
 
-* **No templates.**  Each output shape gets an element writer, built once
-  (cached by shape identity and tag) from the model; a response only joins
-  precomputed strings.  Element names follow botocore's query parser:
-  ``locationName`` when given, list items ``<member>`` (or the member's
-  ``locationName``), flattened lists as repeated elements, maps as
-  ``<entry><key/><value/></entry>``.
+* **Writers compiled once, no per-member inspection per response.**  Each
+  output shape gets an element writer, built once (cached by shape identity
+  and tag) from the model, and each structure a plan per indentation: every
+  member's indented open and close tag and its text function.  Element names
+  follow botocore's query parser: ``locationName`` when given, list items
+  ``<member>`` (or the member's ``locationName``), flattened lists as
+  repeated elements, maps as ``<entry><key/><value/></entry>``.
+* **A structure of scalars is written in one step** (credentials, the caller
+  identity, an assumed-role user, a tag): straight-line code generated from
+  the model's member names (:func:`_compile_leaf`) reads every member and
+  fills one ``%`` template.  When a member is absent or not of its model type,
+  the member loop writes it instead, to the same bytes.
+* **Escaping is checked once per response.**  String members are written as
+  they are and collected; one pass over their joined text (``_plain``: a C
+  table pass for ASCII) decides.  Should any need escaping (rare: ours are
+  ARNs, ids and tokens), the document is written again with every string
+  escaped.  The bytes are those of escaping each string, as before:
+  ``tests/protocol/xml_reference.py`` keeps that encoder and a hypothesis
+  test compares the two on random results of every output shape.
+* Times in UTC, the backend's own, are formatted through a small cache
+  (formatting costs more than the look-up and answers repeat an expiry).
 * **Member order is the model's**, except where AWS was recorded answering
   in another order: :data:`WIRE_ORDER` lists those (GetCallerIdentity sends
   Arn, UserId, Account; AssumeRole sends AssumedRoleUser before
@@ -47,7 +62,7 @@ import datetime
 import functools
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from botocore.model import OperationModel
 
@@ -56,7 +71,7 @@ from pytest_stsmock.protocol.model import wire_name
 
 __all__ = ["WIRE_ORDER", "encode_error", "encode_result"]
 
-_Writer = Callable[[Any, str, list[str]], None]
+_Writer = Callable[[Any, str, list[str], list[str] | None], None]
 _UTC = datetime.timezone.utc
 
 #: Output shapes whose members AWS sends in an order other than the model's,
@@ -105,10 +120,18 @@ _XML_SAFE = re.compile("[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*"
 def encode_result(op: OperationModel, result: Mapping[str, Any], request_id: str) -> bytes:
     """The success document for operation ``op`` carrying ``result``."""
     head, write, tail = _plan(op)
+    raw: list[str] = [request_id]
     parts = [head]
     if write is not None:
-        write(result, "  ", parts)
-    parts.append(f"  <ResponseMetadata>\n    <RequestId>{_escape(request_id)}</RequestId>{tail}")
+        write(result, "  ", parts, raw)
+    parts.append(f"  <ResponseMetadata>\n    <RequestId>{request_id}</RequestId>{tail}")
+    if not _plain("".join(raw)):  # rare: some text needs escaping; write it escaped
+        parts = [head]
+        if write is not None:
+            write(result, "  ", parts, None)
+        parts.append(
+            f"  <ResponseMetadata>\n    <RequestId>{_escape(request_id)}</RequestId>{tail}"
+        )
     return "".join(parts).encode()
 
 
@@ -133,14 +156,17 @@ def encode_error(error: AwsError, request_id: str, default_namespace: str) -> by
     """
     namespace = error.namespace or default_namespace
     fault = "Sender" if error.sender else "Receiver"
+    code, message = error.code, error.message
+    if not _plain(code + message + request_id):
+        code, message, request_id = _escape(code), _escape(message), _escape(request_id)
     return (
         f'<ErrorResponse xmlns="{namespace}">\n'
         f"  <Error>\n"
         f"    <Type>{fault}</Type>\n"
-        f"    <Code>{_escape(error.code)}</Code>\n"
-        f"    <Message>{_escape(error.message)}</Message>\n"
+        f"    <Code>{code}</Code>\n"
+        f"    <Message>{message}</Message>\n"
         f"  </Error>\n"
-        f"  <RequestId>{_escape(request_id)}</RequestId>\n"
+        f"  <RequestId>{request_id}</RequestId>\n"
         f"</ErrorResponse>\n"
     ).encode()
 
@@ -161,7 +187,7 @@ def _boolean(value: Any) -> str:
 def _timestamp(value: Any) -> str:
     if isinstance(value, datetime.datetime):
         if value.tzinfo is _UTC:  # the backend's own times
-            return _iso(value)
+            return _iso_utc(value)
         if value.tzinfo is None:
             value = value.replace(tzinfo=_UTC)
         return _iso(value.astimezone(_UTC))
@@ -173,6 +199,13 @@ def _timestamp(value: Any) -> str:
 def _iso(t: datetime.datetime) -> str:
     # isoformat is C code: "YYYY-MM-DDTHH:MM:SS" then the offset, which is UTC here.
     return t.isoformat(timespec="seconds")[:19] + "Z"
+
+
+#: Formatting a time costs more than a look-up, and a test's answers carry the
+#: same expiry again and again.  Only times in ``timezone.utc`` are cached:
+#: equal keys then have equal text (times in other zones compare equal across
+#: zones).
+_iso_utc = functools.lru_cache(maxsize=256)(_iso)
 
 
 def _blob(value: Any) -> str:
@@ -196,11 +229,19 @@ _SCALARS: dict[str, Callable[[Any], str]] = {
 
 # --- element writers ------------------------------------------------------------
 
+_CONTAINERS = frozenset({"structure", "list", "map"})
+
 
 def _member_order(shape: Any) -> list[str]:
     names = list(shape.members)
     first = [n for n in WIRE_ORDER.get(shape.name, ()) if n in shape.members]
     return first + [n for n in names if n not in first]
+
+
+def _text_of(shape: Any) -> Callable[[Any], str] | None:
+    """The (escaping) text function of a scalar shape; None for a container."""
+    kind = shape.type_name
+    return None if kind in _CONTAINERS else _SCALARS.get(kind, _text)
 
 
 @functools.cache
@@ -216,7 +257,7 @@ def _writer(shape: Any, tag: str) -> _Writer:
     fmt = _SCALARS.get(kind, _text)
     open_, close = f"<{tag}>", f"</{tag}>\n"
 
-    def scalar(value: Any, indent: str, parts: list[str]) -> None:
+    def scalar(value: Any, indent: str, parts: list[str], raw: list[str] | None) -> None:
         parts.append(f"{indent}{open_}{fmt(value)}{close}")
 
     return scalar
@@ -230,46 +271,119 @@ def _container(tag: str, indent: str, parts: list[str], mark: int) -> None:
         parts.append(f"{indent}</{tag}>\n")
 
 
-def _structure(shape: Any, tag: str) -> _Writer:
-    #: Per indentation: the opening line, the members' indentation, the members
-    #: (name, writer, and for string members their indented open tag and close
-    #: tag), the self-closing line and the closing line.  Prepared on first use.
-    _Members = list[tuple[str, _Writer, str | None, str]]
-    prepared: dict[str, tuple[str, str, _Members, str, str]] = {}
-    plain, unsafe = _plain, _unsafe
+#: A structure member at one indentation: its indented open tag, its close tag
+#: and newline, its text function (None: a container) and its element writer.
+_Member = tuple[str, str, Callable[[Any], str] | None, _Writer]
 
-    def prepare(indent: str) -> tuple[str, str, _Members, str, str]:
+
+#: A structure of scalars written in one step: the whole element's text when
+#: every member is present and every string member is a ``str`` (whose text is
+#: then added to ``raw`` unescaped); else None, and the member loop writes it.
+_Leaf = Callable[[Any, list[str]], str | None]
+
+
+class _Prepared(NamedTuple):
+    """A structure's writing plan at one indentation."""
+
+    head: str  # the opening line
+    inner: str  # the members' indentation
+    members: list[_Member]
+    empty: str  # the self-closing line
+    close: str  # the closing line
+    leaf: _Leaf | None  # for a structure of scalars only: its one-step writer
+
+
+def _compile_leaf(
+    names: tuple[str, ...], texts: list[Callable[[Any], str]], strings: list[bool], template: str
+) -> _Leaf:
+    """The one-step writer of a structure of scalars, as straight-line code.
+
+    For ``Arn`` and ``Expiration`` (a string and a timestamp) it reads::
+
+        def leaf(value, raw):
+            get = value.get
+            v0 = get('Arn')
+            v1 = get('Expiration')
+            if type(v0) is not str or v1 is None:
+                return None
+            raw += (v0,)
+            return template % (v0, t1(v1))
+
+    Generated rather than looped: a loop over the members costs several times
+    as many interpreter steps, and these structures (credentials, caller
+    identity, an assumed-role user, a tag) are in nearly every answer.
+    """
+    lines = ["def leaf(value, raw):", "    get = value.get"]
+    lines += [f"    v{i} = get({name!r})" for i, name in enumerate(names)]
+    checks = [f"type(v{i}) is not str" if s else f"v{i} is None" for i, s in enumerate(strings)]
+    lines += [f"    if {' or '.join(checks)}:", "        return None"]
+    plain = [f"v{i}," for i, s in enumerate(strings) if s]
+    if plain:
+        lines.append(f"    raw += ({' '.join(plain)})")
+    slots = [f"v{i}" if s else f"t{i}(v{i})" for i, s in enumerate(strings)]
+    lines.append(f"    return template % ({', '.join(slots)},)")
+    namespace: dict[str, Any] = {f"t{i}": text for i, text in enumerate(texts)}
+    namespace["template"] = template
+    exec("\n".join(lines), namespace)  # our own code, from the model's member names
+    leaf: _Leaf = namespace["leaf"]
+    return leaf
+
+
+def _structure(shape: Any, tag: str) -> _Writer:
+    names = tuple(_member_order(shape))
+    #: Per indentation, prepared on first use (a member's writer cannot be made
+    #: before this one: shapes may recurse).
+    prepared: dict[str, _Prepared] = {}
+    text_string = _text
+
+    def prepare(indent: str) -> _Prepared:
         inner = indent + "  "
-        members: _Members = []
-        for name in _member_order(shape):
+        members: list[_Member] = []
+        lines: list[str] = []
+        strings: list[bool] = []  # per member: its model type is string
+        for name in names:
             member = shape.members[name]
             wire = wire_name(member, name)
-            open_string = f"{inner}<{wire}>" if member.type_name == "string" else None
-            members.append((name, _writer(member, wire), open_string, f"</{wire}>\n"))
-        entry = (f"{indent}<{tag}>\n", inner, members, f"{indent}<{tag}/>\n", f"{indent}</{tag}>\n")
+            open_, close_ = f"{inner}<{wire}>", f"</{wire}>\n"
+            members.append((open_, close_, _text_of(member), _writer(member, wire)))
+            lines.append(open_.replace("%", "%%") + "%s" + close_.replace("%", "%%"))
+            strings.append(member.type_name == "string")
+        head, close = f"{indent}<{tag}>\n", f"{indent}</{tag}>\n"
+        leaf = None
+        texts = [text for _, _, text, _ in members if text is not None]
+        if names and len(texts) == len(names):
+            template = head.replace("%", "%%") + "".join(lines) + close.replace("%", "%%")
+            leaf = _compile_leaf(names, texts, strings, template)
+        entry = _Prepared(head, inner, members, f"{indent}<{tag}/>\n", close, leaf)
         prepared[indent] = entry
         return entry
 
-    def write(value: Any, indent: str, parts: list[str]) -> None:
-        head, inner, members, empty, close = prepared.get(indent) or prepare(indent)
+    def write(value: Any, indent: str, parts: list[str], raw: list[str] | None) -> None:
+        plan = prepared.get(indent) or prepare(indent)
+        if plan.leaf is not None and raw is not None:
+            body = plan.leaf(value, raw)
+            if body is not None:
+                parts.append(body)
+                return
         mark = len(parts)
-        parts.append(head)
-        for name, member, open_string, close_string in members:
-            item = value.get(name)
+        parts.append(plan.head)
+        inner = plan.inner
+        for item, (open_, close_, text, member) in zip(
+            map(value.get, names), plan.members, strict=True
+        ):
             if item is None:
                 continue
-            if (
-                open_string is not None
-                and type(item) is str
-                and ((unsafe(item) is None) if len(item) <= _SHORT else plain(item))
-            ):
-                parts.append(open_string + item + close_string)  # the common case, inline
+            if text is None:
+                member(item, inner, parts, raw)
+            elif text is text_string and type(item) is str and raw is not None:
+                raw.append(item)  # written as it is; encode_result checks it
+                parts.append(open_ + item + close_)
             else:
-                member(item, inner, parts)
+                parts.append(open_ + text(item) + close_)
         if len(parts) == mark + 1:  # nothing inside: self-closing
-            parts[mark] = empty
+            parts[mark] = plan.empty
         else:
-            parts.append(close)
+            parts.append(plan.close)
 
     return write
 
@@ -277,20 +391,31 @@ def _structure(shape: Any, tag: str) -> _Writer:
 def _list(shape: Any, tag: str) -> _Writer:
     flattened = bool(shape.serialization.get("flattened"))
     element_tag = tag if flattened else shape.member.serialization.get("name", "member")
+    text = _text_of(shape.member)
     open_ = f"<{tag}>\n"
+    start_tag, end_tag = f"<{element_tag}>", f"</{element_tag}>\n"
 
-    def write(value: Any, indent: str, parts: list[str]) -> None:
-        element = _writer(shape.member, element_tag)
-        if flattened:
-            for item in value:
-                element(item, indent, parts)
-            return
+    def write(value: Any, indent: str, parts: list[str], raw: list[str] | None) -> None:
         mark = len(parts)
-        parts.append(indent + open_)
-        inner = indent + "  "
-        for item in value:
-            element(item, inner, parts)
-        _container(tag, indent, parts, mark)
+        if flattened:
+            inner = indent
+        else:
+            parts.append(indent + open_)
+            inner = indent + "  "
+        if text is None:
+            element = _writer(shape.member, element_tag)
+            for item in value:
+                element(item, inner, parts, raw)
+        else:
+            start = inner + start_tag
+            for item in value:
+                if text is _text and type(item) is str and raw is not None:
+                    raw.append(item)  # written as it is; encode_result checks it
+                    parts.append(start + item + end_tag)
+                else:
+                    parts.append(start + text(item) + end_tag)
+        if not flattened:
+            _container(tag, indent, parts, mark)
 
     return write
 
@@ -301,7 +426,7 @@ def _map(shape: Any, tag: str) -> _Writer:
     value_tag = shape.value.serialization.get("name", "value")
     entry_tag = tag if flattened else "entry"
 
-    def write(value: Any, indent: str, parts: list[str]) -> None:
+    def write(value: Any, indent: str, parts: list[str], raw: list[str] | None) -> None:
         write_key = _writer(shape.key, key_tag)
         write_value = _writer(shape.value, value_tag)
         mark = len(parts)
@@ -311,9 +436,9 @@ def _map(shape: Any, tag: str) -> _Writer:
         inner = indent + "  "
         for key, item in value.items():
             parts.append(f"{indent}<{entry_tag}>\n")
-            write_key(key, inner, parts)
+            write_key(key, inner, parts, raw)
             if item is not None:
-                write_value(item, inner, parts)
+                write_value(item, inner, parts, raw)
             parts.append(f"{indent}</{entry_tag}>\n")
         if not flattened:
             _container(tag, indent[:-2], parts, mark)
