@@ -14,6 +14,10 @@ token or assertion has been verified, both come here with a
   SAML SessionNotOnOrAfter shortens the session further.
 
 Nothing changes in the backend unless every check passed.
+
+The request and result types are plain (not frozen) slotted dataclasses: they
+are made on every sign-in, and a frozen dataclass's ``__init__`` pays an
+``object.__setattr__`` per field.  Nothing mutates them after construction.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ DEFAULT_DURATION = 3600
 NO_SESSION_POLICIES = SessionPolicyRequest()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FederatedRequest:
     """A verified federated caller asking for a role session."""
 
@@ -68,7 +72,7 @@ class FederatedRequest:
     minimum_token_size: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Granted:
     session: Session
     packed_size: int | None
@@ -114,7 +118,8 @@ def grant(
 
     keys: dict[str, Any] = dict(request_keys)
     keys.update(request.keys)
-    keys.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
+    if tags:
+        keys.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
     keys["aws:TagKeys"] = tuple(tags)
     keys["sts:TransitiveTagKeys"] = tuple(request.transitive_tag_keys)
     keys["sts:RoleSessionName"] = request.session_name
@@ -125,13 +130,11 @@ def grant(
     for name, value in role.tags.items():
         keys[f"aws:ResourceTag/{name}"] = value
         keys[f"iam:ResourceTag/{name}"] = value
-    actions = [request.action]
+    _trust(role, request.action, request, keys)
     if tags:
-        actions.append("sts:TagSession")
+        _trust(role, "sts:TagSession", request, keys)
     if request.source_identity is not None:
-        actions.append("sts:SetSourceIdentity")
-    for action in actions:
-        _trust(role, action, request, keys)
+        _trust(role, "sts:SetSourceIdentity", request, keys)
 
     duration = _duration(role, request, now)
     partition = request.role_arn.split(":")[1]
