@@ -78,11 +78,25 @@ class Granted:
     packed_size: int | None
 
 
+#: The labeled trust policy of each role ARN, with the document it labels: a pure
+#: function of the ARN and the parsed document, remade when the document is replaced.
+_LABELED: dict[str, LabeledPolicy] = {}
+_LABELED_MAX = 512
+
+
+def _labeled_trust(role: Role) -> LabeledPolicy:
+    document = role.trust_policy_document
+    found = _LABELED.get(role.arn)
+    if found is None or found.document is not document:
+        if len(_LABELED) >= _LABELED_MAX:
+            _LABELED.clear()
+        found = _LABELED[role.arn] = LabeledPolicy(f"the trust policy of {role.arn}", document)
+    return found
+
+
 def _trust(role: Role, action: str, request: FederatedRequest, keys: Mapping[str, Any]) -> None:
     ctx = RequestContext(action=action, resource=role.arn, principal=request.principal, keys=keys)
-    decision = evaluate_resource_policy(
-        LabeledPolicy(f"the trust policy of {role.arn}", role.trust_policy_document), ctx
-    )
+    decision = evaluate_resource_policy(_labeled_trust(role), ctx)
     if not decision.allowed:
         raise request.denied("\n".join(decision.reasons))
 
@@ -107,7 +121,9 @@ def grant(
     request_keys: Mapping[str, Any],
 ) -> Granted:
     """Check everything after the sign-in proof and issue the role session."""
-    tags = validate_tags(request.tags, request.transitive_tag_keys)
+    tags: dict[str, str] = {}
+    if request.tags or request.transitive_tag_keys:  # nothing to check in the usual sign-in
+        tags = validate_tags(request.tags, request.transitive_tag_keys)
     policies = parse_session_policies(backend, None, request.session_policies, tags)  # type: ignore[arg-type]
 
     role = backend.find_role(request.role_arn)
