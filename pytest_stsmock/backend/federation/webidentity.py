@@ -384,7 +384,7 @@ def assume_role_with_web_identity(
             denied=denied,
             duration_seconds=request.duration_seconds,
             session_policies=request.session_policies,
-            tags=tuple(tags.items()),
+            tags=tuple(tags.items()) if tags else (),
             transitive_tag_keys=transitive,
             source_identity=source_identity,
             minimum_token_size=request.minimum_token_size,
