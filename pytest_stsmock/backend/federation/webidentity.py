@@ -8,9 +8,12 @@ Order of checks (AWS's messages, ours where noted in ``_messages``):
 3. The signature: the header's ``alg`` must be one AWS accepts (RS256/384/512,
    ES256/384/512; never ``none``, never HS*), the key is the provider's key
    with the header's ``kid`` (every key of the right type when there is no
-   ``kid``), and the signature is verified with PyJWT's algorithm over the
-   cryptography key.  Any failure is AWS's "Couldn't retrieve verification
-   key" message: a forger learns nothing about which part failed.
+   ``kid``), and the signature is verified over the cryptography key: RS* by
+   cryptography's ``verify`` with PKCS#1 v1.5 and the algorithm's hash (what
+   PyJWT's RSAAlgorithm does, without its per-call wrapper; the padding and
+   hash objects are stateless and made once), ES* by PyJWT's algorithm (it
+   turns the JWS r||s into DER).  Any failure is AWS's "Couldn't retrieve
+   verification key" message: a forger learns nothing about which part failed.
 4. ``aud`` (a string, or a list of which one must match) among the client ids.
 5. ``exp`` required and in the future (no leeway: AWS's message compares the
    current time with ``exp`` exactly); ``nbf`` and ``iat``, when present, no
