@@ -64,13 +64,24 @@ class Account:
         self.saml_providers: dict[str, SAMLProvider] = {}
         #: The issuer URL of GetWebIdentityToken, once outbound federation is enabled.
         self.outbound_issuer: str | None = None
-        self.root = Root(
-            account=self,
-            name="root",
-            arn=f"arn:aws:iam::{account_id}:root",
-            unique_id=account_id,
-            principal_type="Account",
-        )
+        self._root: Root | None = None
+
+    @property
+    def root(self) -> Root:
+        """The account root user, made at its first use (most backends never touch it)."""
+        found = self._root
+        if found is None:
+            with self.backend.lock:  # two threads' first uses must get the same root
+                if self._root is None:
+                    self._root = Root(
+                        account=self,
+                        name="root",
+                        arn=f"arn:aws:iam::{self.id}:root",
+                        unique_id=self.id,
+                        principal_type="Account",
+                    )
+                found = self._root
+        return found
 
     def __repr__(self) -> str:
         return f"Account({self.id!r})"
