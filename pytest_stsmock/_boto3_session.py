@@ -33,6 +33,10 @@ Design decisions:
   profile even disables botocore's environment provider), so it is dropped
   and the next ``boto3.client`` builds a plain one.  A plain
   ``boto3.setup_default_session()`` or ``(region_name=...)`` is kept.
+* **Checked once per session object.**  Whether the session has every
+  attribute relied on is checked at the first activation that meets it, and
+  remembered (weakly) for that object: botocore never deletes them and this
+  module only sets them, so the answer cannot change while it lives.
 * **If botocore changes.**  These are private attributes of
   ``botocore.session.Session``, unchanged since botocore 1.x's early days.  When
   one of them is missing (or the default session is not a botocore-backed one)

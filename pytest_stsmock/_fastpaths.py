@@ -19,7 +19,10 @@ The uses, what each saves (per request on the benchmark machine, see
   ``os.environ.__setitem__``/``pop`` do (``os.putenv``/``os.unsetenv`` and
   the same dict) without their Python-level encoding calls: about 1.5 µs
   per set and restore, three of each per activation.  Another mapping than
-  ``os.environ`` always takes the public road.
+  ``os.environ`` always takes the public road.  :func:`write_environ_many`
+  makes those checks once for all of an activation's writes, and
+  :func:`environ_names_any` (is a profile variable set?) reads the same
+  mapping.
 * botocore's ``HeadersDict._dict`` and its keys' ``_lower``
   (:func:`header_dict`): ``HeadersDict.items()`` runs through Python-level
   ``__iter__``/``__getitem__`` (about 8 µs a request); its inner dict already

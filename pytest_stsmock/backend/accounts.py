@@ -1,4 +1,11 @@
-"""Accounts: the namespace of users, roles, managed policies and enabled regions."""
+"""Accounts: the namespace of users, roles, managed policies and enabled regions.
+
+Design decision: an account's root user (``account.root``) is made at its first
+use, under the backend's lock, not with the account: every backend makes its
+default account at each activation, and few tests ever touch its root.  The
+root draws nothing from the backend's generator, so seeded identifiers are the
+same either way.
+"""
 
 from __future__ import annotations
 
