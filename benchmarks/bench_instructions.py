@@ -2,6 +2,7 @@
 
     python benchmarks/bench_instructions.py              # 40 calls of each operation
     python benchmarks/bench_instructions.py --calls 100 get_caller_identity assume_role
+    python benchmarks/bench_instructions.py enter_exit   # one ``with mock_sts(): pass``
 
 Wall and CPU time on a shared 2-core machine swing by tens of percent while
 other work runs; instruction counts do not.  This runs the per-call rows of
@@ -32,6 +33,31 @@ from pathlib import Path
 from typing import Any
 
 OPERATIONS = ("get_caller_identity", "get_session_token", "assume_role", "three_hop_chain")
+#: Rows with no floor: ``enter_exit`` is one ``with mock_sts(): pass``.
+NO_FLOOR = ("enter_exit",)
+
+
+def enter_exit_phases(calls: int, phases: list[str]) -> None:
+    """Warm up, then ``calls`` times ``with mock_sts(): pass``; ``time.sleep(0)`` ends each.
+
+    boto3's default session exists, as a suite's earlier test leaves it.
+    """
+    import boto3
+
+    from pytest_stsmock import mock_sts
+
+    boto3.setup_default_session()
+
+    for _ in range(10):
+        with mock_sts():
+            pass
+    time.sleep(0)
+    phases.append("warm-up")
+    for _ in range(calls):
+        with mock_sts():
+            pass
+    time.sleep(0)
+    phases.append("enter_exit")
 
 
 def child(calls: int, names: list[str], phases_file: Path) -> None:
@@ -55,6 +81,9 @@ def child(calls: int, names: list[str], phases_file: Path) -> None:
     gc.disable()
     phases: list[str] = []
     for name in names:
+        if name == "enter_exit":
+            enter_exit_phases(calls, phases)
+            continue
         body, call, seed = rows[name]
         for label, setup in (("floor", bench.floor(body)), ("plugin", bench.plugin(seed))):
             with setup(clients) as client:
@@ -87,10 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=40, help="calls per timed batch")
     parser.add_argument("--child", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    names = list(args.names) or list(OPERATIONS)
-    unknown = [name for name in names if name not in OPERATIONS]
+    names = list(args.names) or [*OPERATIONS, *NO_FLOOR]
+    unknown = [name for name in names if name not in (*OPERATIONS, *NO_FLOOR)]
     if unknown:
-        parser.error(f"unknown operation(s) {unknown}; choose from {OPERATIONS}")
+        parser.error(f"unknown operation(s) {unknown}; choose from {OPERATIONS + NO_FLOOR}")
     if args.child:
         child(args.calls, names, Path(args.child))
         return 0
@@ -118,8 +147,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         counts = dict(zip(phases_file.read_text().splitlines(), _totals(folder), strict=False))
     print(f"instructions per call, {args.calls} calls a batch (callgrind)\n")
-    print(f"{'operation':22} {'floor':>12} {'plugin':>12} {'x floor':>8} {'plugin extra':>13}")
+    if any(name in OPERATIONS for name in names):
+        print(f"{'operation':22} {'floor':>12} {'plugin':>12} {'x floor':>8} {'plugin extra':>13}")
     for name in names:
+        if name in NO_FLOOR:
+            continue
         floor_count = counts.get(f"{name} floor", 0) / args.calls
         plugin_count = counts.get(f"{name} plugin", 0) / args.calls
         ratio = plugin_count / floor_count if floor_count else float("nan")
@@ -127,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:22} {floor_count / 1e3:>10.1f}k {plugin_count / 1e3:>10.1f}k "
             f"{ratio:>7.3f}x {(plugin_count - floor_count) / 1e3:>11.1f}k"
         )
+    if "enter_exit" in names:
+        per = counts.get("enter_exit", 0) / args.calls
+        print(f"\nwith mock_sts(): pass    {per / 1e3:.1f}k instructions per enter+exit")
     return 0
 
 
