@@ -3,6 +3,7 @@
     python benchmarks/bench_instructions.py              # 40 calls of each operation
     python benchmarks/bench_instructions.py --calls 100 get_caller_identity assume_role
     python benchmarks/bench_instructions.py assume_role_with_web_identity assume_role_with_saml
+    python benchmarks/bench_instructions.py enter_exit   # one ``with mock_sts(): pass``
 
 Wall and CPU time on a shared 2-core machine swing by tens of percent while
 other work runs; instruction counts do not.  This runs the per-call rows of
@@ -35,7 +36,32 @@ from typing import Any
 
 OPERATIONS = ("get_caller_identity", "get_session_token", "assume_role", "three_hop_chain")
 FEDERATION = ("assume_role_with_web_identity", "assume_role_with_saml")
-CHOICES = OPERATIONS + FEDERATION
+#: Rows with no floor: ``enter_exit`` is one ``with mock_sts(): pass``.
+NO_FLOOR = ("enter_exit",)
+CHOICES = OPERATIONS + FEDERATION + NO_FLOOR
+
+
+def enter_exit_phases(calls: int, phases: list[str]) -> None:
+    """Warm up, then ``calls`` times ``with mock_sts(): pass``; ``time.sleep(0)`` ends each.
+
+    boto3's default session exists, as a suite's earlier test leaves it.
+    """
+    import boto3
+
+    from pytest_stsmock import mock_sts
+
+    boto3.setup_default_session()
+
+    for _ in range(10):
+        with mock_sts():
+            pass
+    time.sleep(0)
+    phases.append("warm-up")
+    for _ in range(calls):
+        with mock_sts():
+            pass
+    time.sleep(0)
+    phases.append("enter_exit")
 
 
 def child(calls: int, names: list[str], phases_file: Path) -> None:
@@ -86,6 +112,9 @@ def child(calls: int, names: list[str], phases_file: Path) -> None:
     gc.disable()
     phases: list[str] = []
     for name in names:
+        if name == "enter_exit":
+            enter_exit_phases(calls, phases)
+            continue
         floor_setup, plugin_setup, call = rows[name]()
         for label, setup in (("floor", floor_setup), ("plugin", plugin_setup)):
             with setup(clients) as client:
@@ -120,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=40, help="calls per timed batch")
     parser.add_argument("--child", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    names = list(args.names) or list(OPERATIONS)
+    names = list(args.names) or [*OPERATIONS, *NO_FLOOR]
     unknown = [name for name in names if name not in CHOICES]
     if unknown:
         parser.error(f"unknown operation(s) {unknown}; choose from {CHOICES}")
@@ -151,8 +180,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         counts = dict(zip(phases_file.read_text().splitlines(), _totals(folder), strict=False))
     print(f"instructions per call, {args.calls} calls a batch (callgrind)\n")
-    print(f"{'operation':30} {'floor':>12} {'plugin':>12} {'x floor':>8} {'plugin extra':>13}")
+    if any(name not in NO_FLOOR for name in names):
+        print(f"{'operation':30} {'floor':>12} {'plugin':>12} {'x floor':>8} {'plugin extra':>13}")
     for name in names:
+        if name in NO_FLOOR:
+            continue
         floor_count = counts.get(f"{name} floor", 0) / args.calls
         plugin_count = counts.get(f"{name} plugin", 0) / args.calls
         ratio = plugin_count / floor_count if floor_count else float("nan")
@@ -160,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:30} {floor_count / 1e3:>10.1f}k {plugin_count / 1e3:>10.1f}k "
             f"{ratio:>7.3f}x {(plugin_count - floor_count) / 1e3:>11.1f}k"
         )
+    if "enter_exit" in names:
+        per = counts.get("enter_exit", 0) / args.calls
+        print(f"\nwith mock_sts(): pass    {per / 1e3:.1f}k instructions per enter+exit")
     return 0
 
 
