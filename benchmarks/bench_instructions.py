@@ -2,10 +2,13 @@
 
     python benchmarks/bench_instructions.py              # 40 calls of each operation
     python benchmarks/bench_instructions.py --calls 100 get_caller_identity assume_role
+    python benchmarks/bench_instructions.py assume_role_with_web_identity assume_role_with_saml
+    python benchmarks/bench_instructions.py enter_exit   # one ``with mock_sts(): pass``
 
 Wall and CPU time on a shared 2-core machine swing by tens of percent while
 other work runs; instruction counts do not.  This runs the per-call rows of
-``bench.py`` (the floor and the plugin, the same client) under valgrind's
+``bench.py`` (the floor and the plugin, the same client), and on request
+the two federation rows of ``bench_federation.py``, under valgrind's
 callgrind, which counts every instruction the process executes.  The child
 marks the end of each phase (warm-up, floor batch, plugin batch) with
 ``time.sleep(0)``, and ``--dump-before=time_sleep`` makes callgrind write the
@@ -32,6 +35,33 @@ from pathlib import Path
 from typing import Any
 
 OPERATIONS = ("get_caller_identity", "get_session_token", "assume_role", "three_hop_chain")
+FEDERATION = ("assume_role_with_web_identity", "assume_role_with_saml")
+#: Rows with no floor: ``enter_exit`` is one ``with mock_sts(): pass``.
+NO_FLOOR = ("enter_exit",)
+CHOICES = OPERATIONS + FEDERATION + NO_FLOOR
+
+
+def enter_exit_phases(calls: int, phases: list[str]) -> None:
+    """Warm up, then ``calls`` times ``with mock_sts(): pass``; ``time.sleep(0)`` ends each.
+
+    boto3's default session exists, as a suite's earlier test leaves it.
+    """
+    import boto3
+
+    from pytest_stsmock import mock_sts
+
+    boto3.setup_default_session()
+
+    for _ in range(10):
+        with mock_sts():
+            pass
+    time.sleep(0)
+    phases.append("warm-up")
+    for _ in range(calls):
+        with mock_sts():
+            pass
+    time.sleep(0)
+    phases.append("enter_exit")
 
 
 def child(calls: int, names: list[str], phases_file: Path) -> None:
@@ -40,23 +70,53 @@ def child(calls: int, names: list[str], phases_file: Path) -> None:
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import bench
+    import bench_federation as fed
 
     from pytest_stsmock import mock_sts
 
     with mock_sts(seed=bench.SEED) as backend:
         keys = backend.default_access_key.client_kwargs
     clients = bench.Clients(shared=bench._client(**keys))
-    rows: dict[str, tuple[bytes, Any, Any]] = {
-        "get_caller_identity": (bench.GET_CALLER_IDENTITY_XML, bench.get_caller_identity, None),
-        "get_session_token": (bench.GET_SESSION_TOKEN_XML, bench.get_session_token, None),
-        "assume_role": (bench.ASSUME_ROLE_XML, bench.assume_role, bench.seed_roles(10)),
-        "three_hop_chain": (bench.ASSUME_ROLE_XML, bench.three_hop_chain, bench.seed_chain),
+
+    def sts_row(body: bytes, call: Any, seed: Any) -> tuple[Any, Any, Any]:
+        return bench.floor(body), bench.plugin(seed), call
+
+    rows: dict[str, Any] = {
+        "get_caller_identity": lambda: sts_row(
+            bench.GET_CALLER_IDENTITY_XML, bench.get_caller_identity, None
+        ),
+        "get_session_token": lambda: sts_row(
+            bench.GET_SESSION_TOKEN_XML, bench.get_session_token, None
+        ),
+        "assume_role": lambda: sts_row(
+            bench.ASSUME_ROLE_XML, bench.assume_role, bench.seed_roles(10)
+        ),
+        "three_hop_chain": lambda: sts_row(
+            bench.ASSUME_ROLE_XML, bench.three_hop_chain, bench.seed_chain
+        ),
+        # bench_federation's rows: the floor answers the canned body (with any
+        # well-formed token or assertion), the plugin seeds providers and a role.
+        "assume_role_with_web_identity": lambda: (
+            fed.other(bench.floor(fed.WEB_IDENTITY_XML)),
+            fed.plugin(),
+            fed.web_identity,
+        ),
+        "assume_role_with_saml": lambda: (
+            fed.other(bench.floor(fed.SAML_XML)),
+            fed.plugin(),
+            fed.saml,
+        ),
     }
+    if any(name in FEDERATION for name in names):
+        fed.INPUTS.update(fed._inputs())
     gc.disable()
     phases: list[str] = []
     for name in names:
-        body, call, seed = rows[name]
-        for label, setup in (("floor", bench.floor(body)), ("plugin", bench.plugin(seed))):
+        if name == "enter_exit":
+            enter_exit_phases(calls, phases)
+            continue
+        floor_setup, plugin_setup, call = rows[name]()
+        for label, setup in (("floor", floor_setup), ("plugin", plugin_setup)):
             with setup(clients) as client:
                 for _ in range(10):
                     call(client)
@@ -83,14 +143,16 @@ def _totals(folder: Path) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("names", nargs="*", help=f"operations (default: all of {OPERATIONS})")
+    parser.add_argument(
+        "names", nargs="*", help=f"operations (default: all of {OPERATIONS}; also {FEDERATION})"
+    )
     parser.add_argument("--calls", type=int, default=40, help="calls per timed batch")
     parser.add_argument("--child", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    names = list(args.names) or list(OPERATIONS)
-    unknown = [name for name in names if name not in OPERATIONS]
+    names = list(args.names) or [*OPERATIONS, *NO_FLOOR]
+    unknown = [name for name in names if name not in CHOICES]
     if unknown:
-        parser.error(f"unknown operation(s) {unknown}; choose from {OPERATIONS}")
+        parser.error(f"unknown operation(s) {unknown}; choose from {CHOICES}")
     if args.child:
         child(args.calls, names, Path(args.child))
         return 0
@@ -118,15 +180,21 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         counts = dict(zip(phases_file.read_text().splitlines(), _totals(folder), strict=False))
     print(f"instructions per call, {args.calls} calls a batch (callgrind)\n")
-    print(f"{'operation':22} {'floor':>12} {'plugin':>12} {'x floor':>8} {'plugin extra':>13}")
+    if any(name not in NO_FLOOR for name in names):
+        print(f"{'operation':30} {'floor':>12} {'plugin':>12} {'x floor':>8} {'plugin extra':>13}")
     for name in names:
+        if name in NO_FLOOR:
+            continue
         floor_count = counts.get(f"{name} floor", 0) / args.calls
         plugin_count = counts.get(f"{name} plugin", 0) / args.calls
         ratio = plugin_count / floor_count if floor_count else float("nan")
         print(
-            f"{name:22} {floor_count / 1e3:>10.1f}k {plugin_count / 1e3:>10.1f}k "
+            f"{name:30} {floor_count / 1e3:>10.1f}k {plugin_count / 1e3:>10.1f}k "
             f"{ratio:>7.3f}x {(plugin_count - floor_count) / 1e3:>11.1f}k"
         )
+    if "enter_exit" in names:
+        per = counts.get("enter_exit", 0) / args.calls
+        print(f"\nwith mock_sts(): pass    {per / 1e3:.1f}k instructions per enter+exit")
     return 0
 
 

@@ -10,7 +10,6 @@ as the default user when the mock is not strict, and is refused when it is.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 
 from . import _messages as msg
@@ -104,7 +103,7 @@ def _why_mismatch(
     """Which change made the signature fail, where that can be told (a failed call only)."""
     for method in ("GET", "POST"):
         if method != request.method.upper() and sigv4.verify(
-            dataclasses.replace(request, method=method), signed, secret
+            request._replace(method=method), signed, secret
         ):
             what = "URL was presigned" if signed.presigned else "request was signed"
             return (

@@ -33,6 +33,10 @@ Design decisions:
   profile even disables botocore's environment provider), so it is dropped
   and the next ``boto3.client`` builds a plain one.  A plain
   ``boto3.setup_default_session()`` or ``(region_name=...)`` is kept.
+* **Checked once per session object.**  Whether the session has every
+  attribute relied on is checked at the first activation that meets it, and
+  remembered (weakly) for that object: botocore never deletes them and this
+  module only sets them, so the answer cannot change while it lives.
 * **If botocore changes.**  These are private attributes of
   ``botocore.session.Session``, unchanged since botocore 1.x's early days.  When
   one of them is missing (or the default session is not a botocore-backed one)
@@ -42,7 +46,10 @@ Design decisions:
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 from . import _fastpaths
@@ -58,6 +65,22 @@ _NEEDED = (
     "_register_credential_provider",
     "_register_token_provider",
 )
+#: The last session found to have ``_NEEDED`` (weakly), and the ``_NEEDED`` it was checked for.
+_checked: tuple[Callable[[], Any] | None, tuple[str, ...]] = (None, ())
+
+
+def _has_what_we_need(core: Any) -> bool:
+    """True when ``core`` has every name of ``_NEEDED`` (checked once per session object:
+    botocore never deletes them, and this module only sets them)."""
+    global _checked
+    ref, needed = _checked
+    if needed is _NEEDED and ref is not None and ref() is core:
+        return True
+    if not all(hasattr(core, a) for a in _NEEDED):
+        return False
+    with contextlib.suppress(TypeError):  # no weak references: check it every time
+        _checked = (weakref.ref(core), _NEEDED)
+    return True
 
 
 def forget_resolved_credentials() -> None:
@@ -69,21 +92,21 @@ def forget_resolved_credentials() -> None:
     if session is None:
         return
     core = getattr(session, "_session", None)
-    if core is None or _user_configured(core) or not all(hasattr(core, a) for a in _NEEDED):
+    if core is None or not _has_what_we_need(core) or _user_configured(core):
         boto3.DEFAULT_SESSION = None  # type: ignore[attr-defined]
         return
     core._credentials = None
     core._auth_token = None
     core._profile = None
-    if any(_fastpaths.read_environ(_PROFILE_VARIABLES).values()):
+    if _fastpaths.environ_names_any(_PROFILE_VARIABLES):
         core._register_credential_provider()
         core._register_token_provider()
 
 
 def _user_configured(core: Any) -> bool:
     """True for a session given an explicit profile or explicit keys."""
-    instance_vars = getattr(core, "_session_instance_vars", None)
+    instance_vars = core._session_instance_vars
     if not isinstance(instance_vars, dict) or instance_vars.get("profile") is not None:
         return True
-    credentials = getattr(core, "_credentials", None)
+    credentials = core._credentials
     return credentials is not None and getattr(credentials, "method", None) == "explicit"

@@ -61,16 +61,19 @@ def _write(name: str, value: str | None) -> None:
 
 def push(access_key_id: str, secret_access_key: str, region: str) -> Layer:
     """Point the environment at this key (and region, if none is named); return the layer."""
-    if not _layers:
+    if not _layers and _pending:
         sweep()
     saved = read()
-    ours: Values = dict.fromkeys(UNSET)
-    ours["AWS_ACCESS_KEY_ID"] = access_key_id
-    ours["AWS_SECRET_ACCESS_KEY"] = secret_access_key
-    ours["AWS_DEFAULT_REGION"] = saved["AWS_DEFAULT_REGION"] or region
-    for name, value in ours.items():
-        if value != saved[name]:
-            _write(name, value)
+    ours: Values = {
+        "AWS_SESSION_TOKEN": None,
+        "AWS_SECURITY_TOKEN": None,
+        "AWS_PROFILE": None,
+        "AWS_DEFAULT_PROFILE": None,
+        "AWS_ACCESS_KEY_ID": access_key_id,
+        "AWS_SECRET_ACCESS_KEY": secret_access_key,
+        "AWS_DEFAULT_REGION": saved["AWS_DEFAULT_REGION"] or region,
+    }
+    _fastpaths.write_environ_many([(n, v) for n, v in ours.items() if v != saved[n]])
     layer = Layer(saved, ours)
     _layers.append(layer)
     return layer
@@ -78,9 +81,12 @@ def push(access_key_id: str, secret_access_key: str, region: str) -> Layer:
 
 def pop(layer: Layer) -> None:
     """Take ``layer`` off the stack, restoring what it saved if it was on top."""
-    index = next((i for i, other in enumerate(_layers) if other is layer), None)
-    if index is None:
-        return
+    index = len(_layers) - 1
+    if not _layers or _layers[-1] is not layer:  # stopped out of order (or twice): search
+        found = next((i for i, other in enumerate(_layers) if other is layer), None)
+        if found is None:
+            return
+        index = found
     del _layers[index]
     if index < len(_layers):  # stopped out of order: the layer above inherits our duty
         above = _layers[index]
@@ -89,14 +95,17 @@ def pop(layer: Layer) -> None:
                 above.saved[name] = value
         return
     current = read()
+    ours = layer.ours
+    writes: list[tuple[str, str | None]] = []
     for name, value in layer.saved.items():
         now = current[name]
         if now == value:
             continue
-        if now == layer.ours[name]:
-            _write(name, value)
+        if now == ours[name]:
+            writes.append((name, value))
         else:  # changed meanwhile: whoever changed it may put our value back later
-            _pending.append((name, layer.ours[name], value))
+            _pending.append((name, ours[name], value))
+    _fastpaths.write_environ_many(writes)
 
 
 def sweep() -> None:

@@ -19,7 +19,10 @@ The uses, what each saves (per request on the benchmark machine, see
   ``os.environ.__setitem__``/``pop`` do (``os.putenv``/``os.unsetenv`` and
   the same dict) without their Python-level encoding calls: about 1.5 µs
   per set and restore, three of each per activation.  Another mapping than
-  ``os.environ`` always takes the public road.
+  ``os.environ`` always takes the public road.  :func:`write_environ_many`
+  makes those checks once for all of an activation's writes, and
+  :func:`environ_names_any` (is a profile variable set?) reads the same
+  mapping.
 * botocore's ``HeadersDict._dict`` and its keys' ``_lower``
   (:func:`header_dict`): ``HeadersDict.items()`` runs through Python-level
   ``__iter__``/``__getitem__`` (about 8 µs a request); its inner dict already
@@ -43,6 +46,8 @@ from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 __all__ = [
+    "environ_names_any",
+    "environ_names_any_public",
     "header_dict",
     "header_dict_public",
     "hmac_digest",
@@ -50,6 +55,10 @@ __all__ = [
     "read_environ",
     "read_environ_public",
 ]
+
+_POSIX = os.name == "posix"
+_FS_ENCODING = sys.getfilesystemencoding()
+_FS_ERRORS = sys.getfilesystemencodeerrors()
 
 HmacDigest = Callable[[bytes, bytes, str], bytes]
 HmacNew = Callable[..., Any]
@@ -82,13 +91,34 @@ def read_environ(
 ) -> dict[str, str | None]:
     """:func:`read_environ_public`, reading POSIX's bytes mapping directly when it is there."""
     data = getattr(environ, "_data", None)
-    if os.name != "posix" or type(data) is not dict:
+    if not _POSIX or type(data) is not dict:
         return read_environ_public(names, environ)
+    get = data.get
     out: dict[str, str | None] = {}
     for name, key in _encoded(names):
-        raw = data.get(key)
-        out[name] = None if raw is None else os.fsdecode(raw)
+        raw = get(key)
+        # os.fsdecode's own decoding, without its Python-level type checks
+        out[name] = None if raw is None else raw.decode(_FS_ENCODING, _FS_ERRORS)
     return out
+
+
+def environ_names_any_public(
+    names: tuple[str, ...], environ: Mapping[str, str] = os.environ
+) -> bool:
+    """True when a variable of ``names`` is set to a non-empty value."""
+    return any(environ.get(name) for name in names)
+
+
+def environ_names_any(names: tuple[str, ...], environ: Mapping[str, str] = os.environ) -> bool:
+    """:func:`environ_names_any_public`, reading POSIX's bytes mapping directly."""
+    data = getattr(environ, "_data", None)
+    if not _POSIX or type(data) is not dict:
+        return environ_names_any_public(names, environ)
+    get = data.get
+    for _, key in _encoded(names):  # noqa: SIM110 - a plain loop is cheaper than any()
+        if get(key):
+            return True
+    return False
 
 
 def write_environ_public(
@@ -101,7 +131,6 @@ def write_environ_public(
         environ[name] = value
 
 
-_FS_ENCODING = sys.getfilesystemencoding()
 _encoded_name = functools.cache(os.fsencode)
 
 
@@ -110,18 +139,28 @@ def write_environ(
 ) -> None:
     """:func:`write_environ_public`, for ``os.environ`` on POSIX writing its bytes mapping
     and the process environment directly (as ``os.environ.__setitem__`` does)."""
+    write_environ_many([(name, value)], environ)
+
+
+def write_environ_many(
+    changes: list[tuple[str, str | None]], environ: MutableMapping[str, str] = os.environ
+) -> None:
+    """:func:`write_environ` for each (name, value) of ``changes``, in order, checking
+    once that ``environ`` is POSIX's ``os.environ``."""
     data = getattr(environ, "_data", None)
-    if environ is not os.environ or os.name != "posix" or type(data) is not dict:
-        write_environ_public(name, value, environ)
+    if environ is not os.environ or not _POSIX or type(data) is not dict:
+        for name, value in changes:
+            write_environ_public(name, value, environ)
         return
-    key = _encoded_name(name)
-    if value is None:
-        if data.pop(key, None) is not None:
-            os.unsetenv(key)
-    else:
-        raw = value.encode(_FS_ENCODING, "surrogateescape")
-        os.putenv(key, raw)
-        data[key] = raw
+    for name, value in changes:
+        key = _encoded_name(name)
+        if value is None:
+            if data.pop(key, None) is not None:
+                os.unsetenv(key)
+        else:
+            raw = value.encode(_FS_ENCODING, _FS_ERRORS)
+            os.putenv(key, raw)
+            data[key] = raw
 
 
 def _text(value: Any) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
@@ -48,22 +47,31 @@ def plain_host(netloc: str) -> str | None:
     return None if _NOT_PLAIN(netloc) else netloc.lower()
 
 
-@dataclass(frozen=True)
-class HttpRequest:
-    """One incoming HTTP request.  ``headers`` keys are lower-case."""
+@functools.lru_cache(maxsize=256)
+def _split_url(url: str) -> SplitResult | None:
+    try:
+        return urlsplit(url)
+    except ValueError:  # e.g. an unbalanced '[' in the host
+        return None
+
+
+class HttpRequest(NamedTuple):
+    """One incoming HTTP request.  ``headers`` keys are lower-case.
+
+    A named tuple, as :class:`HttpResponse` is: one is made per request, and a
+    frozen dataclass costs several times more to build.
+    """
 
     method: str
     url: str
     headers: Mapping[str, str]
     body: bytes = b""
 
-    @functools.cached_property
+    @property
     def url_parts(self) -> SplitResult | None:
-        """The URL split once for every stage that reads it; None when it cannot be parsed."""
-        try:
-            return urlsplit(self.url)
-        except ValueError:  # e.g. an unbalanced '[' in the host
-            return None
+        """The URL split (a pure function of it, remembered for the few URLs a test
+        uses); None when it cannot be parsed."""
+        return _split_url(self.url)
 
 
 class HttpResponse(NamedTuple):

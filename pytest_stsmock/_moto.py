@@ -6,8 +6,9 @@ imported, which runs before botocore's ``Endpoint._send``.  While a mock of
 ours is active, its ``__call__`` is wrapped to decline STS requests, so they
 reach our transport; everything else is still moto's.  moto may be imported
 before or after activation: :func:`patch_stubber` covers the first case and
-:func:`patch_stubber_if_imported_late` (called by the adapters before each
-STS request) the second.
+:func:`patch_stubber_if_imported_late` the second (``transports.install`` has it
+called right after moto's stubber module is imported; aiobotocore's adapter also
+calls it before each of its STS requests).
 """
 
 from __future__ import annotations

@@ -14,7 +14,9 @@ operation and encoding run for every request.
 
 Threads (an HTTP server's, a user's thread pool) share one backend.  The
 backend's lock is held only while the operation runs, the one step that reads
-and changes backend state together (minting a session, using an MFA code).
+and changes backend state together (minting a session, using an MFA code);
+an operation that changes nothing (``operations.LOCK_FREE_OPERATIONS``:
+GetCallerIdentity) runs without it.
 Decoding, the SigV4 check, authentication and encoding run outside it: they
 only read the backend (single dictionary look-ups), and their caches are
 filled with single assignments, which the GIL makes atomic.  The request id
@@ -30,7 +32,12 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from pytest_stsmock.operations import UNSIGNED_OPERATIONS, OperationContext, lookup
+from pytest_stsmock.operations import (
+    LOCK_FREE_OPERATIONS,
+    UNSIGNED_OPERATIONS,
+    OperationContext,
+    lookup,
+)
 
 from . import _auth, _explain
 from . import _messages as msg
@@ -246,7 +253,10 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: st
             secure_transport=request.url.startswith("https:"),
         )
         operation = lookup(operation_model.name, name)
-        with backend.lock:
+        if iam or operation_model.name not in LOCK_FREE_OPERATIONS:
+            with backend.lock:
+                result = operation(ctx, params)
+        else:
             result = operation(ctx, params)
     except query.MissingAction:
         backend.calls.append(call)

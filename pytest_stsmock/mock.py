@@ -28,7 +28,7 @@ import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any, TypeVar, overload
 
 from . import _environ, _options
@@ -61,6 +61,9 @@ class _Options:
             backend.strict,
             backend.seed,
         )
+
+
+_DEFAULT_OPTIONS = _Options(DEFAULT_ACCOUNT_ID, DEFAULT_REGION, False, None)
 
 
 @dataclass(eq=False)
@@ -104,10 +107,12 @@ class MockSTS:
             raise StsMockError(
                 "mock_sts(backend=...) takes an STSBackend, e.g. the one a previous mock yielded."
             )
-        if not _options.are_defaults(account_id, region, strict, seed):
+        if _options.are_defaults(account_id, region, strict, seed):
+            self._options = _DEFAULT_OPTIONS  # immutable: one for every default mock
+        else:
             options = {"account_id": account_id, "region": region, "strict": strict, "seed": seed}
             _options.check(options, _where)  # fail where the user wrote them
-        self._options = _Options(account_id, region, strict, seed)
+            self._options = _Options(account_id, region, strict, seed)
         self._given = backend
         self._explicit = _explicit
         #: Set by the pytest plugin on the ``sts_backend`` fixture's activation.
@@ -134,8 +139,7 @@ class MockSTS:
                 backend = self._options.backend()
             key = backend.default_access_key
             layer = _environ.push(key.access_key_id, key.secret_access_key, backend.region)
-            from .transports import install  # imported on first use: keeps plugin import cheap
-
+            install = _transports()
             forget_resolved_credentials()
             try:
                 install.activate(backend, iam=self._iam)
@@ -175,14 +179,17 @@ class MockSTS:
                     "stop() was called on a mock_sts that is not active; call start() first."
                 )
             activation = self._stack.pop()
-            _active[:] = [other for other in _active if other is not activation]
+            if _active[-1] is activation:  # stopped in order, as nearly always
+                _active.pop()
+            else:
+                _active[:] = [other for other in _active if other is not activation]
             inside = _inside.get()
-            if activation in inside:
+            if inside and inside[-1] is activation:
+                _inside.set(inside[:-1])
+            elif activation in inside:
                 _inside.set(tuple(a for a in inside if a is not activation))
-            from .transports import install
-
             try:
-                install.deactivate(activation.backend)
+                _transports().deactivate(activation.backend)
             finally:
                 _environ.pop(activation.layer)
                 forget_resolved_credentials()
@@ -239,9 +246,27 @@ class MockSTS:
         )
 
 
+_install: ModuleType | None = None
+
+
+def _transports() -> ModuleType:
+    """``transports.install``, imported at the first activation: keeps plugin import cheap."""
+    global _install
+    if _install is None:
+        from .transports import install
+
+        _install = install
+    return _install
+
+
 def _current_task() -> Any:
     asyncio = sys.modules.get("asyncio")
     if asyncio is None:
+        return None
+    # asyncio's own test for a running loop; raising and catching current_task()'s
+    # RuntimeError costs more than the rest of a start when no loop runs.
+    running_loop = getattr(asyncio, "_get_running_loop", None)
+    if running_loop is not None and running_loop() is None:
         return None
     try:
         return asyncio.current_task()
@@ -311,6 +336,8 @@ def mock_sts(func: Any = None, /, **options: Any) -> Any:
     (yielding the backend) or through ``start()`` / ``stop()``.
     """
     if func is None:
+        if not options:
+            return MockSTS(_explicit=False)
         _options.reject_unknown(options, "mock_sts(...)", (*_options.NAMES, "backend", "iam"))
         return MockSTS(**options, _explicit=bool(set(options) - {"backend"}))
     if options:

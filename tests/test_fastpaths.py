@@ -37,6 +37,23 @@ def test_environment_read_matches_os_environ_get() -> None:
     assert fast["AWS_PROFILE"] == "prod-\u00e9t\u00e9" and fast["AWS_SESSION_TOKEN"] is None
 
 
+@pytest.mark.parametrize("value", [None, "", "dev"], ids=["unset", "empty", "set"])
+def test_environment_any_matches_os_environ_get(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    if value is None:
+        monkeypatch.delenv("AWS_DEFAULT_PROFILE", raising=False)
+    else:
+        monkeypatch.setenv("AWS_DEFAULT_PROFILE", value)
+    names = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+    expected = bool(value)
+    assert _fastpaths.environ_names_any(names) is expected
+    assert _fastpaths.environ_names_any_public(names) is expected
+    assert _fastpaths.environ_names_any(names, NoDataEnviron(AWS_PROFILE="x")) is True
+    assert _fastpaths.environ_names_any(names, OddDataEnviron(AWS_PROFILE="")) is False
+
+
 @pytest.mark.parametrize("kind", [NoDataEnviron, OddDataEnviron], ids=["no-data", "odd-data"])
 def test_environment_read_takes_the_public_road_without_a_dict_data(kind: type) -> None:
     environ = kind(AWS_PROFILE="dev")

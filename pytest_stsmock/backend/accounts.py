@@ -1,4 +1,11 @@
-"""Accounts: the namespace of users, roles, managed policies and enabled regions."""
+"""Accounts: the namespace of users, roles, managed policies and enabled regions.
+
+Design decision: an account's root user (``account.root``) is made at its first
+use, under the backend's lock, not with the account: every backend makes its
+default account at each activation, and few tests ever touch its root.  The
+root draws nothing from the backend's generator, so seeded identifiers are the
+same either way.
+"""
 
 from __future__ import annotations
 
@@ -64,13 +71,24 @@ class Account:
         self.saml_providers: dict[str, SAMLProvider] = {}
         #: The issuer URL of GetWebIdentityToken, once outbound federation is enabled.
         self.outbound_issuer: str | None = None
-        self.root = Root(
-            account=self,
-            name="root",
-            arn=f"arn:aws:iam::{account_id}:root",
-            unique_id=account_id,
-            principal_type="Account",
-        )
+        self._root: Root | None = None
+
+    @property
+    def root(self) -> Root:
+        """The account root user, made at its first use (most backends never touch it)."""
+        found = self._root
+        if found is None:
+            with self.backend.lock:  # two threads' first uses must get the same root
+                if self._root is None:
+                    self._root = Root(
+                        account=self,
+                        name="root",
+                        arn=f"arn:aws:iam::{self.id}:root",
+                        unique_id=self.id,
+                        principal_type="Account",
+                    )
+                found = self._root
+        return found
 
     def __repr__(self) -> str:
         return f"Account({self.id!r})"

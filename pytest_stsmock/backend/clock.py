@@ -27,5 +27,10 @@ def as_datetime(value: _dt.datetime | float | int | None) -> _dt.datetime:
 
 
 def iso(moment: _dt.datetime) -> str:
-    """``2026-11-23T03:22:11Z`` for a UTC datetime (isoformat is C code; strftime is slower)."""
-    return moment.isoformat(timespec="seconds")[:19] + "Z"
+    """``2026-11-23T03:22:11Z`` for a UTC datetime (isoformat is C code; strftime is slower).
+
+    The first 19 characters of ``isoformat()`` are the date and the whole
+    seconds whatever the microseconds; without the ``timespec`` keyword the C
+    call parses no keyword arguments (half the cost).
+    """
+    return moment.isoformat()[:19] + "Z"

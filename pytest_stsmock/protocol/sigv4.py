@@ -414,6 +414,13 @@ def _signer(secret: str, date: str, region: str, service: str, terminator: str) 
     return _hmac_new(key, digestmod="sha256")
 
 
+@functools.lru_cache(maxsize=256)
+def _payload_hash(body: bytes) -> str:
+    """The hex SHA-256 of a body: a pure function of it, and the bodies of a test repeat
+    (a GetCallerIdentity is always the same 43 bytes, a refresher's AssumeRole too)."""
+    return hashlib.sha256(body).hexdigest()
+
+
 @functools.lru_cache(maxsize=64)
 def _lowered(signed_headers: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     """The signed header names lower-cased, and the canonical request's SignedHeaders line."""
@@ -443,7 +450,7 @@ def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) 
     if declared is not None:
         payloads = [declared]
     else:
-        payloads = [hashlib.sha256(request.body).hexdigest()]
+        payloads = [_payload_hash(request.body)]
         if signed.presigned:
             payloads.append(UNSIGNED_PAYLOAD)
     scope_line = (

@@ -6,26 +6,28 @@ about half of the first activation in a process that never uses it.
 
 Design decisions:
 
-* A ``sys.meta_path`` finder, first in the list while it watches.  For the one
-  module name it watches, it asks the finders after it for the real spec and
+* One ``sys.meta_path`` finder, first in the list while it watches, for every
+  module name of an activation (one insert and one removal per activation,
+  not one per library).  For a name it watches, it asks the finders after it for the real spec and
   wraps that spec's loader, so the module is found, created and executed
   exactly as without it; the callback runs after the module's code has run
   (its classes exist) and before the importer sees it.  Every other name is
-  declined at once (one string comparison per import).
+  declined at once (one dictionary look-up per import).
 * A loader without ``exec_module`` (a legacy loader) is left alone: the
   callback then never runs, which leaves that library unpatched rather than
   broken.  The transports' tests cover the loaders CPython ships.
-* The callback runs at most once per watch; the undo removes the finder.
+* Each callback runs at most once per watch (taken out of the finder's table
+  as it fires); the undo removes the finder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.abc
 import importlib.machinery
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -49,18 +51,13 @@ class _Loader(importlib.abc.Loader):
 
 
 class _Watch(importlib.abc.MetaPathFinder):
-    def __init__(self, name: str, callback: Callable[[], None]) -> None:
-        self._name = name
-        self._callback = callback
-        self._lock = threading.Lock()
-        self._fired = False
+    def __init__(self, callbacks: Mapping[str, Callable[[], None]]) -> None:
+        self._callbacks = dict(callbacks)
 
-    def _fire(self) -> None:
-        with self._lock:
-            if self._fired:
-                return
-            self._fired = True
-        self._callback()
+    def _fire(self, name: str) -> None:
+        callback = self._callbacks.pop(name, None)  # atomic under the GIL: at most once
+        if callback is not None:
+            callback()
 
     def find_spec(
         self,
@@ -68,7 +65,7 @@ class _Watch(importlib.abc.MetaPathFinder):
         path: Sequence[str] | None,
         target: ModuleType | None = None,
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != self._name:
+        if fullname not in self._callbacks:
             return None
         for finder in list(sys.meta_path):
             if finder is self or isinstance(finder, _Watch):
@@ -82,13 +79,14 @@ class _Watch(importlib.abc.MetaPathFinder):
         else:
             return None
         if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-            spec.loader = _Loader(spec.loader, self._fire)
+            spec.loader = _Loader(spec.loader, functools.partial(self._fire, fullname))
         return spec
 
 
-def after_import(name: str, callback: Callable[[], None]) -> Callable[[], None]:
-    """Call ``callback()`` once, right after module ``name`` is imported; the undo."""
-    watch = _Watch(name, callback)
+def after_imports(callbacks: Mapping[str, Callable[[], None]]) -> Callable[[], None]:
+    """For each module name, call its callback once, right after that module is imported
+    (one finder watches them all); the undo."""
+    watch = _Watch(callbacks)
     sys.meta_path.insert(0, watch)
 
     def undo() -> None:
@@ -96,3 +94,8 @@ def after_import(name: str, callback: Callable[[], None]) -> Callable[[], None]:
             sys.meta_path.remove(watch)
 
     return undo
+
+
+def after_import(name: str, callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback()`` once, right after module ``name`` is imported; the undo."""
+    return after_imports({name: callback})

@@ -27,8 +27,10 @@ sees its requests.  Design decisions:
   moto was imported after activation, as ``botocore_endpoint`` does:
   moto answers from ``before-send``, before ``_send`` is reached.
 * aiobotocore imported after activation: every endpoint it makes runs
-  botocore's ``Endpoint.__init__``, so while the mock is active and aiobotocore
-  is not yet patched, that is wrapped to install the patch at the first
+  botocore's ``Endpoint.__init__``, so once ``aiobotocore.endpoint`` is
+  imported while the mock is active (``install`` watches for that import with
+  ``_late_import``, so an activation in a process without aiobotocore swaps no
+  class attribute for it), that is wrapped to install the patch at the first
   endpoint made after the import.  It costs a dictionary look-up per client
   created (a look-up and a lock once aiobotocore is in), nothing per request.
 """
@@ -47,7 +49,8 @@ from pytest_stsmock._http import HttpRequest
 
 from . import _convert, registry
 
-_MODULE = "aiobotocore.endpoint"
+#: The module patched; its import is watched (``_late_import``) when it comes later.
+MODULE = _MODULE = "aiobotocore.endpoint"
 
 
 class _AioRawBody:
@@ -148,7 +151,24 @@ def watch_for_late_import() -> Callable[[], None]:
     return undo
 
 
-def install() -> Callable[[], None]:
-    """At activation: patch aiobotocore now if it is imported, else watch for its import."""
+def imported() -> bool:
+    """True once ``aiobotocore.endpoint`` is imported."""
+    return _MODULE in sys.modules
+
+
+def watch_endpoints_if_active() -> None:
+    """Right after ``aiobotocore.endpoint`` is imported while a mock is active: patch it at
+    the first endpoint made from now on (:func:`watch_for_late_import`)."""
+    with registry.lock:
+        if registry.is_active():
+            registry.add_late_undo(watch_for_late_import())
+
+
+def install() -> Callable[[], None] | None:
+    """At activation: patch aiobotocore now if it is imported, else watch its endpoints;
+    None when it is not imported (``MODULE``'s import is then watched by the caller,
+    which calls :func:`watch_endpoints_if_active` right after it)."""
     undo = patch_aiobotocore()
-    return undo if undo is not None else watch_for_late_import()
+    if undo is not None:
+        return undo
+    return watch_for_late_import() if imported() else None

@@ -21,6 +21,7 @@ Design decisions:
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -30,37 +31,51 @@ from . import registry
 
 _MISSING = object()
 
+#: The temporary root (made on first use: most activations never touch a file cache)
+#: and each backend's directory under it, while the patch is in.
+_roots: list[str] = []
+_directories: dict[int, tuple[object, str]] = {}
+
+
+def _working_dir(self: Any) -> str:
+    if not _roots:
+        _roots.append(tempfile.mkdtemp(prefix="pytest-stsmock-cache-"))
+    backend = registry.innermost()
+    entry = _directories.get(id(backend))
+    if entry is None or entry[0] is not backend:
+        path = os.path.join(_roots[0], str(len(_directories)))
+        entry = _directories[id(backend)] = (backend, path)
+    return entry[1]
+
+
+def _set_working_dir(self: Any, value: str) -> None:
+    self.__dict__["_working_dir"] = value
+
+
+#: Built once: installing the patch is one class attribute set.
+_REDIRECT = property(_working_dir, _set_working_dir)
+_cache_class: list[Any] = []  # botocore's JSONFileCache, imported at the first patch
+
 
 def patch() -> registry.Undo:
     """Redirect ``JSONFileCache`` into a temporary directory; return the undo."""
-    from botocore.credentials import JSONFileCache  # type: ignore[import-untyped, unused-ignore]
+    if not _cache_class:
+        from botocore.credentials import JSONFileCache  # type: ignore[import-untyped, unused-ignore]
 
-    roots: list[str] = []  # made on first use: most activations never touch a file cache
-    directories: dict[int, tuple[object, str]] = {}
+        _cache_class.append(JSONFileCache)
+    cache_class = _cache_class[0]
+    original = cache_class.__dict__.get("_working_dir", _MISSING)
+    cache_class._working_dir = _REDIRECT
+    return functools.partial(_undo, cache_class, original)
 
-    def working_dir(self: Any) -> str:
-        if not roots:
-            roots.append(tempfile.mkdtemp(prefix="pytest-stsmock-cache-"))
-        backend = registry.innermost()
-        entry = directories.get(id(backend))
-        if entry is None or entry[0] is not backend:
-            path = os.path.join(roots[0], str(len(directories)))
-            entry = directories[id(backend)] = (backend, path)
-        return entry[1]
 
-    def set_working_dir(self: Any, value: str) -> None:
-        self.__dict__["_working_dir"] = value
-
-    original = JSONFileCache.__dict__.get("_working_dir", _MISSING)
-    JSONFileCache._working_dir = property(working_dir, set_working_dir)
-
-    def undo() -> None:
-        if original is _MISSING:
-            del JSONFileCache._working_dir
-        else:
-            JSONFileCache._working_dir = original
-        directories.clear()
-        for root in roots:
-            shutil.rmtree(root, ignore_errors=True)
-
-    return undo
+def _undo(cache_class: Any, original: object) -> None:
+    if original is _MISSING:
+        del cache_class._working_dir
+    else:
+        cache_class._working_dir = original
+    _directories.clear()
+    roots = _roots[:]
+    _roots.clear()
+    for root in roots:
+        shutil.rmtree(root, ignore_errors=True)

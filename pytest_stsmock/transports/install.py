@@ -7,10 +7,14 @@ before activation are caught too:
 * ``botocore.endpoint.Endpoint._send`` (``botocore_endpoint``);
 * moto's ``before-send`` stubber, wrapped to decline STS (``_moto``), now or
   right after its late import (``_late_import``: no per-request check);
-* aiobotocore's ``AioEndpoint._send``, now or at its late import
-  (``aiobotocore_endpoint``);
+* aiobotocore's ``AioEndpoint._send``, now or at the first endpoint made after
+  its late import (``aiobotocore_endpoint``);
 * ``requests.adapters.HTTPAdapter.send`` for STS hosts, now or at its late import
   (``requests_adapter``);
+
+The late imports (moto, aiobotocore, requests) are watched by one
+``sys.meta_path`` finder (``_late_import.after_imports``): one insert and one
+removal per activation, whatever the number of libraries not yet imported.
 * botocore's ``JSONFileCache`` directory, kept out of the user's home
   (``file_cache``; not a way in, but it must not outlive the backend).
 """
@@ -36,15 +40,23 @@ if TYPE_CHECKING:
 
 def _install() -> list[registry.Undo]:
     undo = [botocore_endpoint.patch()]
+    late: dict[str, registry.Undo] = {}  # module name -> what to patch right after its import
     moto_undo = _moto.patch_stubber()
     if moto_undo is not None:
         undo.append(moto_undo)
     elif not _moto.stubber_imported():
-        undo.append(
-            _late_import.after_import(_moto.STUBBER_MODULE, _moto.patch_stubber_if_imported_late)
-        )
-    undo.append(aiobotocore_endpoint.install())
-    undo.append(requests_adapter.install())
+        late[_moto.STUBBER_MODULE] = _moto.patch_stubber_if_imported_late
+    aio_undo = aiobotocore_endpoint.install()
+    if aio_undo is not None:
+        undo.append(aio_undo)
+    else:
+        late[aiobotocore_endpoint.MODULE] = aiobotocore_endpoint.watch_endpoints_if_active
+    if requests_adapter.imported():
+        undo.append(requests_adapter.patch())
+    else:
+        late[requests_adapter.MODULE] = requests_adapter.patch_if_active
+    if late:
+        undo.append(_late_import.after_imports(late))  # one finder watches them all
     undo.append(file_cache.patch())
     return undo
 

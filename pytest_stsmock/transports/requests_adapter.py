@@ -13,7 +13,8 @@ creation, so a plain reversible patch does the job better.)
 ``requests`` is never imported here (with its dependencies it cost about
 half of a process's first activation): it is patched at activation when it
 is already imported, and otherwise right after its adapters module is
-imported while a mock is active (``_late_import``).
+imported while a mock is active (``install`` watches for that import with
+``_late_import``; :func:`patch_if_active` is what it runs).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from typing import Any
 from pytest_stsmock import _moto
 from pytest_stsmock._http import IAM_URL, STS_URL, HttpRequest
 
-from . import _convert, _late_import, registry
+from . import _convert, registry
 
-_MODULE = "requests.adapters"
+#: The module patched; ``install`` watches for its import when it is not imported yet.
+MODULE = _MODULE = "requests.adapters"
 
 
 def patch() -> Callable[[], None]:
@@ -79,14 +81,13 @@ def patch() -> Callable[[], None]:
     return undo
 
 
-def _patch_if_active() -> None:
+def patch_if_active() -> None:
+    """Right after ``requests.adapters`` is imported: patch it if a mock is still active."""
     with registry.lock:
         if registry.is_active():
             registry.add_late_undo(patch())
 
 
-def install() -> Callable[[], None]:
-    """At activation: patch ``requests`` now if it is imported, else right after its import."""
-    if _MODULE in sys.modules:
-        return patch()
-    return _late_import.after_import(_MODULE, _patch_if_active)
+def imported() -> bool:
+    """True once ``requests.adapters`` is imported (it is then patched at once)."""
+    return _MODULE in sys.modules

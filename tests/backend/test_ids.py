@@ -150,3 +150,9 @@ def test_base32_digits_are_rfc4648_most_significant_first(length: int, value: in
     padded_bits = -(-bits // 40) * 40  # whole 5-byte groups: b32encode needs no padding
     reference = base64.b32encode(low.to_bytes(padded_bits // 8, "big")).decode()
     assert ids._base32(value, length) == reference[-length:]
+
+
+@given(st.integers(min_value=0))
+def test_the_unrolled_base32_sizes_match_the_general_one(value: int) -> None:
+    assert ids._base32_16(value) == ids._base32(value, 16)
+    assert ids._base32_17(value) == ids._base32(value, 17)

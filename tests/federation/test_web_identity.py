@@ -342,6 +342,36 @@ def test_a_token_without_kid_is_tried_against_every_key(ci_role: Any, github: An
     assert assume(ci_role, es_header)["SubjectFromWebIdentityToken"] == GITHUB_SUB
 
 
+@pytest.mark.parametrize("algorithm", ["RS256", "RS384", "RS512"])
+def test_every_rsa_algorithm_verifies_with_its_own_hash(
+    ci_role: Any, github: Any, algorithm: str
+) -> None:
+    claims = jwt.decode(github.token(sub=GITHUB_SUB), options={"verify_signature": False})
+    key = github.keys[0]
+    token = jwt.encode(claims, key.private_key, algorithm=algorithm, headers={"kid": key.kid})
+    assert assume(ci_role, token)["SubjectFromWebIdentityToken"] == GITHUB_SUB
+    # The same signature under another RS* header is checked with that header's hash.
+    head, payload, signature = token.split(".")
+    other = "RS256" if algorithm != "RS256" else "RS512"
+    relabeled = jwt.utils.base64url_encode(
+        json.dumps({"alg": other, "kid": key.kid, "typ": "JWT"}).encode()
+    ).decode()
+    for forged in (f"{relabeled}.{payload}.{signature}", f"{head}.{payload}.{signature[:-4]}"):
+        with pytest.raises(ClientError) as exc:
+            assume(ci_role, forged)
+        assert error_of(exc)[0] == "InvalidIdentityToken"
+
+
+def test_rsa_pss_is_not_an_algorithm_aws_accepts(ci_role: Any, github: Any) -> None:
+    claims = jwt.decode(github.token(sub=GITHUB_SUB), options={"verify_signature": False})
+    key = github.keys[0]
+    token = jwt.encode(claims, key.private_key, algorithm="PS256", headers={"kid": key.kid})
+    with pytest.raises(ClientError) as exc:
+        assume(ci_role, token)
+    assert error_of(exc)[0] == "InvalidIdentityToken"
+    assert "'PS256' is not one AWS accepts" in (ci_role.account.backend.calls[-1].explanation or "")
+
+
 def test_later_requests_of_the_session_carry_aws_federated_provider(
     sts_backend: STSBackend, github: Any
 ) -> None:

@@ -7,7 +7,6 @@ a document a JSON client can read, with the call's own code and message.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 from urllib.parse import quote
@@ -38,7 +37,7 @@ def test_every_answer_to_a_json_request_is_json(
     world = new_world()
     form = "&".join(f"{_q(str(k))}={_q(str(world.resolve(v)))}" for k, v in pairs)
     request = sign(world.creds[who], form.encode("utf-8", "surrogatepass"), presign=presign)
-    request = dataclasses.replace(request, headers={**request.headers, "accept": accept})
+    request = request._replace(headers={**request.headers, "accept": accept})
 
     response = _pipeline.handle(world.backend, request)
 

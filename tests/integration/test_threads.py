@@ -7,6 +7,7 @@ rows); these tests check correctness only, each bounded in time.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -39,7 +40,9 @@ def _client(backend: STSBackend, **keys: str) -> Any:
     )
 
 
-def _run(threads: int, work: Callable[[int], None]) -> list[BaseException]:
+def _run(
+    threads: int, work: Callable[[int], None], timeout: float = TIMEOUT
+) -> list[BaseException]:
     """Run ``work(index)`` in ``threads`` threads at once; the exceptions they raised."""
     errors: list[BaseException] = []
     start = threading.Barrier(threads)
@@ -54,8 +57,9 @@ def _run(threads: int, work: Callable[[int], None]) -> list[BaseException]:
     pool = [threading.Thread(target=target, args=(i,), daemon=True) for i in range(threads)]
     for thread in pool:
         thread.start()
+    deadline = time.monotonic() + timeout
     for thread in pool:
-        thread.join(TIMEOUT)
+        thread.join(max(0.0, deadline - time.monotonic()))
     assert not any(thread.is_alive() for thread in pool), "threads did not finish in time"
     return errors
 
@@ -134,16 +138,16 @@ def test_authentication_runs_outside_the_lock_and_the_operation_inside() -> None
             backend, aws_access_key_id=key.access_key_id, aws_secret_access_key="not-the-secret"
         )
         good = _client(backend)
-        good.get_caller_identity()  # warm: clients and caches made before the lock is taken
+        good.get_session_token()  # warm: clients and caches made before the lock is taken
         outcome: dict[str, Any] = {}
 
         def refused() -> None:
             with pytest.raises(ClientError) as caught:
-                forged.get_caller_identity()
+                forged.get_session_token()
             outcome["refused"] = caught.value.response["Error"]["Code"]
 
         def answered() -> None:
-            outcome["answered"] = good.get_caller_identity()["Arn"]
+            outcome["answered"] = good.get_session_token()["Credentials"]["AccessKeyId"]
 
         with backend.lock:  # as if another thread were in the middle of an operation
             errors = _run(1, lambda _: refused())
@@ -153,4 +157,16 @@ def test_authentication_runs_outside_the_lock_and_the_operation_inside() -> None
             waiting.join(0.3)
             assert waiting.is_alive() and "answered" not in outcome  # waits for the operation
         waiting.join(TIMEOUT)
-        assert outcome["answered"].endswith(":user/stsmock")
+        assert backend.session(outcome["answered"]) is not None
+
+
+def test_get_caller_identity_changes_nothing_and_never_waits_for_the_lock() -> None:
+    with mock_sts() as backend:
+        client = _client(backend)
+        client.get_caller_identity()  # warm
+        arns: list[str] = []
+        with backend.lock:  # another thread's AssumeRole, say, is running
+            errors = _run(4, lambda _: arns.append(client.get_caller_identity()["Arn"]), 20)
+        assert errors == []
+        assert arns == ["arn:aws:iam::123456789012:user/stsmock"] * 4
+        assert [call.operation for call in backend.calls] == ["GetCallerIdentity"] * 5

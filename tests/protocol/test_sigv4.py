@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -83,7 +82,7 @@ def presign(
 
 
 def replace(request: HttpRequest, **changes: Any) -> HttpRequest:
-    return dataclasses.replace(request, **changes)
+    return request._replace(**changes)
 
 
 def with_header(request: HttpRequest, name: str, value: str) -> HttpRequest:

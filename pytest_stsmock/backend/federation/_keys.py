@@ -76,6 +76,17 @@ class SigningKey:
         return str(found["kid"])
 
     @property
+    def kind(self) -> str:
+        """``"RSA"``, or the curve's name (``"secp384r1"``) for an EC key."""
+        found = self._cache.get("kind")
+        if found is None:
+            public = self.public_key
+            found = self._cache["kind"] = (
+                "RSA" if isinstance(public, rsa.RSAPublicKey) else public.curve.name
+            )
+        return str(found)
+
+    @property
     def algorithm(self) -> str:
         return "RS256" if isinstance(self.private_key, rsa.RSAPrivateKey) else "ES384"
 

@@ -14,6 +14,10 @@ token or assertion has been verified, both come here with a
   SAML SessionNotOnOrAfter shortens the session further.
 
 Nothing changes in the backend unless every check passed.
+
+The request and result types are plain (not frozen) slotted dataclasses: they
+are made on every sign-in, and a frozen dataclass's ``__init__`` pays an
+``object.__setattr__`` per field.  Nothing mutates them after construction.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ DEFAULT_DURATION = 3600
 NO_SESSION_POLICIES = SessionPolicyRequest()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FederatedRequest:
     """A verified federated caller asking for a role session."""
 
@@ -68,17 +72,31 @@ class FederatedRequest:
     minimum_token_size: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Granted:
     session: Session
     packed_size: int | None
 
 
+#: The labeled trust policy of each role ARN, with the document it labels: a pure
+#: function of the ARN and the parsed document, remade when the document is replaced.
+_LABELED: dict[str, LabeledPolicy] = {}
+_LABELED_MAX = 512
+
+
+def _labeled_trust(role: Role) -> LabeledPolicy:
+    document = role.trust_policy_document
+    found = _LABELED.get(role.arn)
+    if found is None or found.document is not document:
+        if len(_LABELED) >= _LABELED_MAX:
+            _LABELED.clear()
+        found = _LABELED[role.arn] = LabeledPolicy(f"the trust policy of {role.arn}", document)
+    return found
+
+
 def _trust(role: Role, action: str, request: FederatedRequest, keys: Mapping[str, Any]) -> None:
     ctx = RequestContext(action=action, resource=role.arn, principal=request.principal, keys=keys)
-    decision = evaluate_resource_policy(
-        LabeledPolicy(f"the trust policy of {role.arn}", role.trust_policy_document), ctx
-    )
+    decision = evaluate_resource_policy(_labeled_trust(role), ctx)
     if not decision.allowed:
         raise request.denied("\n".join(decision.reasons))
 
@@ -103,7 +121,9 @@ def grant(
     request_keys: Mapping[str, Any],
 ) -> Granted:
     """Check everything after the sign-in proof and issue the role session."""
-    tags = validate_tags(request.tags, request.transitive_tag_keys)
+    tags: dict[str, str] = {}
+    if request.tags or request.transitive_tag_keys:  # nothing to check in the usual sign-in
+        tags = validate_tags(request.tags, request.transitive_tag_keys)
     policies = parse_session_policies(backend, None, request.session_policies, tags)  # type: ignore[arg-type]
 
     role = backend.find_role(request.role_arn)
@@ -114,7 +134,8 @@ def grant(
 
     keys: dict[str, Any] = dict(request_keys)
     keys.update(request.keys)
-    keys.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
+    if tags:
+        keys.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
     keys["aws:TagKeys"] = tuple(tags)
     keys["sts:TransitiveTagKeys"] = tuple(request.transitive_tag_keys)
     keys["sts:RoleSessionName"] = request.session_name
@@ -125,13 +146,11 @@ def grant(
     for name, value in role.tags.items():
         keys[f"aws:ResourceTag/{name}"] = value
         keys[f"iam:ResourceTag/{name}"] = value
-    actions = [request.action]
+    _trust(role, request.action, request, keys)
     if tags:
-        actions.append("sts:TagSession")
+        _trust(role, "sts:TagSession", request, keys)
     if request.source_identity is not None:
-        actions.append("sts:SetSourceIdentity")
-    for action in actions:
-        _trust(role, action, request, keys)
+        _trust(role, "sts:SetSourceIdentity", request, keys)
 
     duration = _duration(role, request, now)
     partition = request.role_arn.split(":")[1]

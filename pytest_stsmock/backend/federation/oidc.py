@@ -111,6 +111,18 @@ class OIDCProvider:
             arn=self.arn, account_id="", type="WebIdentity", federated_provider=self.arn
         )
 
+    @functools.cached_property
+    def condition_key_names(self) -> tuple[str, str, str, str, str]:
+        """``<id>:aud``, ``:sub``, ``:azp``, ``:amr``, ``:oaud`` (the id never changes)."""
+        prefix = self.id
+        return (
+            f"{prefix}:aud",
+            f"{prefix}:sub",
+            f"{prefix}:azp",
+            f"{prefix}:amr",
+            f"{prefix}:oaud",
+        )
+
     @property
     def jwks(self) -> dict[str, list[dict[str, str]]]:
         """The provider's public keys as the JSON Web Key Set its jwks_uri would serve."""

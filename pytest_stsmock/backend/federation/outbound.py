@@ -55,8 +55,12 @@ ACTION = "sts:GetWebIdentityToken"
 _KEYS: weakref.WeakKeyDictionary[Account, dict[str, SigningKey]] = weakref.WeakKeyDictionary()
 
 
+#: How every outbound issuer URL ends (web identity skips its outbound check for others).
+ISSUER_SUFFIX = ".tokens.sts.global.api.aws"
+
+
 def issuer_url(account: Account) -> str:
-    return f"https://{ids.request_id(account.backend.rng)}.tokens.sts.global.api.aws"
+    return f"https://{ids.request_id(account.backend.rng)}{ISSUER_SUFFIX}"
 
 
 def _keys(account: Account) -> dict[str, SigningKey]:

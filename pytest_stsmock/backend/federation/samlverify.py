@@ -73,7 +73,7 @@ SIGNATURE_CONFIG = {
 _S = f"{{{SAML}}}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SamlRequest:
     role_arn: str
     principal_arn: str
@@ -83,7 +83,7 @@ class SamlRequest:
     minimum_token_size: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SamlResult:
     session: Session
     packed_size: int | None

@@ -8,9 +8,12 @@ Order of checks (AWS's messages, ours where noted in ``_messages``):
 3. The signature: the header's ``alg`` must be one AWS accepts (RS256/384/512,
    ES256/384/512; never ``none``, never HS*), the key is the provider's key
    with the header's ``kid`` (every key of the right type when there is no
-   ``kid``), and the signature is verified with PyJWT's algorithm over the
-   cryptography key.  Any failure is AWS's "Couldn't retrieve verification
-   key" message: a forger learns nothing about which part failed.
+   ``kid``), and the signature is verified over the cryptography key: RS* by
+   cryptography's ``verify`` with PKCS#1 v1.5 and the algorithm's hash (what
+   PyJWT's RSAAlgorithm does, without its per-call wrapper; the padding and
+   hash objects are stateless and made once), ES* by PyJWT's algorithm (it
+   turns the JWS r||s into DER).  Any failure is AWS's "Couldn't retrieve
+   verification key" message: a forger learns nothing about which part failed.
 4. ``aud`` (a string, or a list of which one must match) among the client ids.
 5. ``exp`` required and in the future (no leeway: AWS's message compares the
    current time with ``exp`` exactly); ``nbf`` and ``iat``, when present, no
@@ -31,9 +34,10 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from jwt.algorithms import get_default_algorithms
 
 from pytest_stsmock import _messages as msg
@@ -41,11 +45,14 @@ from pytest_stsmock.backend.requests import SessionPolicyRequest
 from pytest_stsmock.errors import AwsError
 
 from .grant import NO_SESSION_POLICIES, FederatedRequest, grant
-from .oidc import SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, OIDCProvider
+from .oidc import SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, OIDCProvider, provider_id
+from .outbound import ISSUER_SUFFIX
 
 if TYPE_CHECKING:
     from pytest_stsmock.backend import STSBackend
     from pytest_stsmock.backend.credentials import Session
+
+    from ._keys import SigningKey
 
 __all__ = [
     "CLOCK_SKEW",
@@ -59,12 +66,17 @@ __all__ = [
 CLOCK_SKEW = 300
 GOOGLE = "accounts.google.com"
 _ALGORITHMS = get_default_algorithms()
-_RSA = frozenset({"RS256", "RS384", "RS512"})
 _EC = {"ES256": "secp256r1", "ES384": "secp384r1", "ES512": "secp521r1"}
+#: RS*: what cryptography's verify takes (PKCS#1 v1.5 and the hash; both stateless, made once).
+_RSA_ARGS = {
+    "RS256": (padding.PKCS1v15(), hashes.SHA256()),
+    "RS384": (padding.PKCS1v15(), hashes.SHA384()),
+    "RS512": (padding.PKCS1v15(), hashes.SHA512()),
+}
 ACTION = "sts:AssumeRoleWithWebIdentity"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class WebIdentityRequest:
     role_arn: str
     session_name: str
@@ -74,7 +86,7 @@ class WebIdentityRequest:
     minimum_token_size: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class WebIdentityResult:
     session: Session
     packed_size: int | None
@@ -149,7 +161,13 @@ def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> 
             msg.WEB_IDENTITY_OUTBOUND,
             explanation=f"{issuer} is an AWS STS outbound issuer, not an IAM OIDC provider",
         )
-    found = backend.find_oidc_provider(role_arn.split(":")[4], issuer)
+    account_id = role_arn.split(":", 5)[4]
+    # The account's own providers first (what backend.find_oidc_provider reads
+    # first too); only a miss asks the backend, which may look beside moto.
+    account = backend.accounts.get(account_id)
+    found = None if account is None else account.oidc_providers.get(provider_id(issuer))
+    if found is None:
+        found = backend.find_oidc_provider(account_id, issuer)
     if found is None:
         error = msg.web_identity_no_provider(issuer)
         error.explanation = (
@@ -161,6 +179,10 @@ def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> 
 
 
 def _is_outbound_issuer(backend: STSBackend, issuer: str) -> bool:
+    # Every outbound issuer URL ends with ISSUER_SUFFIX (outbound.issuer_url
+    # makes them all), so other issuers need no scan of the accounts.
+    if not issuer.endswith(ISSUER_SUFFIX):
+        return False
     return any(account.outbound_issuer == issuer for account in backend.accounts.values())
 
 
@@ -179,7 +201,13 @@ def _verify_signature(
     def refuse(why: str) -> AwsError:
         return _invalid(msg.WEB_IDENTITY_KEY, why)
 
-    if not isinstance(alg, str) or (alg not in _RSA and alg not in _EC):
+    if not isinstance(alg, str):
+        alg_name = None
+        rsa_args = None
+    else:
+        alg_name = alg
+        rsa_args = _RSA_ARGS.get(alg)
+    if alg_name is None or (rsa_args is None and alg_name not in _EC):
         raise refuse(
             f"the token's alg {alg!r} is not one AWS accepts (RS256, RS384, RS512, ES256, "
             "ES384, ES512)"
@@ -188,20 +216,23 @@ def _verify_signature(
         key = provider.key(kid) if isinstance(kid, str) else None
         if key is None:
             raise refuse(f"no key with kid {kid!r} in the JWKS of {provider.url}")
-        candidates = [key]
+        candidates: tuple[SigningKey, ...] = (key,)
     else:
-        candidates = list(provider.keys)
-    algorithm = _ALGORITHMS[alg]
+        candidates = tuple(provider.keys)
+    # A key verifies only the algorithms of its type: RS* an RSA key, ES* an EC
+    # key on the algorithm's curve (SigningKey.kind: "RSA" or the curve's name).
+    wanted = "RSA" if rsa_args is not None else _EC[alg_name]
     for candidate in candidates:
-        public = candidate.public_key
-        if alg in _RSA and not isinstance(public, rsa.RSAPublicKey):
-            continue
-        if alg in _EC and not (
-            isinstance(public, ec.EllipticCurvePublicKey) and public.curve.name == _EC[alg]
-        ):
+        if candidate.kind != wanted:
             continue
         try:
-            if algorithm.verify(signing_input, public, signature):
+            if rsa_args is not None:
+                # What PyJWT's RSAAlgorithm.verify does, without its wrapper
+                # (kind "RSA": the key is an RSA public key).
+                public = cast("rsa.RSAPublicKey", candidate.public_key)
+                public.verify(signature, signing_input, rsa_args[0], rsa_args[1])
+                return
+            if _ALGORITHMS[alg_name].verify(signing_input, candidate.public_key, signature):
                 return
         except Exception:  # any failure of a forged signature is a failed verification
             continue
@@ -219,11 +250,19 @@ def _check_claims(provider: OIDCProvider, claims: Mapping[str, Any], now: _dt.da
         error = msg.web_identity_missing_claim("aud")
         error.explanation = "the token has no aud claim"
         raise error
-    audiences = aud if isinstance(aud, list) else [aud]
-    azp = claims.get("azp")
-    if provider.id == GOOGLE and isinstance(azp, str) and azp in provider.client_ids:
-        audiences = [azp, *audiences]  # Google: the authorized party is the client id
-    matched = next((a for a in audiences if isinstance(a, str) and a in provider.client_ids), None)
+    client_ids = provider.client_ids
+    matched = None
+    if type(aud) is str and aud in client_ids:
+        matched = aud  # the common case: one audience, a client id
+    if provider.id == GOOGLE:
+        azp = claims.get("azp")
+        if isinstance(azp, str) and azp in client_ids:
+            matched = azp  # Google: the authorized party is the client id
+    if matched is None:
+        for candidate in aud if isinstance(aud, list) else [aud]:
+            if isinstance(candidate, str) and candidate in client_ids:
+                matched = candidate
+                break
     if matched is None:
         raise _invalid(
             msg.WEB_IDENTITY_AUDIENCE,
@@ -292,24 +331,24 @@ def condition_keys(
     provider: OIDCProvider, claims: Mapping[str, Any], audience: str
 ) -> dict[str, Any]:
     """The keys a trust policy can test: ``<provider>:aud/sub/azp/amr``, aws:FederatedProvider."""
-    prefix = provider.id
+    aud_key, sub_key, azp_key, amr_key, oaud_key = provider.condition_key_names
     keys: dict[str, Any] = {
-        f"{prefix}:aud": audience,
-        f"{prefix}:sub": claims["sub"],
+        aud_key: audience,
+        sub_key: claims["sub"],
         "aws:FederatedProvider": provider.arn,
     }
     azp = claims.get("azp")
     if isinstance(azp, str):
-        keys[f"{prefix}:azp"] = azp
-        if prefix == GOOGLE:  # AWS: for Google, :aud is azp when present, :oaud the aud
-            keys[f"{prefix}:aud"] = azp
+        keys[azp_key] = azp
+        if provider.id == GOOGLE:  # AWS: for Google, :aud is azp when present, :oaud the aud
+            keys[aud_key] = azp
             original = claims.get("aud")
-            keys[f"{prefix}:oaud"] = tuple(original) if isinstance(original, list) else original
+            keys[oaud_key] = tuple(original) if isinstance(original, list) else original
     amr = claims.get("amr")
     if isinstance(amr, str):
-        keys[f"{prefix}:amr"] = (amr,)
+        keys[amr_key] = (amr,)
     elif isinstance(amr, list) and all(isinstance(a, str) for a in amr):
-        keys[f"{prefix}:amr"] = tuple(amr)
+        keys[amr_key] = tuple(amr)
     return keys
 
 
@@ -348,7 +387,7 @@ def assume_role_with_web_identity(
             denied=denied,
             duration_seconds=request.duration_seconds,
             session_policies=request.session_policies,
-            tags=tuple(tags.items()),
+            tags=tuple(tags.items()) if tags else (),
             transitive_tag_keys=transitive,
             source_identity=source_identity,
             minimum_token_size=request.minimum_token_size,
