@@ -108,7 +108,9 @@ _REQUEST_IDS = st.just("c6104cbe-af31-11e0-8154-cbc7ccf896c7") | _TEXT
 
 def test_every_answered_operation_is_covered() -> None:
     names = {op.name for op in _operations()}
-    assert set(OPERATIONS) <= names
+    # An older botocore (the min environment) lacks the newest STS operations; every
+    # operation its model has and the mock answers must be covered.
+    assert set(OPERATIONS) & set(STS.operation_names) <= names
     assert {n for n in IAM_OPERATIONS if IAM.operation_model(n).output_shape} <= names
     assert {"GetCallerIdentity", "AssumeRoleWithWebIdentity", "GetRole", "CreateRole"} <= names
 
