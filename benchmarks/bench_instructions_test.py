@@ -157,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"the callgrind run failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
             return 0
         sums: dict[str, Any] = defaultdict(int)
-        for label, count in zip(phases_file.read_text().splitlines(), _totals(folder), strict=False):
+        for label, count in zip(
+            phases_file.read_text().splitlines(), _totals(folder), strict=False
+        ):
             sums[label] += count
     report(sums, args.tests)
     return 0

@@ -66,13 +66,20 @@ class _Options:
 _DEFAULT_OPTIONS = _Options(DEFAULT_ACCOUNT_ID, DEFAULT_REGION, False, None)
 
 
-@dataclass(eq=False)
 class _Activation:
-    backend: STSBackend
-    layer: _environ.Layer
-    thread: int
-    task: Any
-    fixture: bool
+    """One start(): its backend, environment layer, thread and asyncio task (a plain
+    class with slots: one is made at every activation)."""
+
+    __slots__ = ("backend", "fixture", "layer", "task", "thread")
+
+    def __init__(
+        self, backend: STSBackend, layer: _environ.Layer, thread: int, task: Any, fixture: bool
+    ) -> None:
+        self.backend = backend
+        self.layer = layer
+        self.thread = thread
+        self.task = task
+        self.fixture = fixture
 
 
 #: Every active activation, outermost first (all threads).
@@ -140,7 +147,7 @@ class MockSTS:
             key = backend.default_access_key
             layer = _environ.push(key.access_key_id, key.secret_access_key, backend.region)
             install = _transports()
-            forget_resolved_credentials()
+            forget_resolved_credentials(profile_unset=True)  # push unset both
             try:
                 install.activate(backend, iam=self._iam)
             except BaseException:
@@ -154,7 +161,7 @@ class MockSTS:
 
     def _shared_backend(self, thread: int) -> STSBackend | None:
         """The ``sts_backend`` fixture's backend when this decorator runs inside its test."""
-        if self.fixture:
+        if self.fixture or not _active:
             return None
         outer = next((a for a in reversed(_active) if a.thread == thread), None)
         if outer is None or not outer.fixture:

@@ -154,14 +154,16 @@ class STSBackend:
         self._organizations: Organizations | None = None
         self._trade_in_tokens: TradeInTokens | None = None
         self._authorization_messages: AuthorizationMessages | None = None
-        account = self.default_account
         self.default_user: User
         self.default_access_key: AccessKey
         if keep is None:  # every activation: one specialized step (see new_default_user)
+            # __init__ has just checked the account id
+            account = self.accounts[self.account_id] = Account(self, self.account_id)
             self.default_user, self.default_access_key = new_default_user(
                 account, DEFAULT_USER_NAME, _allow_everything()
             )
             return
+        account = self.default_account
         # reset(): the seeding API's checks cannot fail for these constants; new_user
         # draws from the rng exactly as create_user does.
         self.default_user = new_user(account, DEFAULT_USER_NAME, "/", None, ())

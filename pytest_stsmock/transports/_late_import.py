@@ -22,7 +22,6 @@ Design decisions:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.abc
 import importlib.machinery
@@ -90,8 +89,10 @@ def after_imports(callbacks: Mapping[str, Callable[[], None]]) -> Callable[[], N
     sys.meta_path.insert(0, watch)
 
     def undo() -> None:
-        with contextlib.suppress(ValueError):  # someone reset sys.meta_path meanwhile
+        try:  # noqa: SIM105 - contextlib.suppress costs three Python calls at every stop
             sys.meta_path.remove(watch)
+        except ValueError:  # someone reset sys.meta_path meanwhile
+            pass
 
     return undo
 
