@@ -50,6 +50,12 @@ def answers_iam() -> bool:
     return bool(_iam) and _iam[-1]
 
 
+def active() -> list[STSBackend]:
+    """The active backends, outermost first (a copy)."""
+    with lock:
+        return _active[:]
+
+
 def innermost() -> STSBackend | None:
     """The backend that answers now, or None when no mock is active."""
     return _active[-1] if _active else None
