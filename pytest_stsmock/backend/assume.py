@@ -32,7 +32,7 @@ from .authorization_message import implicit_denial
 from .authz import Verdict, evaluate_identity, identity_may_deny, request_context
 from .credentials import Session
 from .identity import Caller
-from .issue import issue_session
+from .issue import mint, register
 from .policy.evaluate import (
     Decision,
     LabeledPolicy,
@@ -288,17 +288,28 @@ def assume_role(
     else:
         mfa_at = None if parent is None else parent.mfa_authenticated_at
     partition = role_arn.split(":")[1]
-    session = issue_session(
+    account_id = role.account_id
+    minted = mint(
         backend,
-        kind="assumed-role",
-        account_id=role.account_id,
-        arn=f"arn:{partition}:sts::{role.account_id}:assumed-role/{role.name}/{session_name}",
-        user_id=f"{role.unique_id}:{session_name}",
-        principal_arn=role.arn,
-        now=now,
-        duration_seconds=duration,
+        account_id,
+        now,
+        duration,
         global_endpoint=global_endpoint,
         region=region,
+        minimum_token_size=request.minimum_token_size,
+    )
+    session = Session(
+        kind="assumed-role",
+        access_key_id=minted.access_key_id,
+        secret_access_key=minted.secret_access_key,
+        session_token=minted.session_token,
+        arn=f"arn:{partition}:sts::{account_id}:assumed-role/{role.name}/{session_name}",
+        user_id=f"{role.unique_id}:{session_name}",
+        account_id=account_id,
+        principal_arn=role.arn,
+        issued_at=minted.issued_at,
+        expiration=minted.expiration,
+        global_endpoint=global_endpoint,
         role=role,
         session_name=session_name,
         tags=session_tags,
@@ -312,8 +323,8 @@ def assume_role(
         session_policies=list(policies.documents),
         parent=parent,
         provided_contexts=request.provided_contexts,
-        minimum_token_size=request.minimum_token_size,
     )
+    register(backend, session)
     if mfa is not None:
         mfa.consume()
     sends_packed = bool(requested_policies.policy or requested_policies.policy_arns or request.tags)
