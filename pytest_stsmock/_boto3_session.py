@@ -86,8 +86,9 @@ def _has_what_we_need(core: Any) -> bool:
 def forget_resolved_credentials(*, profile_unset: bool = False) -> None:
     """Make boto3's default session resolve its credentials again at its next client.
 
-    ``profile_unset``: the caller has just unset both profile variables (an
-    activation), so the resolvers need no rebuilding and the environment is not read.
+    ``profile_unset``: the caller knows that neither profile variable is set (an
+    activation has just unset both; a stop restored an environment without them),
+    so the resolvers need no rebuilding and the environment is not read.
     """
     boto3 = sys.modules.get("boto3")
     if boto3 is None:

@@ -39,6 +39,8 @@ NAMES = (*UNSET, *SET)
 #: ``NAMES`` as the environment stores them.
 _KEYS = tuple(_fastpaths.environ_raw(name) for name in NAMES)
 _REGION = NAMES.index("AWS_DEFAULT_REGION")
+_PROFILE = NAMES.index("AWS_PROFILE")
+_DEFAULT_PROFILE = NAMES.index("AWS_DEFAULT_PROFILE")
 _ALL = range(len(NAMES))
 
 #: One stored value (or None: unset) per name of ``NAMES``.
@@ -93,13 +95,18 @@ def push(access_key_id: str, secret_access_key: str, region: str) -> Layer:
     return layer
 
 
-def pop(layer: Layer) -> None:
-    """Take ``layer`` off the stack, restoring what it saved if it was on top."""
+def pop(layer: Layer) -> bool:
+    """Take ``layer`` off the stack, restoring what it saved if it was on top.
+
+    True when the environment is now known to name no profile (``AWS_PROFILE`` and
+    ``AWS_DEFAULT_PROFILE`` unset or empty: what boto3's session needs to know);
+    False when it may name one.
+    """
     index = len(_layers) - 1
     if not _layers or _layers[-1] is not layer:  # stopped out of order (or twice): search
         found = next((i for i, other in enumerate(_layers) if other is layer), None)
         if found is None:
-            return
+            return False
         index = found
     del _layers[index]
     saved, ours = layer.saved, layer.ours
@@ -113,11 +120,11 @@ def pop(layer: Layer) -> None:
             for k, mine, was in zip(_KEYS, above.ours, above.saved, strict=True)
             if mine != was
         ]
-        return
+        return False
     current = _fastpaths.read_environ_raw(_KEYS)
     if current == ours:  # as nearly always: nobody changed what we set
         _fastpaths.write_environ_raw(layer.undo)
-        return
+        return not saved[_PROFILE] and not saved[_DEFAULT_PROFILE]
     writes: list[Write] = []
     for i in _ALL:
         now = current[i]
@@ -130,6 +137,7 @@ def pop(layer: Layer) -> None:
             _pending.append((i, ours[i], value))
     if writes:
         _fastpaths.write_environ_raw(writes)
+    return False
 
 
 def sweep() -> None:

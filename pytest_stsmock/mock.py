@@ -198,8 +198,8 @@ class MockSTS:
             try:
                 _transports().deactivate(activation.backend)
             finally:
-                _environ.pop(activation.layer)
-                forget_resolved_credentials()
+                no_profile = _environ.pop(activation.layer)
+                forget_resolved_credentials(profile_unset=no_profile)
 
     # -- context managers -----------------------------------------------------
 
@@ -319,6 +319,20 @@ def sweep_environment() -> None:
             _environ.sweep()
 
 
+def _default_mock() -> MockSTS:
+    """``MockSTS(_explicit=False)``, the commonest mock, without the keyword-argument call
+    and the option checks it would skip anyway (``tests/integration`` checks that both
+    give the same attributes)."""
+    mock: MockSTS = object.__new__(MockSTS)
+    mock._iam = True
+    mock._options = _DEFAULT_OPTIONS
+    mock._given = None
+    mock._explicit = False
+    mock.fixture = False
+    mock._stack = []
+    return mock
+
+
 @overload
 def mock_sts(func: F, /) -> F: ...
 
@@ -344,7 +358,7 @@ def mock_sts(func: Any = None, /, **options: Any) -> Any:
     """
     if func is None:
         if not options:
-            return MockSTS(_explicit=False)
+            return _default_mock()
         _options.reject_unknown(options, "mock_sts(...)", (*_options.NAMES, "backend", "iam"))
         return MockSTS(**options, _explicit=bool(set(options) - {"backend"}))
     if options:

@@ -54,3 +54,18 @@ def test_a_send_patched_by_someone_else_between_activations_is_wrapped_anew(
         assert botocore.endpoint.Endpoint._send is not wrapper
         sts().get_caller_identity()
     assert botocore.endpoint.Endpoint._send is original
+
+
+def test_a_plain_mock_sts_is_the_mock_its_constructor_makes() -> None:
+    from pytest_stsmock.mock import MockSTS
+
+    quick, built = mock_sts(), MockSTS(_explicit=False)
+    assert type(quick) is MockSTS
+    assert vars(quick).keys() == vars(built).keys()
+    assert {k: v for k, v in vars(quick).items() if k != "_stack"} == {
+        k: v for k, v in vars(built).items() if k != "_stack"
+    }
+    assert quick._stack == [] and quick._stack is not mock_sts()._stack  # its own stack
+    with quick as backend:
+        sts().get_caller_identity()
+        assert backend.calls[-1].operation == "GetCallerIdentity"
