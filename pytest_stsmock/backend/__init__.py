@@ -12,7 +12,7 @@ not pay for them.  ``Organization`` is still importable from here (PEP 562).
 The encoded authorization messages (their key drawn from ``secrets``) are
 made the same way, at the first denial: most backends never have one.  The
 default user and its key are built in one specialized step
-(:func:`.principals.new_default_user`): every activation makes a backend.
+(:mod:`.default_user`): every activation makes a backend.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from .accounts import Account
 from .authorization_message import AuthorizationMessages, Denial
 from .calls import Call
 from .credentials import Session
+from .default_user import new_default_user
 from .mfa import MFADevice
 from .principals import (
     AccessKey,
@@ -43,7 +44,6 @@ from .principals import (
     Role,
     Root,
     User,
-    new_default_user,
     new_user,
 )
 
