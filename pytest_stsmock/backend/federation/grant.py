@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock import _messages as msg
+from pytest_stsmock.backend.authz import labeled_trust
 from pytest_stsmock.backend.credentials import Session
 from pytest_stsmock.backend.issue import mint, register
 from pytest_stsmock.backend.policy.context import lookup_name
 from pytest_stsmock.backend.policy.evaluate import (
-    LabeledPolicy,
     PrincipalInfo,
     RequestContext,
     evaluate_resource_policy,
@@ -80,27 +80,11 @@ class Granted:
     packed_size: int | None
 
 
-#: The labeled trust policy of each role ARN, with the document it labels: a pure
-#: function of the ARN and the parsed document, remade when the document is replaced.
-_LABELED: dict[str, LabeledPolicy] = {}
-_LABELED_MAX = 512
-
-
-def _labeled_trust(role: Role) -> LabeledPolicy:
-    document = role.trust_policy_document
-    found = _LABELED.get(role.arn)
-    if found is None or found.document is not document:
-        if len(_LABELED) >= _LABELED_MAX:
-            _LABELED.clear()
-        found = _LABELED[role.arn] = LabeledPolicy(f"the trust policy of {role.arn}", document)
-    return found
-
-
 def _trust(
     role: Role, action: str, request: FederatedRequest, keys: Mapping[str, str | tuple[str, ...]]
 ) -> None:
     ctx = RequestContext.of_lookup(action, role.arn, request.principal, keys)
-    decision = evaluate_resource_policy(_labeled_trust(role), ctx)
+    decision = evaluate_resource_policy(labeled_trust(role), ctx)
     if not decision.allowed:
         raise request.denied("\n".join(decision.reasons))
 
