@@ -83,8 +83,13 @@ def _has_what_we_need(core: Any) -> bool:
     return True
 
 
-def forget_resolved_credentials() -> None:
-    """Make boto3's default session resolve its credentials again at its next client."""
+def forget_resolved_credentials(*, profile_unset: bool = False) -> None:
+    """Make boto3's default session resolve its credentials again at its next client.
+
+    ``profile_unset``: the caller knows that neither profile variable is set (an
+    activation has just unset both; a stop restored an environment without them),
+    so the resolvers need no rebuilding and the environment is not read.
+    """
     boto3 = sys.modules.get("boto3")
     if boto3 is None:
         return
@@ -98,7 +103,7 @@ def forget_resolved_credentials() -> None:
     core._credentials = None
     core._auth_token = None
     core._profile = None
-    if _fastpaths.environ_names_any(_PROFILE_VARIABLES):
+    if not profile_unset and _fastpaths.environ_names_any(_PROFILE_VARIABLES):
         core._register_credential_provider()
         core._register_token_provider()
 

@@ -22,7 +22,12 @@ The uses, what each saves (per request on the benchmark machine, see
   ``os.environ`` always takes the public road.  :func:`write_environ_many`
   makes those checks once for all of an activation's writes, and
   :func:`environ_names_any` (is a profile variable set?) reads the same
-  mapping.
+  mapping.  The mock's own save and restore go one step further
+  (:func:`read_environ_raw`, :func:`write_environ_raw`): they keep the
+  values in the environment's own storage (:func:`environ_raw`: bytes where
+  ``os.supports_bytes_environ``, text elsewhere), so a start and a stop
+  decode nothing and compare bytes; the public road there is
+  ``os.environb`` (``os.environ`` without bytes support).
 * botocore's ``HeadersDict._dict`` and its keys' ``_lower``
   (:func:`header_dict`): ``HeadersDict.items()`` runs through Python-level
   ``__iter__``/``__getitem__`` (about 8 µs a request); its inner dict already
@@ -48,12 +53,17 @@ from typing import Any
 __all__ = [
     "environ_names_any",
     "environ_names_any_public",
+    "environ_raw",
     "header_dict",
     "header_dict_public",
     "hmac_digest",
     "hmac_new",
     "read_environ",
     "read_environ_public",
+    "read_environ_raw",
+    "read_environ_raw_public",
+    "write_environ_raw",
+    "write_environ_raw_public",
 ]
 
 _POSIX = os.name == "posix"
@@ -161,6 +171,60 @@ def write_environ_many(
             raw = value.encode(_FS_ENCODING, _FS_ERRORS)
             os.putenv(key, raw)
             data[key] = raw
+
+
+#: A variable's name or value as the environment stores it (see :func:`environ_raw`).
+Raw = Any
+_BYTES_ENVIRON = os.supports_bytes_environ
+
+
+def environ_raw(text: str) -> Raw:
+    """``text`` as the environment stores it: ``os.fsencode`` where the environment is
+    bytes (POSIX), the text itself elsewhere.  Names and values alike; fixed per process."""
+    return text.encode(_FS_ENCODING, _FS_ERRORS) if _BYTES_ENVIRON else text
+
+
+def _raw_mapping() -> MutableMapping[Any, Any]:
+    return os.environb if _BYTES_ENVIRON else os.environ
+
+
+def read_environ_raw_public(keys: tuple[Raw, ...]) -> list[Raw | None]:
+    """The stored value of each variable of ``keys`` (raw names), None when unset."""
+    return list(map(_raw_mapping().get, keys))
+
+
+def read_environ_raw(keys: tuple[Raw, ...]) -> list[Raw | None]:
+    """:func:`read_environ_raw_public`, reading POSIX's bytes mapping directly."""
+    data = getattr(os.environ, "_data", None)
+    if not _BYTES_ENVIRON or type(data) is not dict:
+        return read_environ_raw_public(keys)
+    return list(map(data.get, keys))  # no comprehension: no function object per call
+
+
+def write_environ_raw_public(changes: list[tuple[Raw, Raw | None]]) -> None:
+    """Set each raw name of ``changes`` to its raw value, or remove it for None, in order."""
+    mapping = _raw_mapping()
+    for key, value in changes:
+        if value is None:
+            mapping.pop(key, None)
+        else:
+            mapping[key] = value
+
+
+def write_environ_raw(changes: list[tuple[Raw, Raw | None]]) -> None:
+    """:func:`write_environ_raw_public`, writing POSIX's bytes mapping and the process
+    environment directly (as ``os.environ.__setitem__`` and ``pop`` do)."""
+    data = getattr(os.environ, "_data", None)
+    if not _BYTES_ENVIRON or type(data) is not dict:
+        write_environ_raw_public(changes)
+        return
+    for key, value in changes:
+        if value is None:
+            if data.pop(key, None) is not None:
+                os.unsetenv(key)
+        else:
+            os.putenv(key, value)
+            data[key] = value
 
 
 def _text(value: Any) -> str:

@@ -66,13 +66,20 @@ class _Options:
 _DEFAULT_OPTIONS = _Options(DEFAULT_ACCOUNT_ID, DEFAULT_REGION, False, None)
 
 
-@dataclass(eq=False)
 class _Activation:
-    backend: STSBackend
-    layer: _environ.Layer
-    thread: int
-    task: Any
-    fixture: bool
+    """One start(): its backend, environment layer, thread and asyncio task (a plain
+    class with slots: one is made at every activation)."""
+
+    __slots__ = ("backend", "fixture", "layer", "task", "thread")
+
+    def __init__(
+        self, backend: STSBackend, layer: _environ.Layer, thread: int, task: Any, fixture: bool
+    ) -> None:
+        self.backend = backend
+        self.layer = layer
+        self.thread = thread
+        self.task = task
+        self.fixture = fixture
 
 
 #: Every active activation, outermost first (all threads).
@@ -140,7 +147,7 @@ class MockSTS:
             key = backend.default_access_key
             layer = _environ.push(key.access_key_id, key.secret_access_key, backend.region)
             install = _transports()
-            forget_resolved_credentials()
+            forget_resolved_credentials(profile_unset=True)  # push unset both
             try:
                 install.activate(backend, iam=self._iam)
             except BaseException:
@@ -154,7 +161,7 @@ class MockSTS:
 
     def _shared_backend(self, thread: int) -> STSBackend | None:
         """The ``sts_backend`` fixture's backend when this decorator runs inside its test."""
-        if self.fixture:
+        if self.fixture or not _active:
             return None
         outer = next((a for a in reversed(_active) if a.thread == thread), None)
         if outer is None or not outer.fixture:
@@ -191,8 +198,8 @@ class MockSTS:
             try:
                 _transports().deactivate(activation.backend)
             finally:
-                _environ.pop(activation.layer)
-                forget_resolved_credentials()
+                no_profile = _environ.pop(activation.layer)
+                forget_resolved_credentials(profile_unset=no_profile)
 
     # -- context managers -----------------------------------------------------
 
@@ -312,6 +319,20 @@ def sweep_environment() -> None:
             _environ.sweep()
 
 
+def _default_mock() -> MockSTS:
+    """``MockSTS(_explicit=False)``, the commonest mock, without the keyword-argument call
+    and the option checks it would skip anyway (``tests/integration`` checks that both
+    give the same attributes)."""
+    mock: MockSTS = object.__new__(MockSTS)
+    mock._iam = True
+    mock._options = _DEFAULT_OPTIONS
+    mock._given = None
+    mock._explicit = False
+    mock.fixture = False
+    mock._stack = []
+    return mock
+
+
 @overload
 def mock_sts(func: F, /) -> F: ...
 
@@ -337,7 +358,7 @@ def mock_sts(func: Any = None, /, **options: Any) -> Any:
     """
     if func is None:
         if not options:
-            return MockSTS(_explicit=False)
+            return _default_mock()
         _options.reject_unknown(options, "mock_sts(...)", (*_options.NAMES, "backend", "iam"))
         return MockSTS(**options, _explicit=bool(set(options) - {"backend"}))
     if options:

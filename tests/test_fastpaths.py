@@ -151,3 +151,57 @@ def test_openssl_hmac_matches_the_hmac_module() -> None:
     fast = _fastpaths.hmac_new(key, digestmod="sha256").copy()
     fast.update(message)
     assert fast.digest() == hmac.new(key, message, "sha256").digest()
+
+
+RAW_NAMES = ("AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "STSMOCK_NOT_SET_ANYWHERE")
+
+
+@pytest.mark.usefixtures("environment")
+def test_raw_environment_read_matches_os_environ_get() -> None:
+    keys = tuple(_fastpaths.environ_raw(name) for name in RAW_NAMES)
+    fast = _fastpaths.read_environ_raw(keys)
+    assert fast == _fastpaths.read_environ_raw_public(keys)
+    expected = [os.environ.get(name) for name in RAW_NAMES]
+    assert [None if v is None else _fastpaths.environ_raw(v) for v in expected] == fast
+    if os.supports_bytes_environ:  # POSIX: the stored form is os.fsencode's
+        assert fast[0] == os.fsencode("prod-\u00e9t\u00e9")
+
+
+def test_raw_environment_write_sets_and_removes_like_os_environ(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = "STSMOCK_FASTPATH_RAW_WRITE"
+    monkeypatch.delenv(name, raising=False)
+    key = _fastpaths.environ_raw(name)
+    value = "caf\u00e9-\udcff"  # non-ASCII and a surrogate escape
+    _fastpaths.write_environ_raw([(key, _fastpaths.environ_raw(value))])
+    assert os.environ[name] == value
+    assert _child_sees(name) == value  # the process environment itself
+    _fastpaths.write_environ_raw([(key, None), (key, None)])  # a second removal is no error
+    assert name not in os.environ and _child_sees(name) is None
+
+
+def test_raw_environment_takes_the_public_road_without_a_dict_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = "STSMOCK_FASTPATH_RAW_PUBLIC"
+    monkeypatch.delenv(name, raising=False)
+    key = _fastpaths.environ_raw(name)
+    raw = _fastpaths.environ_raw("public-road")
+    calls: list[str] = []
+    real = _fastpaths._raw_mapping
+
+    def counted() -> Any:
+        calls.append("public")
+        return real()
+
+    monkeypatch.setattr(_fastpaths, "_raw_mapping", counted)
+    monkeypatch.setattr(os.environ, "_data", list(os.environ._data.items()), raising=False)  # type: ignore[attr-defined]
+    _fastpaths.write_environ_raw([(key, raw)])
+    assert _fastpaths.read_environ_raw((key,)) == [raw]
+    monkeypatch.undo()
+    assert calls == ["public", "public"]
+    try:  # the public road wrote the real environment
+        assert os.environ.get(name) == "public-road" and _child_sees(name) == "public-road"
+    finally:
+        os.environ.pop(name, None)

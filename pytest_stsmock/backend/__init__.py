@@ -9,6 +9,10 @@ The state of the rarer operations (organizations for AssumeRoot, trade-in
 tokens for GetDelegatedAccessToken) is made, and its module imported, on first
 use, under the backend's lock: a fresh interpreter's first activation does
 not pay for them.  ``Organization`` is still importable from here (PEP 562).
+The encoded authorization messages (their key drawn from ``secrets``) are
+made the same way, at the first denial: most backends never have one.  The
+default user and its key are built in one specialized step
+(:mod:`.default_user`): every activation makes a backend.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from .accounts import Account
 from .authorization_message import AuthorizationMessages, Denial
 from .calls import Call
 from .credentials import Session
+from .default_user import new_default_user
 from .mfa import MFADevice
 from .principals import (
     AccessKey,
@@ -148,17 +153,24 @@ class STSBackend:
         self._mfa_devices: dict[str, MFADevice] = {}
         self._organizations: Organizations | None = None
         self._trade_in_tokens: TradeInTokens | None = None
-        self.authorization_messages = AuthorizationMessages()
-        # The seeding API's checks (name, path, uniqueness, parsing) cannot fail for
-        # these constants; new_user draws from the rng exactly as create_user does.
+        self._authorization_messages: AuthorizationMessages | None = None
+        self.default_user: User
+        self.default_access_key: AccessKey
+        if keep is None:  # every activation: one specialized step (see new_default_user)
+            # __init__ has just checked the account id
+            account = self.accounts[self.account_id] = Account(self, self.account_id)
+            self.default_user, self.default_access_key = new_default_user(
+                account, DEFAULT_USER_NAME, _allow_everything()
+            )
+            return
         account = self.default_account
-        self.default_user: User = new_user(account, DEFAULT_USER_NAME, "/", None, ())
+        # reset(): the seeding API's checks cannot fail for these constants; new_user
+        # draws from the rng exactly as create_user does.
+        self.default_user = new_user(account, DEFAULT_USER_NAME, "/", None, ())
         self.default_user.policies.append(_allow_everything())
         account.users[DEFAULT_USER_NAME] = self.default_user
-        self.default_access_key: AccessKey = (
-            self.default_user.create_access_key()
-            if keep is None
-            else self.default_user.create_access_key(keep.access_key_id, keep.secret_access_key)
+        self.default_access_key = self.default_user.create_access_key(
+            keep.access_key_id, keep.secret_access_key
         )
 
     def __repr__(self) -> str:
@@ -178,6 +190,18 @@ class STSBackend:
 
                     self._organizations = Organizations()
                 found = self._organizations
+        return found
+
+    @property
+    def authorization_messages(self) -> AuthorizationMessages:
+        """The encoded authorization messages of denied calls (made at the first denial
+        or DecodeAuthorizationMessage: its key comes from ``secrets``, not the rng)."""
+        found = self._authorization_messages
+        if found is None:
+            with self.lock:
+                if self._authorization_messages is None:
+                    self._authorization_messages = AuthorizationMessages()
+                found = self._authorization_messages
         return found
 
     @property

@@ -23,6 +23,11 @@ from pytest_stsmock._http import HttpRequest
 
 from . import _convert, registry
 
+#: The last wrapper made, beside the ``_send`` it wraps: activations reuse it while
+#: ``Endpoint._send`` is still that original (building the closure cost a tenth of
+#: an activation).
+_built: list[tuple[Any, Any, Callable[[], None]]] = []
+
 
 def patch() -> Callable[[], None]:
     """Answer STS (and IAM) requests of botocore clients while a mock is active; the undo.
@@ -32,6 +37,9 @@ def patch() -> Callable[[], None]:
     """
     endpoint = botocore.endpoint.Endpoint
     original = endpoint._send
+    if _built and _built[0][0] is original:
+        endpoint._send = _built[0][1]
+        return _built[0][2]
     is_active = registry.is_active
     answers_iam = registry.answers_iam
     answer = registry.answer
@@ -61,4 +69,5 @@ def patch() -> Callable[[], None]:
     def undo() -> None:
         endpoint._send = original
 
+    _built[:] = [(original, _send, undo)]
     return undo

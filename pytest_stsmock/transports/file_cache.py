@@ -54,7 +54,8 @@ def _set_working_dir(self: Any, value: str) -> None:
 
 #: Built once: installing the patch is one class attribute set.
 _REDIRECT = property(_working_dir, _set_working_dir)
-_cache_class: list[Any] = []  # botocore's JSONFileCache, imported at the first patch
+#: botocore's JSONFileCache (imported at the first patch) and its usual undo.
+_cache_class: list[Any] = []
 
 
 def patch() -> registry.Undo:
@@ -63,9 +64,13 @@ def patch() -> registry.Undo:
         from botocore.credentials import JSONFileCache  # type: ignore[import-untyped, unused-ignore]
 
         _cache_class.append(JSONFileCache)
+        _cache_class.append(functools.partial(_undo, JSONFileCache, _MISSING))
     cache_class = _cache_class[0]
     original = cache_class.__dict__.get("_working_dir", _MISSING)
     cache_class._working_dir = _REDIRECT
+    if original is _MISSING:  # as botocore defines it: the undo made once
+        undo: registry.Undo = _cache_class[1]
+        return undo
     return functools.partial(_undo, cache_class, original)
 
 
@@ -75,6 +80,8 @@ def _undo(cache_class: Any, original: object) -> None:
     else:
         cache_class._working_dir = original
     _directories.clear()
+    if not _roots:  # no cache was used while active, as nearly always
+        return
     roots = _roots[:]
     _roots.clear()
     for root in roots:

@@ -45,7 +45,7 @@ def _install() -> list[registry.Undo]:
     if moto_undo is not None:
         undo.append(moto_undo)
     elif not _moto.stubber_imported():
-        late[_moto.STUBBER_MODULE] = _moto.patch_stubber_if_imported_late
+        late[_moto.STUBBER_MODULE] = _moto_imported_late
     aio_undo = aiobotocore_endpoint.install()
     if aio_undo is not None:
         undo.append(aio_undo)
@@ -61,11 +61,32 @@ def _install() -> list[registry.Undo]:
     return undo
 
 
+def _read_moto(backend: STSBackend) -> None:
+    """Give ``backend`` moto's IAM to read whenever moto's ``mock_aws`` is active."""
+    if backend.external is None:
+        backend.external = _moto.MotoIam()
+
+
+def _moto_imported_late() -> None:
+    """Right after moto's stubber is imported while a mock is active: wrap it, and let the
+    active backends read moto's IAM (no ``mock_aws`` can have started before this)."""
+    _moto.patch_stubber_if_imported_late()
+    with registry.lock:
+        for backend in registry.active():
+            _read_moto(backend)
+
+
 def activate(backend: STSBackend, *, iam: bool = True) -> None:
     """Make ``backend`` answer STS (and IAM, unless ``iam`` is False); install the patches
-    if this is the first activation."""
-    if backend.external is None:  # read moto's IAM state whenever its mock_aws is active
-        backend.external = _moto.MotoIam()
+    if this is the first activation.
+
+    A backend reads moto's IAM state (``backend.external``) once moto is imported:
+    now if it is, else right after its import (``_moto_imported_late``), before
+    any ``mock_aws`` can be active.  Most processes never import moto, and their
+    activations make no reader.
+    """
+    if _moto.stubber_imported():
+        _read_moto(backend)
     registry.push(backend, _install, iam=iam)
     _observe.activated(backend)
 

@@ -50,6 +50,12 @@ def answers_iam() -> bool:
     return bool(_iam) and _iam[-1]
 
 
+def active() -> list[STSBackend]:
+    """The active backends, outermost first (a copy)."""
+    with lock:
+        return _active[:]
+
+
 def innermost() -> STSBackend | None:
     """The backend that answers now, or None when no mock is active."""
     return _active[-1] if _active else None
@@ -72,11 +78,15 @@ def push(backend: STSBackend, install: Callable[[], list[Undo]], *, iam: bool = 
 def pop(backend: STSBackend) -> None:
     """Remove the innermost entry of ``backend``; undo every patch when none is left."""
     with lock:
-        for index in range(len(_active) - 1, -1, -1):
-            if _active[index] is backend:
-                del _active[index]
-                del _iam[index]
-                break
+        if _active and _active[-1] is backend:  # as nearly always
+            _active.pop()
+            _iam.pop()
+        else:
+            for index in range(len(_active) - 1, -1, -1):
+                if _active[index] is backend:
+                    del _active[index]
+                    del _iam[index]
+                    break
         if not _active:
             while _undo:
                 _undo.pop()()

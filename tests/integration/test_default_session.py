@@ -166,3 +166,29 @@ def test_a_default_session_that_is_not_botocore_backed_is_dropped(
     with mock_sts() as backend:
         assert boto3.DEFAULT_SESSION is None
         assert key_of(default_client()) == backend.default_access_key.access_key_id
+
+
+@pytest.mark.parametrize("variable", ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
+def test_a_profile_restored_at_exit_is_resolved_again_after_nested_mocks(
+    variable: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        "[dev]\naws_access_key_id = AKIAPROFILEPROFILE00\naws_secret_access_key = s\n"
+    )
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv(variable, "dev")
+    with mock_sts() as outer:
+        with mock_sts() as inner:  # its stop restores the outer's environment: no profile
+            assert key_of(default_client()) == inner.default_access_key.access_key_id
+        assert key_of(default_client()) == outer.default_access_key.access_key_id
+    assert key_of(default_client()) == "AKIAPROFILEPROFILE00"
+    # and a stop that finds the environment changed meanwhile still looks at it
+    with mock_sts() as backend:
+        assert key_of(default_client()) == backend.default_access_key.access_key_id
+        monkeypatch.setenv("AWS_SESSION_TOKEN", "set-by-the-test")
+    monkeypatch.delenv("AWS_SESSION_TOKEN")
+    assert key_of(default_client()) == "AKIAPROFILEPROFILE00"

@@ -108,3 +108,69 @@ def test_after_import_leaves_a_module_nobody_can_find_alone(module_dir: Path) ->
             importlib.import_module("stsmock_no_such_module")
     finally:
         undo()
+
+
+def test_a_watch_put_back_for_the_same_callbacks_still_fires_once(module_dir: Path) -> None:
+    (module_dir / "stsmock_watched_again.py").write_text("z = 3\n")
+    seen: list[str] = []
+
+    def callback() -> None:
+        seen.append("fired")
+
+    callbacks = {"stsmock_watched_again": callback, "stsmock_never_imported": callback}
+    first = _late_import.after_imports(callbacks)
+    first()  # nothing imported meanwhile: the next call may put the same watch back
+    second = _late_import.after_imports(dict(callbacks))
+    try:
+        assert second is first
+        assert sum(isinstance(f, _late_import._Watch) for f in sys.meta_path) == 1
+        import stsmock_watched_again  # type: ignore[import-not-found]
+
+        assert seen == ["fired"] and stsmock_watched_again.z == 3
+    finally:
+        second()
+    assert not any(isinstance(finder, _late_import._Watch) for finder in sys.meta_path)
+    # one callback fired: that watch is not put back, a new one watches both names again
+    third = _late_import.after_imports(callbacks)
+    try:
+        assert third is not first
+        assert sum(isinstance(f, _late_import._Watch) for f in sys.meta_path) == 1
+    finally:
+        third()
+
+
+def test_moto_imported_while_active_is_read_beside_mock_aws() -> None:
+    result = _run_python(
+        """
+        import sys
+        import boto3
+        from pytest_stsmock import mock_sts
+        with mock_sts() as backend:
+            print("moto" in sys.modules, backend.external is None)
+            from moto import mock_aws  # first imported while the mock is active
+
+            print(backend.external is not None)
+            with mock_aws():
+                iam = boto3.client("iam", region_name="us-east-1")
+                iam.create_user(UserName="ci")
+                key = iam.create_access_key(UserName="ci")["AccessKey"]
+                sts = boto3.client(
+                    "sts",
+                    region_name="us-east-1",
+                    aws_access_key_id=key["AccessKeyId"],
+                    aws_secret_access_key=key["SecretAccessKey"],
+                )
+                print(sts.get_caller_identity()["Arn"], len(backend.calls))
+        with mock_sts() as again:  # moto is loaded now: read from the start
+            print(again.external is not None)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "arn:aws:iam::123456789012:user/ci",
+        "1",
+        "True",
+    ]
