@@ -54,6 +54,7 @@ from pytest_stsmock import _messages as msg
 from pytest_stsmock._fastpaths import hmac_digest as _hmac_digest
 from pytest_stsmock._fastpaths import hmac_new as _hmac_new
 from pytest_stsmock._http import HttpRequest, plain_host
+from pytest_stsmock._http import split_url as _split_url
 from pytest_stsmock.errors import AwsError
 from pytest_stsmock.protocol.query import parse_form
 
@@ -259,6 +260,50 @@ def _parse_query(query: dict[str, str], request: HttpRequest) -> SignedRequest:
     )  # fmt: skip
 
 
+#: The header up to its signature, as the SDKs write it (``_SDK_HEADER`` less the last part).
+_SDK_HEAD = re.compile(r"(AWS4-HMAC-SHA256) Credential=([^,\s=]+), SignedHeaders=([^,\s=]+)")
+
+
+_Scope = tuple[tuple[str, str, str, str, tuple[str, ...]], str]
+
+
+@functools.lru_cache(maxsize=256)
+def _sdk_head(head: str) -> _Scope | None:
+    """What an SDK-written header's text before ``, Signature=`` says: (key id, scope
+    date, region, service, signed header names) and the scope's terminator.  A pure
+    function of the text (one key's requests on one day repeat it), so cached.  None
+    when it is not in the SDKs' form or is malformed: ``_parse_header`` then reads the
+    whole header and reports the problems in AWS's order."""
+    match = _SDK_HEAD.fullmatch(head)
+    if match is None:
+        return None
+    try:
+        names, key_id, date, region, service, terminator = _scope(*match.groups())
+    except AwsError:
+        return None
+    return (key_id, date, region, service, names), terminator
+
+
+def _parse_sdk(header: str, request: HttpRequest) -> SignedRequest | None:
+    """The SDKs' header form with X-Amz-Date present and a hex signature, read with one
+    cached look-up; None for anything else (``_parse_header`` then reads it)."""
+    head, _, signature = header.rpartition(", Signature=")
+    if not (signature.isascii() and signature.isalnum()):
+        return None
+    scope = _sdk_head(head)
+    headers = request.headers
+    raw_date = headers.get("x-amz-date")
+    if scope is None or not raw_date:
+        return None
+    amz_date, amz_text = _request_time(raw_date, False)
+    first, terminator = scope
+    token = headers.get("x-amz-security-token")
+    return _new_signed(
+        SignedRequest,
+        first + (signature, amz_date, token, False, None, terminator, amz_text),  # noqa: RUF005
+    )
+
+
 def parse(request: HttpRequest) -> SignedRequest | None:
     """Read the SigV4 signature a request carries (header or presigned query form).
 
@@ -266,9 +311,16 @@ def parse(request: HttpRequest) -> SignedRequest | None:
     :class:`AwsError` (IncompleteSignature, or SignatureDoesNotMatch for an
     unsigned ``Host``) when the signature is malformed.
     """
-    raw_query = request.url.partition("?")[2].partition("#")[0]
-    query = parse_form(raw_query) if "X-Amz-" in raw_query else {}
+    url = request.url
     header = request.headers.get("authorization", "")
+    if "?" not in url:  # no query: a POST as the SDKs send it
+        if header.startswith("AWS4-"):
+            return _parse_sdk(header, request) or _parse_header(header, request, {})
+        if header.strip() and header.strip().startswith("AWS4-"):
+            return _parse_header(header, request, {})
+        return None
+    raw_query = url.partition("?")[2].partition("#")[0]
+    query = parse_form(raw_query) if "X-Amz-" in raw_query else {}
     if header.startswith("AWS4-") and "X-Amz-Algorithm" not in query:  # the SDKs' form
         return _parse_header(header, request, query)
     if header.strip():
@@ -402,8 +454,9 @@ def _host_from_url(parts: urllib.parse.SplitResult) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _signer(secret: str, date: str, region: str, service: str, terminator: str) -> Any:
-    """An HMAC-SHA256 object keyed with the SigV4 signing key; ``copy()`` it to sign.
+def _signer(secret: str, date: str, region: str, service: str, terminator: str) -> tuple[Any, str]:
+    """An HMAC-SHA256 object keyed with the SigV4 signing key (``copy()`` it to sign), and
+    the credential scope line of the string to sign.
 
     Keying costs OpenSSL a digest look-up each time; a keyed object copied per
     request costs about half of a fresh ``hmac.digest``.
@@ -411,7 +464,7 @@ def _signer(secret: str, date: str, region: str, service: str, terminator: str) 
     key = ("AWS4" + secret).encode("utf-8", "surrogatepass")
     for part in (date, region, service, terminator):
         key = _hmac_digest(key, part.encode("utf-8", "surrogatepass"), "sha256")
-    return _hmac_new(key, digestmod="sha256")
+    return _hmac_new(key, digestmod="sha256"), f"{date}/{region}/{service}/{terminator}\n"
 
 
 @functools.lru_cache(maxsize=256)
@@ -422,30 +475,78 @@ def _payload_hash(body: bytes) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _lowered(signed_headers: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
-    """The signed header names lower-cased, and the canonical request's SignedHeaders line."""
+def _lowered(signed_headers: tuple[str, ...]) -> tuple[tuple[str, ...], str, str, int]:
+    """The signed header names lower-cased, the canonical request's SignedHeaders line,
+    the ``%`` template of the canonical header lines, and where ``host`` is (-1: not)."""
     names = tuple(name.lower() for name in signed_headers)
-    return names, ";".join(names) + "\n"
+    template = "".join(name.replace("%", "%%") + ":%s\n" for name in names)
+    return names, ";".join(names) + "\n", template, names.index("host") if "host" in names else -1
 
 
-def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) -> bool:
-    """Recompute the signature with ``secret_access_key``; True when it matches."""
-    parts = request.url_parts
+@functools.lru_cache(maxsize=256)
+def _url_lines(url: str, presigned: bool) -> tuple[str, str] | None:
+    """The canonical request's path and query lines of a URL, and the ``host`` value
+    urllib3 would send for it: a pure function of the URL; None when it cannot be parsed."""
+    parts = _split_url(url)
     if parts is None:
-        return False
-    headers = request.headers
+        return None
+    query = _canonical_query(parts.query, presigned)
+    return f"{_canonical_path(parts.path)}\n{query}\n", _host_from_url(parts)
+
+
+def _header_lines(
+    headers: Any, names: tuple[str, ...], template: str, host_at: int, host: str
+) -> str:
+    """The canonical header lines: each signed header's value with its whitespace folded
+    (``" ".join(value.split())``; a value missing is empty, ``host`` comes from the URL).
+
+    The values are checked together: when their text is printable (so its only
+    whitespace is plain spaces) and no value starts or ends with a space or holds
+    two in a row, folding changes nothing.
+    """
+    values = list(map(headers.get, names))
+    if host_at >= 0 and values[host_at] is None:
+        values[host_at] = host
+    if None not in values:
+        joined = "\n".join(values)
+        if (
+            " " not in joined
+            or (
+                "  " not in joined
+                and " \n" not in joined
+                and "\n " not in joined
+                and joined[0] != " "
+                and joined[-1] != " "
+            )
+        ) and "".join(values).isprintable():
+            return template % tuple(values)
     lines = []
-    names, signed_line = _lowered(signed.signed_headers)
-    for lname in names:
-        value = headers.get(lname)
+    for lname, value in zip(names, values, strict=True):
         if value is None:
-            value = _host_from_url(parts) if lname == "host" else ""
+            value = host if lname == "host" else ""
         if " " in value or not value.isprintable():  # whitespace to trim and fold
             value = " ".join(value.split())
         lines.append(f"{lname}:{value}\n")
-    query = _canonical_query(parts.query, signed.presigned)
-    head = f"{request.method.upper()}\n{_canonical_path(parts.path)}\n{query}\n"
-    prefix = f"{head}{''.join(lines)}\n{signed_line}"
+    return "".join(lines)
+
+
+def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) -> bool:
+    """Recompute the signature with ``secret_access_key``; True when it matches.
+
+    Every call recomputes and compares it: only the pieces that are pure
+    functions of their text (the URL's canonical lines, the header template,
+    the body's hash, the signing key) are cached.
+    """
+    url_lines = _url_lines(request.url, signed.presigned)
+    if url_lines is None:
+        return False
+    headers = request.headers
+    names, signed_line, template, host_at = _lowered(signed.signed_headers)
+    path_and_query, host = url_lines
+    prefix = (
+        f"{request.method.upper()}\n{path_and_query}"
+        f"{_header_lines(headers, names, template, host_at, host)}\n{signed_line}"
+    )
     declared = headers.get("x-amz-content-sha256")
     if declared is not None:
         payloads = [declared]
@@ -453,19 +554,19 @@ def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) 
         payloads = [_payload_hash(request.body)]
         if signed.presigned:
             payloads.append(UNSIGNED_PAYLOAD)
-    scope_line = (
-        f"{ALGORITHM}\n{signed.amz_date_basic}\n"
-        f"{signed.date}/{signed.region}/{signed.service}/{signed.terminator}\n"
-    )
-    signer = _signer(
+    signer, scope = _signer(
         secret_access_key, signed.date, signed.region, signed.service, signed.terminator
     )
+    scope_line = f"{ALGORITHM}\n{signed.amz_date_text or signed.amz_date_basic}\n{scope}"
     claimed = signed.signature.encode("utf-8", "surrogatepass")
     for payload in payloads:
         canonical = (prefix + payload).encode("utf-8", "surrogatepass")
-        string_to_sign = scope_line + hashlib.sha256(canonical).hexdigest()
         mac = signer.copy()
-        mac.update(string_to_sign.encode("utf-8", "surrogatepass"))
-        if hmac.compare_digest(mac.hexdigest().encode("ascii"), claimed):
+        mac.update((scope_line + _sha256(canonical).hexdigest()).encode("utf-8", "surrogatepass"))
+        if _compare(mac.hexdigest().encode("ascii"), claimed):
             return True
     return False
+
+
+_sha256 = hashlib.sha256
+_compare = hmac.compare_digest
