@@ -217,7 +217,16 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: st
                 sigv4.check_scope(signed, region=endpoint_region or signed.region, service="iam")
         else:
             endpoint_region, global_endpoint = _endpoint_region(host)
-            if signed is not None and endpoint_region is not None:
+            if (
+                signed is not None
+                and endpoint_region is not None
+                and not (  # check_scope's usual case, without the call
+                    signed.region == endpoint_region
+                    and signed.service == "sts"
+                    and signed.terminator == sigv4.TERMINATOR
+                    and signed.date == signed.amz_date_text[:8]
+                )
+            ):
                 sigv4.check_scope(signed, region=endpoint_region)
         caller = _auth.authenticate(backend, signed, request, now)
         region = endpoint_region or (signed.region if signed is not None else backend.region)
@@ -274,12 +283,18 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: st
     else:
         body = xml.encode_result(operation_model, result, request_id)
         content_type = _CONTENT_TYPE
-    return HttpResponse(
-        200,
-        body,
-        {
-            "x-amzn-RequestId": request_id,
-            "Content-Type": content_type,
-            "Content-Length": str(len(body)),
-        },
+    return _new_response(
+        HttpResponse,
+        (
+            200,
+            body,
+            {
+                "x-amzn-RequestId": request_id,
+                "Content-Type": content_type,
+                "Content-Length": str(len(body)),
+            },
+        ),
     )
+
+
+_new_response = tuple.__new__  # HttpResponse without its Python-level __new__

@@ -119,32 +119,45 @@ _XML_SAFE = re.compile("[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*"
 
 def encode_result(op: OperationModel, result: Mapping[str, Any], request_id: str) -> bytes:
     """The success document for operation ``op`` carrying ``result``."""
-    head, write, tail = _plan(op)
+    head, write, tail, leaf = _plan(op)
     raw: list[str] = [request_id]
-    parts = [head]
-    if write is not None:
-        write(result, "  ", parts, raw)
-    parts.append(f"  <ResponseMetadata>\n    <RequestId>{request_id}</RequestId>{tail}")
-    if not _plain("".join(raw)):  # rare: some text needs escaping; write it escaped
+    body = None if leaf is None else leaf(result, raw)
+    if body is not None:  # the result's one-step writer took it (nearly always)
+        text = f"{head}{body}  <ResponseMetadata>\n    <RequestId>{request_id}</RequestId>{tail}"
+        joined = "".join(raw)
+        if (  # _plain, inline
+            len(joined.encode("ascii").translate(None, _UNSAFE_ASCII)) == len(joined)
+            if len(joined) > _SHORT and joined.isascii()
+            else _unsafe(joined) is None
+        ):
+            return text.encode()
+    else:
         parts = [head]
         if write is not None:
-            write(result, "  ", parts, None)
-        parts.append(
-            f"  <ResponseMetadata>\n    <RequestId>{_escape(request_id)}</RequestId>{tail}"
-        )
+            write(result, "  ", parts, raw)
+        parts.append(f"  <ResponseMetadata>\n    <RequestId>{request_id}</RequestId>{tail}")
+        if _plain("".join(raw)):
+            return "".join(parts).encode()
+    # rare: some text needs escaping; write it escaped
+    parts = [head]
+    if write is not None:
+        write(result, "  ", parts, None)
+    parts.append(f"  <ResponseMetadata>\n    <RequestId>{_escape(request_id)}</RequestId>{tail}")
     return "".join(parts).encode()
 
 
 @functools.cache
-def _plan(op: OperationModel) -> tuple[str, _Writer | None, str]:
-    """An operation's opening line, result writer (None: no output shape) and closing text."""
+def _plan(op: OperationModel) -> tuple[str, _Writer | None, str, _Leaf | None]:
+    """An operation's opening line, result writer (None: no output shape), closing text,
+    and the result's one-step writer (None: it has none)."""
     name = op.name
     shape = op.output_shape
     write = None
     if shape is not None:
         write = _writer(shape, shape.serialization.get("resultWrapper") or f"{name}Result")
     head = f'<{name}Response xmlns="{op.metadata["xmlNamespace"]}">\n'
-    return head, write, f"\n  </ResponseMetadata>\n</{name}Response>\n"
+    leaf = None if write is None else _leaf_of(write, "  ")
+    return head, write, f"\n  </ResponseMetadata>\n</{name}Response>\n", leaf
 
 
 def encode_error(error: AwsError, request_id: str, default_namespace: str) -> bytes:
@@ -329,6 +342,68 @@ def _compile_leaf(
     return leaf
 
 
+def _compile_nested(
+    names: tuple[str, ...],
+    members: list[tuple[str, str, Callable[[Any], str] | None, _Leaf | None]],
+    head: str,
+    empty: str,
+    close: str,
+) -> _Leaf:
+    """The one-step writer of a structure whose members are scalars or structures that
+    have one-step writers themselves (a result holding credentials and a user, say).
+
+    Straight-line code, as :func:`_compile_leaf`; a member absent is left out, and a
+    member structure whose writer declines (returns None) makes this one decline too,
+    so that the member loop writes the whole structure.  For ``Credentials`` (a
+    structure) and ``PackedPolicySize`` (an integer) it reads::
+
+        def leaf(value, raw):
+            get = value.get
+            out = head
+            v0 = get('Credentials')
+            if v0 is not None:
+                text = w0(v0, raw)
+                if text is None:
+                    return None
+                out += text
+            v1 = get('PackedPolicySize')
+            if v1 is not None:
+                out += o1 + t1(v1) + c1
+            if len(out) == size:
+                return empty
+            return out + close
+    """
+    lines = ["def leaf(value, raw):", "    get = value.get", "    out = head"]
+    namespace: dict[str, Any] = {"head": head, "empty": empty, "close": close, "size": len(head)}
+    for i, (name, (open_, close_, text, leaf)) in enumerate(zip(names, members, strict=True)):
+        lines += [f"    v{i} = get({name!r})", f"    if v{i} is not None:"]
+        namespace[f"o{i}"], namespace[f"c{i}"] = open_, close_
+        if leaf is not None:
+            namespace[f"w{i}"] = leaf
+            lines += [
+                f"        text = w{i}(v{i}, raw)",
+                "        if text is None:",
+                "            return None",
+                "        out += text",
+            ]
+        elif text is _text:
+            namespace[f"t{i}"] = text
+            lines += [
+                f"        if type(v{i}) is str:",
+                f"            raw.append(v{i})",
+                f"            out += o{i} + v{i} + c{i}",
+                "        else:",
+                f"            out += o{i} + t{i}(v{i}) + c{i}",
+            ]
+        else:
+            namespace[f"t{i}"] = text
+            lines.append(f"        out += o{i} + t{i}(v{i}) + c{i}")
+    lines += ["    if len(out) == size:", "        return empty", "    return out + close"]
+    exec("\n".join(lines), namespace)  # our own code, from the model's member names
+    compiled: _Leaf = namespace["leaf"]
+    return compiled
+
+
 def _structure(shape: Any, tag: str) -> _Writer:
     names = tuple(_member_order(shape))
     #: Per indentation, prepared on first use (a member's writer cannot be made
@@ -349,12 +424,26 @@ def _structure(shape: Any, tag: str) -> _Writer:
             lines.append(open_.replace("%", "%%") + "%s" + close_.replace("%", "%%"))
             strings.append(member.type_name == "string")
         head, close = f"{indent}<{tag}>\n", f"{indent}</{tag}>\n"
+        empty = f"{indent}<{tag}/>\n"
         leaf = None
         texts = [text for _, _, text, _ in members if text is not None]
         if names and len(texts) == len(names):
             template = head.replace("%", "%%") + "".join(lines) + close.replace("%", "%%")
             leaf = _compile_leaf(names, texts, strings, template)
-        entry = _Prepared(head, inner, members, f"{indent}<{tag}/>\n", close, leaf)
+        elif names and shape.name not in _COMPILING:
+            # A shape inside itself (botocore makes new member shapes at every level)
+            # is not compiled: the member loop writes it, as deep as the value goes.
+            _COMPILING.add(shape.name)
+            try:
+                nested = [
+                    (open_, close_, text, None if text is not None else _leaf_of(write_, inner))
+                    for open_, close_, text, write_ in members
+                ]
+            finally:
+                _COMPILING.discard(shape.name)
+            if all(text is not None or leaf_ is not None for _, _, text, leaf_ in nested):
+                leaf = _compile_nested(names, nested, head, empty, close)
+        entry = _Prepared(head, inner, members, empty, close, leaf)
         prepared[indent] = entry
         return entry
 
@@ -385,7 +474,25 @@ def _structure(shape: Any, tag: str) -> _Writer:
         else:
             parts.append(plan.close)
 
+    def leaf_at(indent: str) -> _Leaf | None:
+        return (prepared.get(indent) or prepare(indent)).leaf
+
+    _LEAVES[write] = leaf_at
     return write
+
+
+#: The structures whose one-step writers are being made (see ``prepare``).
+_COMPILING: set[str] = set()
+
+#: Each structure writer's way to its one-step writer at an indentation (None: it has none).
+_LEAVES: dict[_Writer, Callable[[str], _Leaf | None]] = {}
+
+
+def _leaf_of(write: _Writer, indent: str) -> _Leaf | None:
+    """The one-step writer of a member's structure writer at ``indent``; None when the
+    member is no structure or has none (lists and maps are written by their loops)."""
+    leaf_at = _LEAVES.get(write)
+    return None if leaf_at is None else leaf_at(indent)
 
 
 def _list(shape: Any, tag: str) -> _Writer:

@@ -7,8 +7,6 @@ be bytes, and bodies that may be bytes, text or a file-like object.
 
 from __future__ import annotations
 
-import itertools
-import operator
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,38 +48,23 @@ def headers(headers: Any) -> dict[str, str]:
     return _fastpaths.header_dict(headers)
 
 
-_lower = operator.attrgetter("_lower")
-_is_bytes = bytes.__instancecheck__
-_TEXT_OR_BYTES = frozenset({str, bytes})
-
-
 def botocore_headers(mapping: Any) -> dict[str, str]:
-    """:func:`headers` of botocore's ``HeadersDict``, with no Python step per header.
+    """:func:`headers` of botocore's ``HeadersDict``, read from its storage.
 
     botocore keeps its headers in ``_dict`` under keys carrying their lower-cased
-    name in ``_lower``, and prepares most values as ASCII bytes (Content-Length
-    stays a str).  The bytes values are joined, decoded once and split again:
-    for ASCII text without a line break that is each value decoded on its own.
-    Anything else (non-ASCII bytes, a line break, another value type or mapping)
-    takes :func:`headers`, which gives the same mapping one header at a time.
+    name in ``_lower``, and prepares most values as bytes.  A strict UTF-8 decode
+    (``bytes.decode()`` with no arguments, the quickest call) gives what the
+    lenient one gives whenever it succeeds; when it fails, or the mapping is
+    another kind, :func:`headers` converts it.
     """
     inner = getattr(mapping, "_dict", None)
-    if type(inner) is not dict:
-        return headers(mapping)
-    try:
-        names = list(map(_lower, inner))
-    except AttributeError:  # not botocore's key type
-        return headers(mapping)
-    values = list(inner.values())
-    converted = dict(zip(names, values, strict=True))
-    if not _TEXT_OR_BYTES.issuperset(map(type, values)) or len(converted) != len(values):
-        return headers(mapping)
-    flags = list(map(_is_bytes, values))
-    raw = list(itertools.compress(values, flags))
-    if raw:
-        joined = b"\n".join(raw)
-        texts = joined.decode("ascii").split("\n") if joined.isascii() else ()
-        if len(texts) != len(raw):  # non-ASCII, or a value with a line break
-            return headers(mapping)
-        converted.update(zip(itertools.compress(names, flags), texts, strict=True))
-    return converted
+    if type(inner) is dict:
+        converted = {}
+        try:  # a loop, not a comprehension: one Python frame fewer per request
+            for key, value in inner.items():
+                converted[key._lower] = value.decode() if type(value) is bytes else str(value)
+        except (AttributeError, UnicodeDecodeError):  # another key type; not UTF-8
+            pass
+        else:
+            return converted
+    return headers(mapping)

@@ -11,11 +11,12 @@ wrapped at activation, or right after moto's import when that comes later
 (``install``), so no per-request check is needed here.
 
 Every STS call a test makes comes this way, so the conversions are direct:
-the headers are read from botocore's storage by C code
-(``_convert.botocore_headers``), and the ``AWSResponse`` is filled in place
+the headers are read from botocore's storage (``_convert.botocore_headers``),
+and the ``AWSResponse`` is filled in place
 of its ``__init__``, with its ``HeadersDict`` made from header keys built
 once per header name (:func:`aws_response`; botocore's own constructor
-makes a key object per header per response).  Both fall back to the public
+makes a key object per header per response) and its content already read.
+Both fall back to the public
 road when botocore's internals are not the expected ones, and a test
 compares the result with botocore's own construction.
 """
@@ -68,16 +69,18 @@ def aws_response(url: str, response: HttpResponse) -> Any:
     if not _FAST_RESPONSE:
         return _AWSResponse(url, response.status, response.headers, _convert.RawBody(response.body))
     keys = _KEYS
+    stored = {}
+    for name, value in response.headers.items():
+        stored[keys.get(name) or _key(name)] = value
     headers = _HeadersDict.__new__(_HeadersDict)
-    headers._dict = {
-        keys.get(name) or _key(name): value for name, value in response.headers.items()
-    }
+    headers._dict = stored
     made = _AWSResponse.__new__(_AWSResponse)
     made.url = url
     made.status_code = response.status
     made.headers = headers
-    made.raw = _convert.RawBody(response.body)
-    made._content = None
+    body = response.body
+    made.raw = _convert.RawBody(body)
+    made._content = body  # what ``content`` would read from ``raw``: it is all there
     return made
 
 
