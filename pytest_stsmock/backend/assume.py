@@ -29,10 +29,11 @@ from pytest_stsmock import _messages as msg
 from pytest_stsmock.errors import AwsError
 
 from .authorization_message import implicit_denial
-from .authz import Verdict, evaluate_identity, identity_may_deny, request_context
+from .authz import Verdict, evaluate_identity, identity_may_deny, labeled_trust, lookup_context
 from .credentials import Session
 from .identity import Caller
-from .issue import issue_session
+from .issue import mint, register
+from .policy.context import lookup_name
 from .policy.evaluate import (
     Decision,
     LabeledPolicy,
@@ -103,10 +104,8 @@ def decide(
     keys: Mapping[str, Any],
 ) -> Verdict:
     """May ``caller`` perform ``action`` (an assume-role action) on ``role``?"""
-    ctx = request_context(caller, action, role.arn, now, keys)
-    trust = evaluate_resource_policy(
-        LabeledPolicy(f"the trust policy of {role.arn}", role.trust_policy_document), ctx
-    )
+    ctx = lookup_context(caller, action, role.arn, now, keys)
+    trust = evaluate_resource_policy(labeled_trust(role), ctx)
     if trust.effect == "ExplicitDeny":
         return Verdict(
             "ExplicitDeny", lambda: trust.reasons, statements=trust.statements, context=ctx
@@ -234,19 +233,21 @@ def assume_role(
     owner = caller.principal if isinstance(caller.principal, LongTermPrincipal) else None
     mfa = check_mfa(backend, owner, request.mfa, now)
 
+    # The keys in the policy engine's lookup form (lower-case names, text values);
+    # request_keys come that way.
     keys: dict[str, Any] = dict(request_keys)
     if passed:
-        keys.update({f"aws:RequestTag/{k}": v for k, v in passed.items()})
-    keys["aws:TagKeys"] = tuple(passed)
-    keys["sts:RoleSessionName"] = session_name
-    keys["sts:TransitiveTagKeys"] = tuple(transitive_keys)
+        keys.update({lookup_name(f"aws:RequestTag/{k}"): v for k, v in passed.items()})
+    keys["aws:tagkeys"] = tuple(passed)
+    keys["sts:rolesessionname"] = session_name
+    keys["sts:transitivetagkeys"] = tuple(transitive_keys)
     if request.external_id is not None:  # absent keys are simply left out
-        keys["sts:ExternalId"] = request.external_id
+        keys["sts:externalid"] = request.external_id
     if source_identity is not None:
-        keys["sts:SourceIdentity"] = source_identity
+        keys["sts:sourceidentity"] = source_identity
     if mfa is not None:
-        keys["aws:MultiFactorAuthPresent"] = "true"
-        keys["aws:MultiFactorAuthAge"] = "0"
+        keys["aws:multifactorauthpresent"] = "true"
+        keys["aws:multifactorauthage"] = "0"
 
     role = backend.find_role(role_arn)
     if role is None:
@@ -260,8 +261,8 @@ def assume_role(
     if region in role.account.disabled_regions:
         raise msg.region_disabled(role.account_id)
     for name, value in role.tags.items():
-        keys[f"aws:ResourceTag/{name}"] = value
-        keys[f"iam:ResourceTag/{name}"] = value
+        keys[lookup_name(f"aws:ResourceTag/{name}")] = value
+        keys[lookup_name(f"iam:ResourceTag/{name}")] = value
     actions = ["sts:AssumeRole"]
     if session_tags or transitive_keys:
         actions.append("sts:TagSession")
@@ -288,17 +289,28 @@ def assume_role(
     else:
         mfa_at = None if parent is None else parent.mfa_authenticated_at
     partition = role_arn.split(":")[1]
-    session = issue_session(
+    account_id = role.account_id
+    minted = mint(
         backend,
-        kind="assumed-role",
-        account_id=role.account_id,
-        arn=f"arn:{partition}:sts::{role.account_id}:assumed-role/{role.name}/{session_name}",
-        user_id=f"{role.unique_id}:{session_name}",
-        principal_arn=role.arn,
-        now=now,
-        duration_seconds=duration,
+        account_id,
+        now,
+        duration,
         global_endpoint=global_endpoint,
         region=region,
+        minimum_token_size=request.minimum_token_size,
+    )
+    session = Session(
+        kind="assumed-role",
+        access_key_id=minted.access_key_id,
+        secret_access_key=minted.secret_access_key,
+        session_token=minted.session_token,
+        arn=f"arn:{partition}:sts::{account_id}:assumed-role/{role.name}/{session_name}",
+        user_id=f"{role.unique_id}:{session_name}",
+        account_id=account_id,
+        principal_arn=role.arn,
+        issued_at=minted.issued_at,
+        expiration=minted.expiration,
+        global_endpoint=global_endpoint,
         role=role,
         session_name=session_name,
         tags=session_tags,
@@ -312,8 +324,8 @@ def assume_role(
         session_policies=list(policies.documents),
         parent=parent,
         provided_contexts=request.provided_contexts,
-        minimum_token_size=request.minimum_token_size,
     )
+    register(backend, session)
     if mfa is not None:
         mfa.consume()
     sends_packed = bool(requested_policies.policy or requested_policies.policy_arns or request.tags)

@@ -24,6 +24,7 @@ from . import clock
 from .authorization_message import Denial
 from .iam import effective_policies
 from .identity import Caller
+from .policy.context import lookup_name
 from .policy.evaluate import (
     Decision,
     DecisionEffect,
@@ -98,16 +99,36 @@ def principal_tags(caller: Caller) -> dict[str, str]:
     return tags
 
 
+#: The labeled trust policy of each role ARN, with the document it labels: a pure
+#: function of the ARN and the parsed document, remade when the document is replaced.
+_LABELED: dict[str, LabeledPolicy] = {}
+_LABELED_MAX = 512
+
+
+def labeled_trust(role: Role) -> LabeledPolicy:
+    """``role``'s trust policy, labelled for reasons (made once per role and document)."""
+    document = role.trust_policy_document
+    found = _LABELED.get(role.arn)
+    if found is None or found.document is not document:
+        if len(_LABELED) >= _LABELED_MAX:
+            _LABELED.clear()
+        found = _LABELED[role.arn] = LabeledPolicy(f"the trust policy of {role.arn}", document)
+    return found
+
+
 def principal_keys(caller: Caller, now: _dt.datetime) -> dict[str, Any]:
-    """Condition keys that describe the caller (beyond the engine's own aws:Principal* keys)."""
+    """Condition keys that describe the caller (beyond the engine's own aws:Principal* keys),
+    in the engine's lookup form (lower-case names, text values)."""
     tags = principal_tags(caller)
-    keys: dict[str, Any] = {f"aws:PrincipalTag/{k}": v for k, v in tags.items()} if tags else {}
+    keys: dict[str, Any] = (
+        {lookup_name(f"aws:PrincipalTag/{k}"): v for k, v in tags.items()} if tags else {}
+    )
     session = caller.session
     if session is not None:
         keys.update(_session_keys(caller))
         if session.mfa_authenticated_at is not None:
             age = int((now - session.mfa_authenticated_at).total_seconds())
-            keys["aws:MultiFactorAuthAge"] = str(max(age, 0))
+            keys["aws:multifactorauthage"] = str(max(age, 0))
     return keys
 
 
@@ -119,13 +140,13 @@ def _session_keys(caller: Caller) -> dict[str, str]:
         session = caller.session
         assert session is not None
         found = {
-            "aws:TokenIssueTime": clock.iso(session.issued_at),
-            "aws:MultiFactorAuthPresent": "true" if session.mfa_authenticated else "false",
+            "aws:tokenissuetime": clock.iso(session.issued_at),
+            "aws:multifactorauthpresent": "true" if session.mfa_authenticated else "false",
         }
         if session.source_identity is not None:
-            found["aws:SourceIdentity"] = session.source_identity
+            found["aws:sourceidentity"] = session.source_identity
         if session.federated_provider is not None:
-            found["aws:FederatedProvider"] = session.federated_provider
+            found["aws:federatedprovider"] = session.federated_provider
         memo.session_keys = found
     return found
 
@@ -194,6 +215,20 @@ def request_context(
     return RequestContext(
         action=action, resource=resource, principal=caller.policy_principal, keys=merged
     )
+
+
+def lookup_context(
+    caller: Caller,
+    action: str,
+    resource: str,
+    now: _dt.datetime,
+    lookup: Mapping[str, str | tuple[str, ...]],
+) -> RequestContext:
+    """:func:`request_context` for keys already in the engine's lookup form (lower-case
+    names, text or tuples of text): nothing is normalized again."""
+    merged = principal_keys(caller, now)
+    merged.update(lookup)
+    return RequestContext.of_lookup(action, resource, caller.policy_principal, merged)
 
 
 def evaluate_identity(

@@ -19,7 +19,7 @@ from pytest_stsmock import _messages as msg
 from .authz import authorize
 from .credentials import Session
 from .identity import Caller
-from .issue import issue_session
+from .issue import issue_session, mint, register
 from .principals import LongTermPrincipal
 from .regions import check_region_active
 from .requests import FederationTokenRequest, SessionTokenRequest
@@ -68,22 +68,32 @@ def get_session_token(
     check_region_active(backend.account(caller.account_id), region)
     principal = _long_term_principal(caller, "GetSessionToken")
     mfa = check_mfa(backend, principal, request.mfa, now)
-    session = issue_session(
+    minted = mint(
         backend,
-        kind="session-token",
-        account_id=caller.account_id,
-        arn=caller.arn,
-        user_id=caller.user_id,
-        principal_arn=caller.arn,
-        now=now,
-        duration_seconds=_duration(caller, request.duration_seconds),
+        caller.account_id,
+        now,
+        _duration(caller, request.duration_seconds),
         global_endpoint=global_endpoint,
         region=region,
-        principal=principal,
-        mfa_authenticated=mfa is not None,
-        mfa_authenticated_at=now.replace(microsecond=0) if mfa is not None else None,
         minimum_token_size=request.minimum_token_size,
     )
+    session = Session(
+        kind="session-token",
+        access_key_id=minted.access_key_id,
+        secret_access_key=minted.secret_access_key,
+        session_token=minted.session_token,
+        arn=caller.arn,
+        user_id=caller.user_id,
+        account_id=caller.account_id,
+        principal_arn=caller.arn,
+        issued_at=minted.issued_at,
+        expiration=minted.expiration,
+        global_endpoint=global_endpoint,
+        principal=principal,
+        mfa_authenticated=mfa is not None,
+        mfa_authenticated_at=minted.issued_at if mfa is not None else None,
+    )
+    register(backend, session)
     if mfa is not None:
         mfa.consume()
     return session

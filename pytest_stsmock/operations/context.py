@@ -39,13 +39,29 @@ class OperationContext:
 def _request_keys(
     now: _dt.datetime, region: str, secure_transport: bool, source_ip: str
 ) -> dict[str, Any]:
+    """The keys in the policy engine's lookup form (lower-case names, text values), so
+    :meth:`RequestContext.of_lookup` can take them as they are."""
+    epoch = int(now.timestamp())
+    times = _TIMES.get(epoch)
+    if times is None:
+        times = (clock.iso(now), str(epoch))
+        if epoch > 0:  # (int() truncates: before 1970 two seconds share an epoch)
+            if len(_TIMES) >= 64:
+                _TIMES.clear()
+            _TIMES[epoch] = times
     return {
-        "aws:CurrentTime": clock.iso(now),
-        "aws:EpochTime": str(int(now.timestamp())),
-        "aws:RequestedRegion": region,
-        "aws:SecureTransport": "true" if secure_transport else "false",
-        "aws:SourceIp": source_ip,
+        "aws:currenttime": times[0],
+        "aws:epochtime": times[1],
+        "aws:requestedregion": region,
+        "aws:securetransport": "true" if secure_transport else "false",
+        "aws:sourceip": source_ip,
     }
+
+
+#: (aws:CurrentTime, aws:EpochTime) by whole second: a pure function of the second
+#: (``now`` is the backend's clock, always UTC), and a test's calls mostly fall
+#: within one second.
+_TIMES: dict[int, tuple[str, str]] = {}
 
 
 class _LazyKeys(Mapping[str, Any]):

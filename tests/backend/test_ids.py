@@ -156,3 +156,23 @@ def test_base32_digits_are_rfc4648_most_significant_first(length: int, value: in
 def test_the_unrolled_base32_sizes_match_the_general_one(value: int) -> None:
     assert ids._base32_16(value) == ids._base32(value, 16)
     assert ids._base32_17(value) == ids._base32(value, 17)
+
+
+def _varint_reference(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        low = value & 0x7F
+        value >>= 7
+        out.append(low | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+@given(st.one_of(st.integers(0, (1 << 42) - 1), st.integers(1 << 42, 1 << 80)))
+def test_the_token_id_field_is_tag_0x10_and_a_protobuf_varint(value: int) -> None:
+    assert ids._id_field(value) == b"\x10" + _varint_reference(value)
+
+
+@pytest.mark.parametrize("value", [0, 1, 0x7F, 0x80, 0x3FFF, 0x4000, (1 << 42) - 1, 1 << 42])
+def test_the_token_id_field_at_the_varint_byte_boundaries(value: int) -> None:
+    assert ids._id_field(value) == b"\x10" + _varint_reference(value)

@@ -481,3 +481,35 @@ def test_provided_contexts_need_set_context(sts_backend: STSBackend, bob: Any) -
             provider_arn="arn:aws:iam::aws:contextProvider/IdentityCenter", assertion="x" * 20
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("moments", "allowed"),
+    [
+        pytest.param(["00:00:00.000", "00:00:00.999"], [True, True], id="within-one-second"),
+        pytest.param(["00:00:00.999", "00:00:01.000"], [True, False], id="the-next-second"),
+        pytest.param(["00:00:01.000", "00:00:00.500"], [False, True], id="back-in-time"),
+    ],
+)
+def test_time_keys_follow_the_clock_second_by_second(
+    sts_backend: STSBackend, bob: Any, moments: list[str], allowed: list[bool]
+) -> None:
+    # aws:CurrentTime and aws:EpochTime are remembered per whole second: each
+    # request must still see its own second, whichever second came before.
+    condition = {
+        "DateLessThan": {"aws:CurrentTime": "2026-06-01T00:00:01Z"},
+        "NumericLessThan": {"aws:EpochTime": "1780272001"},  # 2026-06-01T00:00:01Z
+    }
+    role = sts_backend.default_account.create_role(
+        "timed", trust_policy=trust({"AWS": bob.arn}, condition=condition)
+    )
+    client = sts(**bob.create_access_key().client_kwargs)
+    for moment, expected in zip(moments, allowed, strict=True):
+        at = dt.datetime.fromisoformat(f"2026-06-01T{moment}+00:00")
+        with time_machine.travel(at, tick=False):
+            if expected:
+                client.assume_role(RoleArn=role.arn, RoleSessionName="ci")
+            else:
+                with pytest.raises(ClientError) as caught:
+                    client.assume_role(RoleArn=role.arn, RoleSessionName="ci")
+                assert error_of(caught)[0] == "AccessDenied"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -364,3 +365,51 @@ def test_random_condition_values_never_raise(
     result, text = test.evaluate(context)
     assert result in (True, False, None)
     assert text.startswith(test.operator)
+
+
+_GLOB_CHARS = st.sampled_from([*"ab*?.+()[]\\$^|{}\n:/", "${", "}", "ab"])
+
+
+@given(
+    st.sampled_from(["StringLike", "StringNotLike", "StringLikeIfExists"]),
+    st.lists(st.lists(_GLOB_CHARS, max_size=6).map("".join), min_size=1, max_size=3),
+    st.one_of(
+        st.text(st.sampled_from(list("ab.*?+()\n:/$")), max_size=6),
+        st.lists(st.text(st.sampled_from(list("ab.\n")), max_size=4), max_size=3),
+    ),
+)
+def test_string_like_as_one_regex_agrees_with_each_pattern(
+    operator: str, patterns: list[str], actual: Any
+) -> None:
+    # StringLike without policy variables is one combined regex (ConditionTest.like);
+    # its outcome must be exactly what matching each pattern in turn gives.
+    test = compile_one(operator, "aws:userid", patterns, variables=False)
+    assert test.like is not None
+    slow = dataclasses.replace(test, like=None)
+    keys = lookup(**{"aws:userid": actual})
+    assert test.outcome(keys) == slow.outcome(keys)
+    assert test.describe(test.outcome(keys)) == slow.describe(slow.outcome(keys))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "actual"),
+    [
+        ("a*", "a\nb"),  # * and ? match a newline (DOTALL)
+        ("a?", "a\n"),
+        ("a.b", "axb"),  # regex metacharacters are literal
+        ("(x)|y", "y"),
+        ("(x)|y", "(x)|y"),
+        ("a+", "aa"),
+        ("", ""),
+    ],
+)
+def test_string_like_as_one_regex_at_the_edges(pattern: str, actual: str) -> None:
+    test = compile_one("StringLike", "aws:userid", [pattern, "zzz"], variables=False)
+    slow = dataclasses.replace(test, like=None)
+    keys = lookup(**{"aws:userid": actual})
+    assert test.outcome(keys) == slow.outcome(keys)
+
+
+def test_string_like_with_a_policy_variable_keeps_the_per_pattern_path() -> None:
+    assert compile_one("StringLike", "aws:userid", ["${aws:username}-*"]).like is None
+    assert compile_one("StringLike", "aws:userid", ["a*"]).like is not None

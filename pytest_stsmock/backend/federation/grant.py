@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_stsmock import _messages as msg
+from pytest_stsmock.backend.authz import labeled_trust
 from pytest_stsmock.backend.credentials import Session
-from pytest_stsmock.backend.issue import issue_session
+from pytest_stsmock.backend.issue import mint, register
+from pytest_stsmock.backend.policy.context import lookup_name
 from pytest_stsmock.backend.policy.evaluate import (
-    LabeledPolicy,
     PrincipalInfo,
     RequestContext,
     evaluate_resource_policy,
@@ -57,8 +58,9 @@ class FederatedRequest:
     role_arn: str
     session_name: str
     principal: PrincipalInfo
-    #: Condition keys the token or assertion supplies (provider keys, aws:FederatedProvider...).
-    keys: Mapping[str, Any]
+    #: Condition keys the token or assertion supplies (provider keys, aws:FederatedProvider...),
+    #: in the policy engine's lookup form: lower-case names, text or tuples of text.
+    keys: Mapping[str, str | tuple[str, ...]]
     #: The AccessDenied to answer when the role is missing or trust refuses.
     denied: Callable[[str], AwsError]
     duration_seconds: int | None = None
@@ -78,25 +80,11 @@ class Granted:
     packed_size: int | None
 
 
-#: The labeled trust policy of each role ARN, with the document it labels: a pure
-#: function of the ARN and the parsed document, remade when the document is replaced.
-_LABELED: dict[str, LabeledPolicy] = {}
-_LABELED_MAX = 512
-
-
-def _labeled_trust(role: Role) -> LabeledPolicy:
-    document = role.trust_policy_document
-    found = _LABELED.get(role.arn)
-    if found is None or found.document is not document:
-        if len(_LABELED) >= _LABELED_MAX:
-            _LABELED.clear()
-        found = _LABELED[role.arn] = LabeledPolicy(f"the trust policy of {role.arn}", document)
-    return found
-
-
-def _trust(role: Role, action: str, request: FederatedRequest, keys: Mapping[str, Any]) -> None:
-    ctx = RequestContext(action=action, resource=role.arn, principal=request.principal, keys=keys)
-    decision = evaluate_resource_policy(_labeled_trust(role), ctx)
+def _trust(
+    role: Role, action: str, request: FederatedRequest, keys: Mapping[str, str | tuple[str, ...]]
+) -> None:
+    ctx = RequestContext.of_lookup(action, role.arn, request.principal, keys)
+    decision = evaluate_resource_policy(labeled_trust(role), ctx)
     if not decision.allowed:
         raise request.denied("\n".join(decision.reasons))
 
@@ -132,20 +120,22 @@ def grant(
     if region in role.account.disabled_regions:
         raise msg.region_disabled(role.account_id)
 
-    keys: dict[str, Any] = dict(request_keys)
+    # The keys in the policy engine's lookup form (lower-case names, text values):
+    # request_keys and request.keys come that way.
+    keys: dict[str, str | tuple[str, ...]] = dict(request_keys)
     keys.update(request.keys)
     if tags:
-        keys.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
-    keys["aws:TagKeys"] = tuple(tags)
-    keys["sts:TransitiveTagKeys"] = tuple(request.transitive_tag_keys)
-    keys["sts:RoleSessionName"] = request.session_name
+        keys.update({lookup_name(f"aws:RequestTag/{k}"): v for k, v in tags.items()})
+    keys["aws:tagkeys"] = tuple(tags)
+    keys["sts:transitivetagkeys"] = tuple(request.transitive_tag_keys)
+    keys["sts:rolesessionname"] = request.session_name
     if request.source_identity is not None:
         if request.source_identity.lower().startswith("aws:"):
             raise msg.reserved_source_identity(request.source_identity)
-        keys["sts:SourceIdentity"] = request.source_identity
+        keys["sts:sourceidentity"] = request.source_identity
     for name, value in role.tags.items():
-        keys[f"aws:ResourceTag/{name}"] = value
-        keys[f"iam:ResourceTag/{name}"] = value
+        keys[lookup_name(f"aws:ResourceTag/{name}")] = value
+        keys[lookup_name(f"iam:ResourceTag/{name}")] = value
     _trust(role, request.action, request, keys)
     if tags:
         _trust(role, "sts:TagSession", request, keys)
@@ -154,18 +144,28 @@ def grant(
 
     duration = _duration(role, request, now)
     partition = request.role_arn.split(":")[1]
-    session = issue_session(
+    account_id = role.account_id
+    minted = mint(
         backend,
-        kind="assumed-role",
-        account_id=role.account_id,
-        arn=f"arn:{partition}:sts::{role.account_id}:assumed-role/{role.name}/"
-        f"{request.session_name}",
-        user_id=f"{role.unique_id}:{request.session_name}",
-        principal_arn=role.arn,
-        now=now,
-        duration_seconds=duration,
+        account_id,
+        now,
+        duration,
         global_endpoint=global_endpoint,
         region=region,
+        minimum_token_size=request.minimum_token_size,
+    )
+    session = Session(
+        kind="assumed-role",
+        access_key_id=minted.access_key_id,
+        secret_access_key=minted.secret_access_key,
+        session_token=minted.session_token,
+        arn=f"arn:{partition}:sts::{account_id}:assumed-role/{role.name}/{request.session_name}",
+        user_id=f"{role.unique_id}:{request.session_name}",
+        account_id=account_id,
+        principal_arn=role.arn,
+        issued_at=minted.issued_at,
+        expiration=minted.expiration,
+        global_endpoint=global_endpoint,
         role=role,
         session_name=request.session_name,
         tags=tags,
@@ -175,7 +175,7 @@ def grant(
         policy_arns=list(request.session_policies.policy_arns),
         session_policies=list(policies.documents),
         federated_provider=request.principal.federated_provider,
-        minimum_token_size=request.minimum_token_size,
     )
+    register(backend, session)
     sends_packed = request.session_policies.sent or bool(tags)
     return Granted(session, policies.packed_size if sends_packed else None)

@@ -113,8 +113,9 @@ class OIDCProvider:
 
     @functools.cached_property
     def condition_key_names(self) -> tuple[str, str, str, str, str]:
-        """``<id>:aud``, ``:sub``, ``:azp``, ``:amr``, ``:oaud`` (the id never changes)."""
-        prefix = self.id
+        """``<id>:aud``, ``:sub``, ``:azp``, ``:amr``, ``:oaud`` (the id never changes),
+        lower-cased as the policy engine looks keys up."""
+        prefix = self.id.lower()
         return (
             f"{prefix}:aud",
             f"{prefix}:sub",

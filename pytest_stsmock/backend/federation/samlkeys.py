@@ -41,10 +41,11 @@ _BY_NAME = {name.lower(): name for name in ATTRIBUTE_KEYS.values()}
 
 
 def attribute_keys(attributes: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
-    """``saml:<name>`` keys (list-valued) for the documented attributes present."""
+    """``saml:<name>`` keys (list-valued) for the documented attributes present, named in
+    lower case (the policy engine's lookup form)."""
     keys: dict[str, tuple[str, ...]] = {}
     for name, values in attributes.items():
         short = ATTRIBUTE_KEYS.get(name) or _BY_NAME.get(name.lower())
         if short is not None and values:
-            keys[f"saml:{short}"] = tuple(values)
+            keys[f"saml:{short.lower()}"] = tuple(values)
     return keys

@@ -351,7 +351,7 @@ def assume_role_with_saml(
         "saml:sub_type": subject_type,
         "saml:namequalifier": qualifier,
         "saml:doc": f"{account_id}/{provider.name}",
-        "aws:FederatedProvider": provider.arn,
+        "aws:federatedprovider": provider.arn,
         **attribute_keys(attributes),
     }
     principal = provider.principal

@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from jwt.algorithms import get_default_algorithms
 
 from pytest_stsmock import _messages as msg
+from pytest_stsmock.backend.policy.context import normalize_value
 from pytest_stsmock.backend.requests import SessionPolicyRequest
 from pytest_stsmock.errors import AwsError
 
@@ -330,12 +331,15 @@ def _session_claims(claims: Mapping[str, Any]) -> tuple[dict[str, str], list[str
 def condition_keys(
     provider: OIDCProvider, claims: Mapping[str, Any], audience: str
 ) -> dict[str, Any]:
-    """The keys a trust policy can test: ``<provider>:aud/sub/azp/amr``, aws:FederatedProvider."""
+    """The keys a trust policy can test: ``<provider>:aud/sub/azp/amr``, aws:FederatedProvider.
+
+    In the policy engine's lookup form (lower-case names, text or tuples of text).
+    """
     aud_key, sub_key, azp_key, amr_key, oaud_key = provider.condition_key_names
     keys: dict[str, Any] = {
         aud_key: audience,
         sub_key: claims["sub"],
-        "aws:FederatedProvider": provider.arn,
+        "aws:federatedprovider": provider.arn,
     }
     azp = claims.get("azp")
     if isinstance(azp, str):
@@ -343,7 +347,9 @@ def condition_keys(
         if provider.id == GOOGLE:  # AWS: for Google, :aud is azp when present, :oaud the aud
             keys[aud_key] = azp
             original = claims.get("aud")
-            keys[oaud_key] = tuple(original) if isinstance(original, list) else original
+            oaud = normalize_value(original)
+            if oaud is not None:
+                keys[oaud_key] = oaud
     amr = claims.get("amr")
     if isinstance(amr, str):
         keys[amr_key] = (amr,)

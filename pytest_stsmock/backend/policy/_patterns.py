@@ -252,6 +252,14 @@ class LikeMatcher:
         pieces = self.template.resolve(lookup)
         return None if pieces is None else glob_match(pieces, text)
 
+    @property
+    def static_regex(self) -> str | None:
+        """A regex source matching exactly what this pattern matches (with ``re.DOTALL``,
+        by ``fullmatch``), or None when the pattern has policy variables."""
+        if self._literal is not None:
+            return re.escape(self._literal)
+        return None if self._rx is None else self._rx.pattern
+
 
 _Component: TypeAlias = "str | re.Pattern[str] | Template"
 

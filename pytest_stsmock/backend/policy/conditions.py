@@ -33,13 +33,14 @@ Design decisions:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeAlias
 
 from ._errors import MSG_SYNTAX, PolicyError
 from ._operators import OPERATORS, Family, MatchResult, alts, quote
-from ._patterns import ExactMatcher, Lookup
+from ._patterns import ExactMatcher, LikeMatcher, Lookup
 from ._values import parse_bool
 
 __all__ = [
@@ -91,6 +92,8 @@ class ConditionTest:
     key_lower: str
     #: For String(Not)Equals(IgnoreCase) without variables: the set of values.
     fast: frozenset[str] | None = None
+    #: For String(Not)Like without variables: one regex of every value (fullmatch).
+    like: re.Pattern[str] | None = None
     fold: bool = False
     #: The test's result for each :class:`MatchResult`, negation applied.
     polar: tuple[Tri, Tri, Tri, Tri] = _POSITIVE
@@ -120,6 +123,14 @@ class ConditionTest:
                 hit = (values[0].lower() if self.fold else values[0]) in fast
             else:
                 hit = any((v.lower() if self.fold else v) in fast for v in values)
+            verdict = _MATCH if hit else _NOMATCH
+            return _new(Outcome, (self.polar[verdict], "single", values, verdict, "", ""))
+        if self.like is not None:
+            fullmatch = self.like.fullmatch
+            if len(values) == 1:
+                hit = fullmatch(values[0]) is not None
+            else:
+                hit = any(fullmatch(v) is not None for v in values)
             verdict = _MATCH if hit else _NOMATCH
             return _new(Outcome, (self.polar[verdict], "single", values, verdict, "", ""))
         best, note = _NOMATCH, ""
@@ -300,6 +311,7 @@ def compile_conditions(
                 statics = [c.static for c in compiled if isinstance(c, ExactMatcher)]
                 if len(statics) == len(compiled) and None not in statics:
                     fast = frozenset(v for v in statics if v is not None)
+            like = _like_regex(base, compiled) if spec is not None else None
             tests.append(
                 ConditionTest(
                     operator=op,
@@ -313,11 +325,23 @@ def compile_conditions(
                     compiled=compiled,
                     key_lower=key.lower(),
                     fast=fast,
+                    like=like,
                     fold="IgnoreCase" in base,
                     polar=_NEGATED if spec is not None and spec[1] else _POSITIVE,
                 )
             )
     return tuple(tests)
+
+
+def _like_regex(base: str, compiled: Sequence[Any]) -> re.Pattern[str] | None:
+    """For String(Not)Like whose values have no policy variables: one regex that
+    full-matches what any value matches, so a test costs one C call."""
+    if base not in ("StringLike", "StringNotLike") or not compiled:
+        return None
+    sources = [c.static_regex if isinstance(c, LikeMatcher) else None for c in compiled]
+    if None in sources:
+        return None
+    return re.compile("|".join(f"(?:{source})" for source in sources), re.DOTALL)
 
 
 def evaluate_conditions(

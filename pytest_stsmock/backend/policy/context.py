@@ -6,7 +6,7 @@ Design decisions:
   are the normalized names a Principal element can match: the caller's own
   ARN, the role behind an assumed-role session, the account, the service, or
   the identity provider.  Principal matching is then a set lookup.
-* :class:`RequestContext` is frozen and normalizes its condition keys once at
+* :class:`RequestContext` normalizes its condition keys once at
   construction: names are lower-cased (AWS key names are case-insensitive;
   if two names differ only in case the later one wins), lists become tuples,
   booleans become ``"true"``/``"false"``, numbers become text and ``None``
@@ -128,7 +128,7 @@ def _scalar(value: object) -> str:
 def _normalize(value: object) -> str | tuple[str, ...] | None:
     if type(value) is str:
         return value
-    if type(value) is tuple and all(type(v) is str for v in value):
+    if type(value) is tuple and (not value or all(type(v) is str for v in value)):
         return value
     if value is None:
         return None
@@ -138,12 +138,14 @@ def _normalize(value: object) -> str | tuple[str, ...] | None:
     return _scalar(value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RequestContext:
     """One request: action, target resource ARN, caller and condition keys.
 
     ``keys`` maps condition-key names (any case) to a value or a list of
-    values (multi-valued keys such as ``aws:TagKeys``).
+    values (multi-valued keys such as ``aws:TagKeys``).  Not frozen (a frozen
+    dataclass pays an ``object.__setattr__`` per field, and one is made for
+    every policy decision); nothing changes a context after it is made.
     """
 
     action: str
@@ -155,15 +157,69 @@ class RequestContext:
 
     def __post_init__(self) -> None:
         merged: dict[str, str | tuple[str, ...]] = dict(self.principal._global_keys())
+        lower = _LOWER.__getitem__
         for name, value in self.keys.items():
-            lowered = name.lower() if type(name) is str else str(name).lower()
             if type(value) is str:  # most values: nothing to normalize
-                merged[lowered] = value
+                merged[lower(name)] = value
                 continue
             normalized = _normalize(value)
             if normalized is None:
-                merged.pop(lowered, None)
+                merged.pop(lower(name), None)
             else:
-                merged[lowered] = normalized
-        object.__setattr__(self, "lookup", merged)
-        object.__setattr__(self, "identities", self.principal.identities())
+                merged[lower(name)] = normalized
+        self.lookup = merged
+        self.identities = self.principal.identities()
+
+    @classmethod
+    def of_lookup(
+        cls,
+        action: str,
+        resource: str,
+        principal: PrincipalInfo,
+        lookup: Mapping[str, str | tuple[str, ...]],
+    ) -> RequestContext:
+        """A context from keys already in :attr:`lookup`'s form: lower-case names, values
+        text or tuples of text (see :func:`normalize_value`), absent keys left out.
+
+        The request path builds its keys this way, so no name is lower-cased
+        and no value normalized per request; ``keys`` is then ``lookup`` itself.
+        """
+        ctx: RequestContext = _new_object(cls)
+        ctx.action = action
+        ctx.resource = resource
+        ctx.principal = principal
+        ctx.keys = lookup
+        merged = ctx.lookup = dict(principal._global_keys())
+        merged.update(lookup)
+        ctx.identities = principal.identities()
+        return ctx
+
+
+def normalize_value(value: object) -> str | tuple[str, ...] | None:
+    """A condition-key value as :attr:`RequestContext.lookup` holds it (None: absent)."""
+    return _normalize(value)
+
+
+def lookup_name(name: str) -> str:
+    """A condition-key name as :attr:`RequestContext.lookup` holds it (lower case)."""
+    return _LOWER[name]
+
+
+_new_object = object.__new__
+
+
+class _Lowered(dict[object, str]):
+    """Condition-key names lower-cased, remembered: a pure function of the name, and
+    requests use the same few dozen names again and again (bounded, cleared when full)."""
+
+    def __missing__(self, name: object) -> str:
+        lowered = name.lower() if type(name) is str else str(name).lower()
+        if len(self) >= _LOWER_MAX:
+            self.clear()
+        if type(name) is str:  # a str subclass may compare equal yet lower() differently
+            self[name] = lowered
+        return lowered
+
+
+_LOWER = _Lowered()
+_LOWER_MAX = 4096

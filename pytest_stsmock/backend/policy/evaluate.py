@@ -75,16 +75,19 @@ Reasons = tuple[str, ...] | Callable[[], tuple[str, ...]]
 def _resolve(owner: Decision, reasons: Reasons) -> tuple[str, ...]:
     if callable(reasons):
         reasons = reasons()
-        object.__setattr__(owner, "_reasons", reasons)
+        owner._reasons = reasons
     return reasons
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
     """The outcome for a set of identity-based policies, with reasons.
 
     ``reasons`` may be given as a function: an Allow's sentences are only
     written if someone reads them (allowed requests are the hot path).
+    Not frozen, like :class:`RequestContext`: one is made for every policy
+    decision, and nothing changes it after it is made (except the reasons,
+    written once when first read).
     """
 
     effect: DecisionEffect
@@ -101,7 +104,7 @@ class Decision:
         return _resolve(self, self._reasons)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ResourceDecision(Decision):
     """The outcome of a trust or resource policy, and how the principal matched."""
 
@@ -129,7 +132,7 @@ def _check(stmt: Statement, ctx: RequestContext) -> _Outcome:
     if hit == stmt.not_action:
         element = "NotAction" if stmt.not_action else "Action"
         verb = "excludes" if stmt.not_action else "does not include"
-        return _Outcome(False, f"its {element} {verb} {ctx.action}")
+        return _new(_Outcome, (False, f"its {element} {verb} {ctx.action}", None, None))
     match: PrincipalMatch | None = None
     if stmt.principal is not None:
         if stmt.not_principal:
