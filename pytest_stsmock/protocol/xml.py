@@ -26,7 +26,7 @@ Design decisions:
   repeated elements, maps as ``<entry><key/><value/></entry>``.
 * **A structure of scalars is written in one step** (credentials, the caller
   identity, an assumed-role user, a tag): straight-line code generated from
-  the model's member names (:func:`_compile_leaf`) reads every member and
+  the model's member names (``protocol._xml_compile``) reads every member and
   fills one ``%`` template.  When a member is absent or not of its model type,
   the member loop writes it instead, to the same bytes.
 * **Escaping is checked once per response.**  String members are written as
@@ -67,6 +67,8 @@ from typing import Any, NamedTuple
 from botocore.model import OperationModel
 
 from pytest_stsmock.errors import AwsError
+from pytest_stsmock.protocol._xml_compile import Leaf as _Leaf
+from pytest_stsmock.protocol._xml_compile import compile_leaf, compile_nested
 from pytest_stsmock.protocol.model import wire_name
 
 __all__ = ["WIRE_ORDER", "encode_error", "encode_result"]
@@ -289,12 +291,6 @@ def _container(tag: str, indent: str, parts: list[str], mark: int) -> None:
 _Member = tuple[str, str, Callable[[Any], str] | None, _Writer]
 
 
-#: A structure of scalars written in one step: the whole element's text when
-#: every member is present and every string member is a ``str`` (whose text is
-#: then added to ``raw`` unescaped); else None, and the member loop writes it.
-_Leaf = Callable[[Any, list[str]], str | None]
-
-
 class _Prepared(NamedTuple):
     """A structure's writing plan at one indentation."""
 
@@ -304,104 +300,6 @@ class _Prepared(NamedTuple):
     empty: str  # the self-closing line
     close: str  # the closing line
     leaf: _Leaf | None  # for a structure of scalars only: its one-step writer
-
-
-def _compile_leaf(
-    names: tuple[str, ...], texts: list[Callable[[Any], str]], strings: list[bool], template: str
-) -> _Leaf:
-    """The one-step writer of a structure of scalars, as straight-line code.
-
-    For ``Arn`` and ``Expiration`` (a string and a timestamp) it reads::
-
-        def leaf(value, raw):
-            get = value.get
-            v0 = get('Arn')
-            v1 = get('Expiration')
-            if type(v0) is not str or v1 is None:
-                return None
-            raw += (v0,)
-            return template % (v0, t1(v1))
-
-    Generated rather than looped: a loop over the members costs several times
-    as many interpreter steps, and these structures (credentials, caller
-    identity, an assumed-role user, a tag) are in nearly every answer.
-    """
-    lines = ["def leaf(value, raw):", "    get = value.get"]
-    lines += [f"    v{i} = get({name!r})" for i, name in enumerate(names)]
-    checks = [f"type(v{i}) is not str" if s else f"v{i} is None" for i, s in enumerate(strings)]
-    lines += [f"    if {' or '.join(checks)}:", "        return None"]
-    plain = [f"v{i}," for i, s in enumerate(strings) if s]
-    if plain:
-        lines.append(f"    raw += ({' '.join(plain)})")
-    slots = [f"v{i}" if s else f"t{i}(v{i})" for i, s in enumerate(strings)]
-    lines.append(f"    return template % ({', '.join(slots)},)")
-    namespace: dict[str, Any] = {f"t{i}": text for i, text in enumerate(texts)}
-    namespace["template"] = template
-    exec("\n".join(lines), namespace)  # our own code, from the model's member names
-    leaf: _Leaf = namespace["leaf"]
-    return leaf
-
-
-def _compile_nested(
-    names: tuple[str, ...],
-    members: list[tuple[str, str, Callable[[Any], str] | None, _Leaf | None]],
-    head: str,
-    empty: str,
-    close: str,
-) -> _Leaf:
-    """The one-step writer of a structure whose members are scalars or structures that
-    have one-step writers themselves (a result holding credentials and a user, say).
-
-    Straight-line code, as :func:`_compile_leaf`; a member absent is left out, and a
-    member structure whose writer declines (returns None) makes this one decline too,
-    so that the member loop writes the whole structure.  For ``Credentials`` (a
-    structure) and ``PackedPolicySize`` (an integer) it reads::
-
-        def leaf(value, raw):
-            get = value.get
-            out = head
-            v0 = get('Credentials')
-            if v0 is not None:
-                text = w0(v0, raw)
-                if text is None:
-                    return None
-                out += text
-            v1 = get('PackedPolicySize')
-            if v1 is not None:
-                out += o1 + t1(v1) + c1
-            if len(out) == size:
-                return empty
-            return out + close
-    """
-    lines = ["def leaf(value, raw):", "    get = value.get", "    out = head"]
-    namespace: dict[str, Any] = {"head": head, "empty": empty, "close": close, "size": len(head)}
-    for i, (name, (open_, close_, text, leaf)) in enumerate(zip(names, members, strict=True)):
-        lines += [f"    v{i} = get({name!r})", f"    if v{i} is not None:"]
-        namespace[f"o{i}"], namespace[f"c{i}"] = open_, close_
-        if leaf is not None:
-            namespace[f"w{i}"] = leaf
-            lines += [
-                f"        text = w{i}(v{i}, raw)",
-                "        if text is None:",
-                "            return None",
-                "        out += text",
-            ]
-        elif text is _text:
-            namespace[f"t{i}"] = text
-            lines += [
-                f"        if type(v{i}) is str:",
-                f"            raw.append(v{i})",
-                f"            out += o{i} + v{i} + c{i}",
-                "        else:",
-                f"            out += o{i} + t{i}(v{i}) + c{i}",
-            ]
-        else:
-            namespace[f"t{i}"] = text
-            lines.append(f"        out += o{i} + t{i}(v{i}) + c{i}")
-    lines += ["    if len(out) == size:", "        return empty", "    return out + close"]
-    exec("\n".join(lines), namespace)  # our own code, from the model's member names
-    compiled: _Leaf = namespace["leaf"]
-    return compiled
 
 
 def _structure(shape: Any, tag: str) -> _Writer:
@@ -429,7 +327,7 @@ def _structure(shape: Any, tag: str) -> _Writer:
         texts = [text for _, _, text, _ in members if text is not None]
         if names and len(texts) == len(names):
             template = head.replace("%", "%%") + "".join(lines) + close.replace("%", "%%")
-            leaf = _compile_leaf(names, texts, strings, template)
+            leaf = compile_leaf(names, texts, strings, template)
         elif names and shape.name not in _COMPILING:
             # A shape inside itself (botocore makes new member shapes at every level)
             # is not compiled: the member loop writes it, as deep as the value goes.
@@ -442,7 +340,7 @@ def _structure(shape: Any, tag: str) -> _Writer:
             finally:
                 _COMPILING.discard(shape.name)
             if all(text is not None or leaf_ is not None for _, _, text, leaf_ in nested):
-                leaf = _compile_nested(names, nested, head, empty, close)
+                leaf = compile_nested(names, nested, head, empty, close, _text)
         entry = _Prepared(head, inner, members, empty, close, leaf)
         prepared[indent] = entry
         return entry

@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_stsmock._http import HttpRequest
-from pytest_stsmock.protocol import sigv4
+from pytest_stsmock.errors import AwsError
+from pytest_stsmock.protocol import _sigv4_canonical, sigv4
 
 from .test_sigv4 import AKID, AMZ_DATE, SECRET, TOKEN, URL, sign
 
@@ -61,25 +63,31 @@ def test_a_changed_signed_header_body_or_url_is_refused_with_the_same_signature(
 def test_the_sdk_header_reading_is_the_general_one() -> None:
     for request in (sign(), sign(token=TOKEN), sign(region="eu-west-1")):
         header = request.headers["authorization"]
-        fast = sigv4._parse_sdk(header, request)
-        assert fast is not None
+        head = header.rpartition(", Signature=")[0]
+        assert sigv4._sdk_head(head) is not None  # the cached road is the one taken
+        fast = _parsed(request)
         assert fast == sigv4._parse_header(header, request, {})
         assert fast.amz_date_text == request.headers["x-amz-date"]
 
 
-def test_headers_the_fast_reading_does_not_take_go_the_general_way() -> None:
+def test_headers_the_cached_reading_does_not_take_go_the_general_way() -> None:
     request = sign()
     header = request.headers["authorization"]
     plus = header[:-1] + "+"  # not hex: the general reader (which takes it as written)
-    assert sigv4._parse_sdk(plus, request) is None
     assert _parsed(_with(request, authorization=plus)).signature.endswith("+")
     undated = request._replace(
         headers={k: v for k, v in request.headers.items() if k != "x-amz-date"}
     )
-    assert sigv4._parse_sdk(header, undated) is None
+    with pytest.raises(AwsError) as missing_date:
+        sigv4.parse(undated)
+    assert missing_date.value.code == "IncompleteSignature"
+    assert "X-Amz-Date" in missing_date.value.message or "Date" in missing_date.value.message
     no_host = header.replace("SignedHeaders=content-type;host;", "SignedHeaders=content-type;")
     assert no_host != header
-    assert sigv4._parse_sdk(no_host, request) is None  # the general reader reports it
+    assert sigv4._sdk_head(no_host.rpartition(", Signature=")[0]) is None
+    with pytest.raises(AwsError) as unsigned_host:
+        sigv4.parse(_with(request, authorization=no_host))
+    assert unsigned_host.value.code == "SignatureDoesNotMatch"
 
 
 _HEADER_VALUE = st.one_of(
@@ -125,5 +133,7 @@ def test_header_values_are_folded_as_the_specification_says(values: list[str]) -
 
 
 def test_a_missing_signed_header_is_empty_and_host_comes_from_the_url() -> None:
-    lines = sigv4._header_lines({"x-a": "1"}, ("host", "x-missing", "x-a"), "sts.amazonaws.com")
+    lines = _sigv4_canonical._header_lines(
+        {"x-a": "1"}, ("host", "x-missing", "x-a"), "sts.amazonaws.com"
+    )
     assert lines == "host:sts.amazonaws.com\nx-missing:\nx-a:1\n"
