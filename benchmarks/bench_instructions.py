@@ -141,12 +141,30 @@ def _totals(folder: Path) -> list[int]:
     return totals
 
 
+def _keep(folder: Path, into: Path) -> None:
+    """Copy the dumps, and a list naming each dump's phase, into ``into``."""
+    into.mkdir(parents=True, exist_ok=True)
+    dumps = sorted(folder.glob("cg.*.*"), key=lambda p: int(p.name.rsplit(".", 1)[1]))
+    phases = (folder / "phases").read_text().splitlines()
+    for dump in dumps:
+        shutil.copy(dump, into / dump.name)
+    lines = [f"{dump.name} {phase}" for dump, phase in zip(dumps, phases, strict=False)]
+    (into / "phases").write_text("\n".join(lines) + "\n")
+    print(f"callgrind dumps kept in {into} (phase per dump: {into / 'phases'})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
         "names", nargs="*", help=f"operations (default: all of {OPERATIONS}; also {FEDERATION})"
     )
     parser.add_argument("--calls", type=int, default=40, help="calls per timed batch")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="also copy callgrind's dumps (one per phase) and the phase names into DIR, "
+        "for callgrind_annotate --inclusive=yes DIR/cg.<pid>.<n>",
+    )
     parser.add_argument("--child", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     names = list(args.names) or [*OPERATIONS, *NO_FLOOR]
@@ -179,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"the callgrind run failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
             return 0
         counts = dict(zip(phases_file.read_text().splitlines(), _totals(folder), strict=False))
+        if args.keep:
+            _keep(folder, Path(args.keep))
     print(f"instructions per call, {args.calls} calls a batch (callgrind)\n")
     if any(name not in NO_FLOOR for name in names):
         print(f"{'operation':30} {'floor':>12} {'plugin':>12} {'x floor':>8} {'plugin extra':>13}")

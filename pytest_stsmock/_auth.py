@@ -11,6 +11,7 @@ as the default user when the mock is not strict, and is refused when it is.
 from __future__ import annotations
 
 import datetime as _dt
+from typing import NoReturn
 
 from . import _messages as msg
 from ._http import HttpRequest
@@ -18,6 +19,9 @@ from .backend import STSBackend
 from .backend.identity import Caller, caller_for_key, caller_for_session
 from .errors import AwsError
 from .protocol import sigv4
+
+_WINDOW = sigv4.WINDOW
+_EARLIEST = -sigv4.WINDOW
 
 
 def authenticate(
@@ -29,10 +33,12 @@ def authenticate(
     """The caller of a signed request at ``now``; None when the request carries no signature."""
     if signed is None:
         return None
-    late = sigv4.check_time(signed, now)
-    if late is not None:  # before any key is looked up, as AWS's front end does
-        error = msg.signature_expired if late.expired else msg.signature_not_yet_current
-        raise error(late.amz_date, late.bound, late.now)
+    # check_time's usual case (an aware clock, the request inside the window) inline.
+    if now.tzinfo is None or not _EARLIEST <= signed.amz_date - now <= _WINDOW:
+        late = sigv4.check_time(signed, now)
+        if late is not None:  # before any key is looked up, as AWS's front end does
+            error = msg.signature_expired if late.expired else msg.signature_not_yet_current
+            raise error(late.amz_date, late.bound, late.now)
     key_id = signed.access_key_id
     # The backend's own keys, then its sessions, then moto's keys (beside mock_aws): a
     # session-signed request never pays for a look into moto.  The three never share an id.
@@ -48,7 +54,8 @@ def authenticate(
             )
         if not key.active:
             raise _invalid(f"the access key {key_id} of {key.principal.arn} is inactive")
-        _verify(backend, request, signed, key.secret_access_key)
+        if not sigv4.verify(request, signed, key.secret_access_key):
+            _refuse(backend, request, signed, key.secret_access_key)
         return caller_for_key(key)
     if session is not None:
         if signed.session_token != session.session_token:
@@ -60,7 +67,8 @@ def authenticate(
                     else "with a session token that is not the one issued with it"
                 )
             )
-        _verify(backend, request, signed, session.secret_access_key)
+        if not sigv4.verify(request, signed, session.secret_access_key):
+            _refuse(backend, request, signed, session.secret_access_key)
         if session.expired(now):
             raise AwsError(
                 "ExpiredToken",
@@ -86,15 +94,14 @@ def _invalid(why: str) -> AwsError:
     return AwsError("InvalidClientTokenId", msg.INVALID_TOKEN, explanation=why)
 
 
-def _verify(
+def _refuse(
     backend: STSBackend, request: HttpRequest, signed: sigv4.SignedRequest, secret: str
-) -> None:
-    if not sigv4.verify(request, signed, secret):
-        raise AwsError(
-            "SignatureDoesNotMatch",
-            msg.SIGNATURE_MISMATCH,
-            explanation=_why_mismatch(backend, request, signed, secret),
-        )
+) -> NoReturn:
+    raise AwsError(
+        "SignatureDoesNotMatch",
+        msg.SIGNATURE_MISMATCH,
+        explanation=_why_mismatch(backend, request, signed, secret),
+    )
 
 
 def _why_mismatch(

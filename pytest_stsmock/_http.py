@@ -48,11 +48,32 @@ def plain_host(netloc: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _split_url(url: str) -> SplitResult | None:
+def split_url(url: str) -> SplitResult | None:
+    """``urlsplit(url)`` (remembered for the few URLs a test uses); None when it cannot
+    be parsed."""
     try:
         return urlsplit(url)
     except ValueError:  # e.g. an unbalanced '[' in the host
         return None
+
+
+_split_url = split_url
+
+
+@functools.lru_cache(maxsize=256)
+def host_and_query(url: str) -> tuple[str, str]:
+    """(lower-cased host, query string) of a URL (a pure function of it, remembered for
+    the few URLs a test uses); a URL that cannot be parsed has neither."""
+    parts = _split_url(url)
+    if parts is None:
+        return "", ""
+    host = plain_host(parts.netloc)
+    if host is not None:
+        return host, parts.query
+    try:
+        return parts.hostname or "", parts.query
+    except ValueError:
+        return "", ""
 
 
 class HttpRequest(NamedTuple):

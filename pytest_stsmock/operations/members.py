@@ -17,6 +17,8 @@ from pytest_stsmock.backend.credentials import Session
 from pytest_stsmock.backend.requests import MfaCode, ProvidedContext, SessionPolicyRequest
 
 __all__ = [
+    "NO_MFA",
+    "NO_POLICIES",
     "credentials",
     "mfa_code",
     "provided_contexts",
@@ -27,8 +29,8 @@ __all__ = [
 
 
 # Absent members (the usual request) return these shared values: no work per request.
-_NO_POLICIES = SessionPolicyRequest()
-_NO_MFA = MfaCode()
+NO_POLICIES = SessionPolicyRequest()
+NO_MFA = MfaCode()
 
 
 def tags(params: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -41,7 +43,7 @@ def tags(params: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 def session_policies(params: Mapping[str, Any]) -> SessionPolicyRequest:
     """``Policy`` and ``PolicyArns``."""
     if "Policy" not in params and "PolicyArns" not in params:
-        return _NO_POLICIES
+        return NO_POLICIES
     arns = tuple(entry["arn"] for entry in params.get("PolicyArns", ()))
     return SessionPolicyRequest(policy=params.get("Policy"), policy_arns=arns)
 
@@ -49,7 +51,7 @@ def session_policies(params: Mapping[str, Any]) -> SessionPolicyRequest:
 def mfa_code(params: Mapping[str, Any]) -> MfaCode:
     """``SerialNumber`` and ``TokenCode``."""
     if "SerialNumber" not in params and "TokenCode" not in params:
-        return _NO_MFA
+        return NO_MFA
     return MfaCode(serial=params.get("SerialNumber"), code=params.get("TokenCode"))
 
 
@@ -91,11 +93,17 @@ def assumed_role(
     """What every AssumeRole* answer carries: the session, its user, and the optional sizes."""
     result: dict[str, Any] = {
         "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
-        "Credentials": credentials(session),
+        "Credentials": {  # credentials(session), inline
+            "AccessKeyId": session.access_key_id,
+            "SecretAccessKey": session.secret_access_key,
+            "SessionToken": session.session_token,
+            "Expiration": session.expiration,
+        },
     }
     if packed_size is not None:
         result["PackedPolicySize"] = packed_size
     if source_identity is not None:
         result["SourceIdentity"] = source_identity
-    result.update(token_size(params, session.session_token))
+    if "MinimumSessionTokenSize" in params:
+        result.update(token_size(params, session.session_token))
     return result

@@ -26,7 +26,7 @@ from pytest_stsmock.operations.context import Operation, OperationContext
 
 
 def get_caller_identity(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
-    caller = ctx.require_caller()
+    caller = ctx.caller or ctx.require_caller()
     return {"UserId": caller.user_id, "Account": caller.account_id, "Arn": caller.arn}
 
 
@@ -48,7 +48,7 @@ def get_access_key_info(ctx: OperationContext, params: Mapping[str, Any]) -> dic
 def get_session_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
     request = SessionTokenRequest(
         duration_seconds=params.get("DurationSeconds"),
-        mfa=members.mfa_code(params),
+        mfa=members.mfa_code(params) if _MFA.intersection(params) else members.NO_MFA,
         minimum_token_size=params.get("MinimumSessionTokenSize", 0),
     )
     session = tokens.get_session_token(
@@ -59,10 +59,10 @@ def get_session_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[
         region=ctx.region,
         global_endpoint=ctx.global_endpoint,
     )
-    return {
-        "Credentials": members.credentials(session),
-        **members.token_size(params, session.session_token),
-    }
+    result = {"Credentials": members.credentials(session)}
+    if "MinimumSessionTokenSize" in params:
+        result.update(members.token_size(params, session.session_token))
+    return result
 
 
 def get_federation_token(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -92,17 +92,26 @@ def get_federation_token(ctx: OperationContext, params: Mapping[str, Any]) -> di
 
 
 def assume_role(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, Any]:
+    # The members' readers are called only for members sent (absent, each answers a
+    # shared empty value): most AssumeRole calls send a role, a name and little else.
+    optional = _ASSUME_ROLE_OPTIONAL.intersection(params)
     request = AssumeRoleRequest(
         role_arn=params["RoleArn"],
         session_name=params["RoleSessionName"],
         duration_seconds=params.get("DurationSeconds"),
-        tags=members.tags(params),
-        transitive_tag_keys=tuple(params.get("TransitiveTagKeys", ())),
-        session_policies=members.session_policies(params),
+        tags=members.tags(params) if "Tags" in optional else (),
+        transitive_tag_keys=tuple(params["TransitiveTagKeys"])
+        if "TransitiveTagKeys" in optional
+        else (),
+        session_policies=members.session_policies(params)
+        if _POLICIES.intersection(optional)
+        else members.NO_POLICIES,
         external_id=params.get("ExternalId"),
-        mfa=members.mfa_code(params),
+        mfa=members.mfa_code(params) if _MFA.intersection(optional) else members.NO_MFA,
         source_identity=params.get("SourceIdentity"),
-        provided_contexts=members.provided_contexts(params),
+        provided_contexts=members.provided_contexts(params)
+        if "ProvidedContexts" in optional
+        else (),
         minimum_token_size=params.get("MinimumSessionTokenSize", 0),
     )
     assumed = assume.assume_role(
@@ -121,6 +130,10 @@ def assume_role(ctx: OperationContext, params: Mapping[str, Any]) -> dict[str, A
         source_identity=assumed.session.source_identity,
     )
 
+
+_MFA = frozenset({"SerialNumber", "TokenCode"})
+_POLICIES = frozenset({"Policy", "PolicyArns"})
+_ASSUME_ROLE_OPTIONAL = _MFA | _POLICIES | {"Tags", "TransitiveTagKeys", "ProvidedContexts"}
 
 #: The operations this module answers, by the model's operation name.
 OPERATIONS: dict[str, Operation] = {

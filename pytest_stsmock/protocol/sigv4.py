@@ -35,26 +35,26 @@ window), caller's key lookup, ``verify`` (False: SignatureDoesNotMatch).  Design
   X-Amz-Expires is still parsed and bounded (OURS), only never obeyed.
 * Signing keys sit in a bounded LRU cache as keyed HMAC objects (copied per
   request); the comparison is constant-time.  Headers as the SDKs write them
-  are read by one regex, anything else token by token.
+  are read through one cached look-up of their text before ``, Signature=``
+  (a pure function of it), anything else token by token.  The canonical
+  request's URL lines and header template are cached per URL and per signed
+  header set; the header values are checked for whitespace to fold together.
+  Nothing cached is a verdict: every request's signature is recomputed and
+  compared (``tests/protocol/test_sigv4_fast_paths.py``).
 """
 
 from __future__ import annotations
 
 import email.utils
 import functools
-import hashlib
-import hmac
 import re
-import urllib.parse
 from datetime import datetime, timedelta, timezone
-from typing import Any, NamedTuple
-from urllib.parse import quote, quote_from_bytes, unquote_to_bytes
+from typing import NamedTuple
 
 from pytest_stsmock import _messages as msg
-from pytest_stsmock._fastpaths import hmac_digest as _hmac_digest
-from pytest_stsmock._fastpaths import hmac_new as _hmac_new
-from pytest_stsmock._http import HttpRequest, plain_host
+from pytest_stsmock._http import HttpRequest
 from pytest_stsmock.errors import AwsError
+from pytest_stsmock.protocol._sigv4_canonical import ALGORITHM, UNSIGNED_PAYLOAD, verify
 from pytest_stsmock.protocol.query import parse_form
 
 _UTC = timezone.utc
@@ -62,10 +62,8 @@ _UTC = timezone.utc
 __all__ = ["ALGORITHM", "UNSIGNED_PAYLOAD", "SignedRequest", "check_scope", "parse"]
 __all__ += ["WINDOW", "TimeProblem", "check_time", "verify"]
 
-ALGORITHM = "AWS4-HMAC-SHA256"
 SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
 TERMINATOR = "aws4_request"
-UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 
 # -- protocol constants; the messages are in _messages (SIGV4_*) --------------
 _INCOMPLETE = "IncompleteSignature"
@@ -259,6 +257,30 @@ def _parse_query(query: dict[str, str], request: HttpRequest) -> SignedRequest:
     )  # fmt: skip
 
 
+#: The header up to its signature, as the SDKs write it (``_SDK_HEADER`` less the last part).
+_SDK_HEAD = re.compile(r"(AWS4-HMAC-SHA256) Credential=([^,\s=]+), SignedHeaders=([^,\s=]+)")
+
+
+_Scope = tuple[tuple[str, str, str, str, tuple[str, ...]], str]
+
+
+@functools.lru_cache(maxsize=256)
+def _sdk_head(head: str) -> _Scope | None:
+    """What an SDK-written header's text before ``, Signature=`` says: (key id, scope
+    date, region, service, signed header names) and the scope's terminator.  A pure
+    function of the text (one key's requests on one day repeat it), so cached.  None
+    when it is not in the SDKs' form or is malformed: ``_parse_header`` then reads the
+    whole header and reports the problems in AWS's order."""
+    match = _SDK_HEAD.fullmatch(head)
+    if match is None:
+        return None
+    try:
+        names, key_id, date, region, service, terminator = _scope(*match.groups())
+    except AwsError:
+        return None
+    return (key_id, date, region, service, names), terminator
+
+
 def parse(request: HttpRequest) -> SignedRequest | None:
     """Read the SigV4 signature a request carries (header or presigned query form).
 
@@ -266,9 +288,31 @@ def parse(request: HttpRequest) -> SignedRequest | None:
     :class:`AwsError` (IncompleteSignature, or SignatureDoesNotMatch for an
     unsigned ``Host``) when the signature is malformed.
     """
-    raw_query = request.url.partition("?")[2].partition("#")[0]
+    url = request.url
+    headers = request.headers
+    header = headers.get("authorization", "")
+    if "?" not in url:  # no query: a POST as the SDKs send it
+        if header.startswith("AWS4-"):
+            # _parse_sdk, inline
+            head, _, signature = header.rpartition(", Signature=")
+            if signature.isascii() and signature.isalnum():
+                scope = _sdk_head(head)
+                raw_date = headers.get("x-amz-date")
+                if scope is not None and raw_date:
+                    amz_date, amz_text = _request_time(raw_date, False)
+                    first, terminator = scope
+                    token = headers.get("x-amz-security-token")
+                    return _new_signed(
+                        SignedRequest,
+                        first  # noqa: RUF005
+                        + (signature, amz_date, token, False, None, terminator, amz_text),
+                    )
+            return _parse_header(header, request, {})
+        if header.strip() and header.strip().startswith("AWS4-"):
+            return _parse_header(header, request, {})
+        return None
+    raw_query = url.partition("?")[2].partition("#")[0]
     query = parse_form(raw_query) if "X-Amz-" in raw_query else {}
-    header = request.headers.get("authorization", "")
     if header.startswith("AWS4-") and "X-Amz-Algorithm" not in query:  # the SDKs' form
         return _parse_header(header, request, query)
     if header.strip():
@@ -336,136 +380,5 @@ def check_time(signed: SignedRequest, now: datetime) -> TimeProblem | None:
     )
 
 
-# Already canonical: unreserved characters and upper-case %XX of other bytes only.
-_HEX = r"%(?!2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])[0-9A-F]{2}"
-_CANONICAL = re.compile(rf"[\w.~-]*(?:{_HEX}[\w.~-]*)*", re.ASCII)
-_CANONICAL_QUERY = re.compile(rf"[\w.~=&-]*(?:{_HEX}[\w.~=&-]*)*", re.ASCII)
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
 def _format_amz_date(m: datetime) -> str:  # parse() always yields UTC
     return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
-
-
-def _encode_component(text: str) -> str:
-    """Form-decode one query component, then RFC 3986-encode its bytes."""
-    if _CANONICAL.fullmatch(text):  # what botocore and requests send: no work to do
-        return text
-    return quote_from_bytes(unquote_to_bytes(text.replace("+", " ")), safe="-_.~")
-
-
-def _canonical_query(raw_query: str, presigned: bool) -> str:
-    if not raw_query:
-        return ""
-    canonical = _CANONICAL_QUERY.fullmatch(raw_query) is not None
-    pairs = []
-    for part in raw_query.split("&"):
-        if not part:
-            continue
-        name, _, value = part.partition("=")
-        if not canonical or "=" in value:
-            name, value = _encode_component(name), _encode_component(value)
-        if not (presigned and name == "X-Amz-Signature"):
-            pairs.append((name, value))
-    pairs.sort()
-    return "&".join([f"{name}={value}" for name, value in pairs])
-
-
-def _canonical_path(path: str) -> str:
-    if path in ("", "/"):
-        return "/"
-    kept: list[str] = []
-    for segment in path.split("/"):
-        if segment == "..":
-            if kept:
-                kept.pop()
-        elif segment and segment != ".":
-            kept.append(segment)
-    normalised = "/" + "/".join(kept)
-    if kept and path.endswith("/"):
-        normalised += "/"
-    return quote(normalised, safe="/~")
-
-
-def _host_from_url(parts: urllib.parse.SplitResult) -> str:
-    """The Host header urllib3 would send: lower case, default port dropped."""
-    plain = plain_host(parts.netloc)
-    if plain is not None:
-        return plain
-    host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host
-    try:
-        port = parts.port
-    except ValueError:  # not a number: nothing sensible to sign
-        return parts.netloc
-    return host if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
-
-
-@functools.lru_cache(maxsize=64)
-def _signer(secret: str, date: str, region: str, service: str, terminator: str) -> Any:
-    """An HMAC-SHA256 object keyed with the SigV4 signing key; ``copy()`` it to sign.
-
-    Keying costs OpenSSL a digest look-up each time; a keyed object copied per
-    request costs about half of a fresh ``hmac.digest``.
-    """
-    key = ("AWS4" + secret).encode("utf-8", "surrogatepass")
-    for part in (date, region, service, terminator):
-        key = _hmac_digest(key, part.encode("utf-8", "surrogatepass"), "sha256")
-    return _hmac_new(key, digestmod="sha256")
-
-
-@functools.lru_cache(maxsize=256)
-def _payload_hash(body: bytes) -> str:
-    """The hex SHA-256 of a body: a pure function of it, and the bodies of a test repeat
-    (a GetCallerIdentity is always the same 43 bytes, a refresher's AssumeRole too)."""
-    return hashlib.sha256(body).hexdigest()
-
-
-@functools.lru_cache(maxsize=64)
-def _lowered(signed_headers: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
-    """The signed header names lower-cased, and the canonical request's SignedHeaders line."""
-    names = tuple(name.lower() for name in signed_headers)
-    return names, ";".join(names) + "\n"
-
-
-def verify(request: HttpRequest, signed: SignedRequest, secret_access_key: str) -> bool:
-    """Recompute the signature with ``secret_access_key``; True when it matches."""
-    parts = request.url_parts
-    if parts is None:
-        return False
-    headers = request.headers
-    lines = []
-    names, signed_line = _lowered(signed.signed_headers)
-    for lname in names:
-        value = headers.get(lname)
-        if value is None:
-            value = _host_from_url(parts) if lname == "host" else ""
-        if " " in value or not value.isprintable():  # whitespace to trim and fold
-            value = " ".join(value.split())
-        lines.append(f"{lname}:{value}\n")
-    query = _canonical_query(parts.query, signed.presigned)
-    head = f"{request.method.upper()}\n{_canonical_path(parts.path)}\n{query}\n"
-    prefix = f"{head}{''.join(lines)}\n{signed_line}"
-    declared = headers.get("x-amz-content-sha256")
-    if declared is not None:
-        payloads = [declared]
-    else:
-        payloads = [_payload_hash(request.body)]
-        if signed.presigned:
-            payloads.append(UNSIGNED_PAYLOAD)
-    scope_line = (
-        f"{ALGORITHM}\n{signed.amz_date_basic}\n"
-        f"{signed.date}/{signed.region}/{signed.service}/{signed.terminator}\n"
-    )
-    signer = _signer(
-        secret_access_key, signed.date, signed.region, signed.service, signed.terminator
-    )
-    claimed = signed.signature.encode("utf-8", "surrogatepass")
-    for payload in payloads:
-        canonical = (prefix + payload).encode("utf-8", "surrogatepass")
-        string_to_sign = scope_line + hashlib.sha256(canonical).hexdigest()
-        mac = signer.copy()
-        mac.update(string_to_sign.encode("utf-8", "surrogatepass"))
-        if hmac.compare_digest(mac.hexdigest().encode("ascii"), claimed):
-            return True
-    return False

@@ -26,7 +26,7 @@ Design decisions:
   repeated elements, maps as ``<entry><key/><value/></entry>``.
 * **A structure of scalars is written in one step** (credentials, the caller
   identity, an assumed-role user, a tag): straight-line code generated from
-  the model's member names (:func:`_compile_leaf`) reads every member and
+  the model's member names (``protocol._xml_compile``) reads every member and
   fills one ``%`` template.  When a member is absent or not of its model type,
   the member loop writes it instead, to the same bytes.
 * **Escaping is checked once per response.**  String members are written as
@@ -67,6 +67,8 @@ from typing import Any, NamedTuple
 from botocore.model import OperationModel
 
 from pytest_stsmock.errors import AwsError
+from pytest_stsmock.protocol._xml_compile import Leaf as _Leaf
+from pytest_stsmock.protocol._xml_compile import compile_leaf, compile_nested
 from pytest_stsmock.protocol.model import wire_name
 
 __all__ = ["WIRE_ORDER", "encode_error", "encode_result"]
@@ -119,32 +121,45 @@ _XML_SAFE = re.compile("[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*"
 
 def encode_result(op: OperationModel, result: Mapping[str, Any], request_id: str) -> bytes:
     """The success document for operation ``op`` carrying ``result``."""
-    head, write, tail = _plan(op)
+    head, write, tail, leaf = _plan(op)
     raw: list[str] = [request_id]
-    parts = [head]
-    if write is not None:
-        write(result, "  ", parts, raw)
-    parts.append(f"  <ResponseMetadata>\n    <RequestId>{request_id}</RequestId>{tail}")
-    if not _plain("".join(raw)):  # rare: some text needs escaping; write it escaped
+    body = None if leaf is None else leaf(result, raw)
+    if body is not None:  # the result's one-step writer took it (nearly always)
+        text = f"{head}{body}  <ResponseMetadata>\n    <RequestId>{request_id}</RequestId>{tail}"
+        joined = "".join(raw)
+        if (  # _plain, inline
+            len(joined.encode("ascii").translate(None, _UNSAFE_ASCII)) == len(joined)
+            if len(joined) > _SHORT and joined.isascii()
+            else _unsafe(joined) is None
+        ):
+            return text.encode()
+    else:
         parts = [head]
         if write is not None:
-            write(result, "  ", parts, None)
-        parts.append(
-            f"  <ResponseMetadata>\n    <RequestId>{_escape(request_id)}</RequestId>{tail}"
-        )
+            write(result, "  ", parts, raw)
+        parts.append(f"  <ResponseMetadata>\n    <RequestId>{request_id}</RequestId>{tail}")
+        if _plain("".join(raw)):
+            return "".join(parts).encode()
+    # rare: some text needs escaping; write it escaped
+    parts = [head]
+    if write is not None:
+        write(result, "  ", parts, None)
+    parts.append(f"  <ResponseMetadata>\n    <RequestId>{_escape(request_id)}</RequestId>{tail}")
     return "".join(parts).encode()
 
 
 @functools.cache
-def _plan(op: OperationModel) -> tuple[str, _Writer | None, str]:
-    """An operation's opening line, result writer (None: no output shape) and closing text."""
+def _plan(op: OperationModel) -> tuple[str, _Writer | None, str, _Leaf | None]:
+    """An operation's opening line, result writer (None: no output shape), closing text,
+    and the result's one-step writer (None: it has none)."""
     name = op.name
     shape = op.output_shape
     write = None
     if shape is not None:
         write = _writer(shape, shape.serialization.get("resultWrapper") or f"{name}Result")
     head = f'<{name}Response xmlns="{op.metadata["xmlNamespace"]}">\n'
-    return head, write, f"\n  </ResponseMetadata>\n</{name}Response>\n"
+    leaf = None if write is None else _leaf_of(write, "  ")
+    return head, write, f"\n  </ResponseMetadata>\n</{name}Response>\n", leaf
 
 
 def encode_error(error: AwsError, request_id: str, default_namespace: str) -> bytes:
@@ -276,12 +291,6 @@ def _container(tag: str, indent: str, parts: list[str], mark: int) -> None:
 _Member = tuple[str, str, Callable[[Any], str] | None, _Writer]
 
 
-#: A structure of scalars written in one step: the whole element's text when
-#: every member is present and every string member is a ``str`` (whose text is
-#: then added to ``raw`` unescaped); else None, and the member loop writes it.
-_Leaf = Callable[[Any, list[str]], str | None]
-
-
 class _Prepared(NamedTuple):
     """A structure's writing plan at one indentation."""
 
@@ -291,42 +300,6 @@ class _Prepared(NamedTuple):
     empty: str  # the self-closing line
     close: str  # the closing line
     leaf: _Leaf | None  # for a structure of scalars only: its one-step writer
-
-
-def _compile_leaf(
-    names: tuple[str, ...], texts: list[Callable[[Any], str]], strings: list[bool], template: str
-) -> _Leaf:
-    """The one-step writer of a structure of scalars, as straight-line code.
-
-    For ``Arn`` and ``Expiration`` (a string and a timestamp) it reads::
-
-        def leaf(value, raw):
-            get = value.get
-            v0 = get('Arn')
-            v1 = get('Expiration')
-            if type(v0) is not str or v1 is None:
-                return None
-            raw += (v0,)
-            return template % (v0, t1(v1))
-
-    Generated rather than looped: a loop over the members costs several times
-    as many interpreter steps, and these structures (credentials, caller
-    identity, an assumed-role user, a tag) are in nearly every answer.
-    """
-    lines = ["def leaf(value, raw):", "    get = value.get"]
-    lines += [f"    v{i} = get({name!r})" for i, name in enumerate(names)]
-    checks = [f"type(v{i}) is not str" if s else f"v{i} is None" for i, s in enumerate(strings)]
-    lines += [f"    if {' or '.join(checks)}:", "        return None"]
-    plain = [f"v{i}," for i, s in enumerate(strings) if s]
-    if plain:
-        lines.append(f"    raw += ({' '.join(plain)})")
-    slots = [f"v{i}" if s else f"t{i}(v{i})" for i, s in enumerate(strings)]
-    lines.append(f"    return template % ({', '.join(slots)},)")
-    namespace: dict[str, Any] = {f"t{i}": text for i, text in enumerate(texts)}
-    namespace["template"] = template
-    exec("\n".join(lines), namespace)  # our own code, from the model's member names
-    leaf: _Leaf = namespace["leaf"]
-    return leaf
 
 
 def _structure(shape: Any, tag: str) -> _Writer:
@@ -349,12 +322,26 @@ def _structure(shape: Any, tag: str) -> _Writer:
             lines.append(open_.replace("%", "%%") + "%s" + close_.replace("%", "%%"))
             strings.append(member.type_name == "string")
         head, close = f"{indent}<{tag}>\n", f"{indent}</{tag}>\n"
+        empty = f"{indent}<{tag}/>\n"
         leaf = None
         texts = [text for _, _, text, _ in members if text is not None]
         if names and len(texts) == len(names):
             template = head.replace("%", "%%") + "".join(lines) + close.replace("%", "%%")
-            leaf = _compile_leaf(names, texts, strings, template)
-        entry = _Prepared(head, inner, members, f"{indent}<{tag}/>\n", close, leaf)
+            leaf = compile_leaf(names, texts, strings, template)
+        elif names and shape.name not in _COMPILING:
+            # A shape inside itself (botocore makes new member shapes at every level)
+            # is not compiled: the member loop writes it, as deep as the value goes.
+            _COMPILING.add(shape.name)
+            try:
+                nested = [
+                    (open_, close_, text, None if text is not None else _leaf_of(write_, inner))
+                    for open_, close_, text, write_ in members
+                ]
+            finally:
+                _COMPILING.discard(shape.name)
+            if all(text is not None or leaf_ is not None for _, _, text, leaf_ in nested):
+                leaf = compile_nested(names, nested, head, empty, close, _text)
+        entry = _Prepared(head, inner, members, empty, close, leaf)
         prepared[indent] = entry
         return entry
 
@@ -385,7 +372,25 @@ def _structure(shape: Any, tag: str) -> _Writer:
         else:
             parts.append(plan.close)
 
+    def leaf_at(indent: str) -> _Leaf | None:
+        return (prepared.get(indent) or prepare(indent)).leaf
+
+    _LEAVES[write] = leaf_at
     return write
+
+
+#: The structures whose one-step writers are being made (see ``prepare``).
+_COMPILING: set[str] = set()
+
+#: Each structure writer's way to its one-step writer at an indentation (None: it has none).
+_LEAVES: dict[_Writer, Callable[[str], _Leaf | None]] = {}
+
+
+def _leaf_of(write: _Writer, indent: str) -> _Leaf | None:
+    """The one-step writer of a member's structure writer at ``indent``; None when the
+    member is no structure or has none (lists and maps are written by their loops)."""
+    leaf_at = _LEAVES.get(write)
+    return None if leaf_at is None else leaf_at(indent)
 
 
 def _list(shape: Any, tag: str) -> _Writer:

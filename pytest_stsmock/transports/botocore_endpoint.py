@@ -9,6 +9,16 @@ partitions and any custom ``endpoint_url``.  Requests for other services go on
 untouched.  moto answers at ``before-send``, before ``_send``: its stubber is
 wrapped at activation, or right after moto's import when that comes later
 (``install``), so no per-request check is needed here.
+
+Every STS call a test makes comes this way, so the conversions are direct:
+the headers are read from botocore's storage (``_convert.botocore_headers``),
+and the ``AWSResponse`` is filled in place
+of its ``__init__``, with its ``HeadersDict`` made from header keys built
+once per header name (:func:`aws_response`; botocore's own constructor
+makes a key object per header per response) and its content already read.
+Both fall back to the public
+road when botocore's internals are not the expected ones, and a test
+compares the result with botocore's own construction.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ from typing import Any
 import botocore.awsrequest
 import botocore.endpoint
 
-from pytest_stsmock._http import HttpRequest
+from pytest_stsmock._http import HttpRequest, HttpResponse
 
 from . import _convert, registry
 
@@ -27,6 +37,59 @@ from . import _convert, registry
 #: ``Endpoint._send`` is still that original (building the closure cost a tenth of
 #: an activation).
 _built: list[tuple[Any, Any, Callable[[], None]]] = []
+
+_AWSResponse = botocore.awsrequest.AWSResponse
+_HeadersDict = botocore.awsrequest.HeadersDict
+_new_request = tuple.__new__  # HttpRequest without its Python-level __new__
+
+#: botocore's header key of each response header name seen; a key is never changed
+#: once made, so HeadersDicts may share them.
+_KEYS: dict[str, Any] = {}
+
+
+def _key(name: str) -> Any:
+    key = _KEYS[name] = botocore.awsrequest._HeaderKey(name)
+    return key
+
+
+def _fast_response_works() -> bool:
+    """True when an AWSResponse filled by :func:`_filled` is what botocore's constructor
+    makes (the same attributes, and a HeadersDict keeping its keys in ``_dict``)."""
+    try:
+        made = _AWSResponse("https://sts.amazonaws.com/", 200, {"A-b": "1"}, None)
+        headers = _HeadersDict.__new__(_HeadersDict)
+        headers._dict = {_key("A-b"): "1"}
+        return (
+            set(vars(made)) == {"url", "status_code", "headers", "raw", "_content"}
+            and set(vars(made.headers)) == {"_dict"}
+            and made.headers._dict == headers._dict
+            and dict(made.headers) == dict(headers)
+        )
+    except Exception:  # any other layout: botocore's constructor, always
+        return False
+
+
+def aws_response(url: str, response: HttpResponse) -> Any:
+    """botocore's ``AWSResponse`` for ``response`` (what ``AWSResponse(...)`` makes)."""
+    if not _FAST_RESPONSE:
+        return _AWSResponse(url, response.status, response.headers, _convert.RawBody(response.body))
+    keys = _KEYS
+    stored = {}
+    for name, value in response.headers.items():
+        stored[keys.get(name) or _key(name)] = value
+    headers = _HeadersDict.__new__(_HeadersDict)
+    headers._dict = stored
+    made = _AWSResponse.__new__(_AWSResponse)
+    made.url = url
+    made.status_code = response.status
+    made.headers = headers
+    body = response.body
+    made.raw = _convert.RawBody(body)
+    made._content = body  # what ``content`` would read from ``raw``: it is all there
+    return made
+
+
+_FAST_RESPONSE = _fast_response_works()
 
 
 def patch() -> Callable[[], None]:
@@ -51,18 +114,20 @@ def patch() -> Callable[[], None]:
                 return original(self, request)
         elif prefix != "iam" or not answers_iam():
             return original(self, request)
+        url = request.url
+        body = request.body
+        if type(body) is str:
+            body = body.encode("utf-8")
+        elif type(body) is not bytes:
+            body = _convert.body_bytes(body)
         response = answer(
-            HttpRequest(
-                request.method,
-                request.url,
-                _convert.headers(request.headers),
-                _convert.body_bytes(request.body),
+            _new_request(
+                HttpRequest,
+                (request.method, url, _convert.botocore_headers(request.headers), body),
             ),
             prefix,
         )
-        return botocore.awsrequest.AWSResponse(
-            request.url, response.status, response.headers, _convert.RawBody(response.body)
-        )
+        return aws_response(url, response)
 
     endpoint._send = _send
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from pytest_stsmock._http import HttpRequest
 from pytest_stsmock.errors import AwsError
-from pytest_stsmock.protocol import sigv4
+from pytest_stsmock.protocol import _sigv4_canonical, sigv4
 
 AKID = "AKIAQNZGKIQY56JQ7WML"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -629,7 +629,7 @@ def test_signer_cache_is_bounded() -> None:
     assert signed is not None
     for secret in itertools.islice(map(str, itertools.count()), 200):
         sigv4.verify(request, signed, secret)
-    info = sigv4._signer.cache_info()
+    info = _sigv4_canonical._signer.cache_info()
     assert info.maxsize is not None and info.currsize <= info.maxsize
 
 
