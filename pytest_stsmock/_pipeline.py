@@ -27,6 +27,7 @@ The call log is appended to without the lock (``list.append`` is atomic).
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import logging
 import re
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("pytest_stsmock")
 
 _CONTENT_TYPE = "text/xml"
+_UTC = _dt.timezone.utc
 
 
 #: Domains of AWS STS endpoints, whose second label names the region.
@@ -188,7 +190,7 @@ def _remember(
 def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: str) -> HttpResponse:
     service = _model.load_service_model(name)
     iam = name == "iam"
-    now = backend.now()
+    now = _dt.datetime.now(_UTC)  # clock.now, inline: read at call time (freezegun)
     try:  # _wants_json, inline: every request asks
         accept = request.headers.get("accept")
         as_json = accept is not None and json_answer.accepts_json(accept)
@@ -205,7 +207,11 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: st
         action = form.get("Action")
     else:
         action = decoded[0].name
-    call = Call(action or "", {}, None, backend.region, now, service=name)
+    # The call's record is made once, complete, where the answer is known.
+    operation_name = action or ""
+    params: dict[str, Any] = {}
+    caller_arn: str | None = None
+    region = backend.region
     try:
         if action is None:
             raise query.MissingAction()
@@ -229,17 +235,18 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: st
             ):
                 sigv4.check_scope(signed, region=endpoint_region)
         caller = _auth.authenticate(backend, signed, request, now)
-        region = endpoint_region or (signed.region if signed is not None else backend.region)
-        call.region = region
+        if endpoint_region:
+            region = endpoint_region
+        elif signed is not None:
+            region = signed.region
         if caller is not None:
-            call.caller_arn = caller.arn
+            caller_arn = caller.arn
         if decoded is None:
             operation_model, params = query.decode(service, form)
             _remember(key, operation_model, params)
         else:
             operation_model, params = decoded[0], dict(decoded[1])
-        operation_name = call.operation = operation_model.name
-        call.params = params
+        operation_name = operation_model.name
         if caller is None:
             if operation_name not in UNSIGNED_OPERATIONS:
                 raise AwsError("MissingAuthenticationToken", msg.MISSING_AUTH)
@@ -260,23 +267,44 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: st
                 with backend.lock:
                     result = operation(ctx, params)
     except query.MissingAction:
-        backend.calls.append(call)
-        call.error_code, call.error_message = "MissingAction", "redirected to the IAM console"
-        call.explanation = (
-            "the request named no Action; AWS redirects such requests to the IAM console"
+        backend.calls.append(
+            Call(
+                operation_name,
+                params,
+                caller_arn,
+                region,
+                now,
+                "MissingAction",
+                "redirected to the IAM console",
+                None,
+                "the request named no Action; AWS redirects such requests to the IAM console",
+                None,
+                name,
+            )
         )
         return HttpResponse(302, b"", {"Location": "https://aws.amazon.com/iam"})
     except AwsError as error:
-        call.error_code, call.error_message = error.code, error.message
-        call.explanation = error.explanation or _explain.fallback(
-            error.code, error.message, call.region
+        explanation = error.explanation or _explain.fallback(error.code, error.message, region)
+        call = Call(
+            operation_name,
+            params,
+            caller_arn,
+            region,
+            now,
+            error.code,
+            error.message,
+            None,
+            explanation,
+            None,
+            name,
         )
         if error.denial is not None:
             backend.record_denial(call, error.denial)
         backend.calls.append(call)
         return _error_response(error, request_id, name, as_json)
-    call.response = result
-    backend.calls.append(call)
+    backend.calls.append(
+        Call(operation_name, params, caller_arn, region, now, None, None, result, None, None, name)
+    )
     if as_json:
         body = json_answer.encode_result(operation_model, result, request_id)
         content_type = json_answer.CONTENT_TYPE

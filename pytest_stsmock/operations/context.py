@@ -13,9 +13,12 @@ from pytest_stsmock.backend.identity import Caller
 from pytest_stsmock.errors import AwsError
 
 
-@dataclass
+@dataclass(slots=True)
 class OperationContext:
-    """Everything an operation needs to know about the request besides its parameters."""
+    """Everything an operation needs to know about the request besides its parameters.
+
+    Slotted: one is made per request, and operations only read it.
+    """
 
     backend: STSBackend
     caller: Caller | None

@@ -29,6 +29,7 @@ from typing import Any
 import botocore.awsrequest
 import botocore.endpoint
 
+from pytest_stsmock import _pipeline
 from pytest_stsmock._http import HttpRequest, HttpResponse
 
 from . import _convert, registry
@@ -103,14 +104,14 @@ def patch() -> Callable[[], None]:
     if _built and _built[0][0] is original:
         endpoint._send = _built[0][1]
         return _built[0][2]
-    is_active = registry.is_active
+    stack = registry.stack  # the live list: registry.is_active and .answer, inline
     answers_iam = registry.answers_iam
-    answer = registry.answer
+    handle = _pipeline.handle
 
     def _send(self: botocore.endpoint.Endpoint, request: Any) -> Any:
         prefix = self._endpoint_prefix
         if prefix == "sts":
-            if not is_active():
+            if not stack:
                 return original(self, request)
         elif prefix != "iam" or not answers_iam():
             return original(self, request)
@@ -120,7 +121,8 @@ def patch() -> Callable[[], None]:
             body = body.encode("utf-8")
         elif type(body) is not bytes:
             body = _convert.body_bytes(body)
-        response = answer(
+        response = handle(
+            stack[-1],
             _new_request(
                 HttpRequest,
                 (request.method, url, _convert.botocore_headers(request.headers), body),

@@ -34,7 +34,12 @@ if TYPE_CHECKING:
 Undo = Callable[[], None]
 
 lock = threading.RLock()
-_active: list[STSBackend] = []
+#: The active backends, outermost first: the live list, changed in place by
+#: :func:`push` and :func:`pop` only.  An adapter may keep a reference and read it
+#: per request (``if stack:`` ... ``stack[-1]``), one frame fewer than
+#: :func:`is_active` and :func:`answer`.
+stack: list[STSBackend] = []
+_active = stack
 #: Beside each active backend: does it answer IAM too (``mock_sts(iam=...)``)?
 _iam: list[bool] = []
 _undo: list[Undo] = []
