@@ -289,7 +289,7 @@ def assume_role(
         mfa_at: _dt.datetime | None = now.replace(microsecond=0)
     else:
         mfa_at = None if parent is None else parent.mfa_authenticated_at
-    partition = role_arn.split(":")[1]
+    partition = role_arn[4 : role_arn.index(":", 4)]  # (find_role checked its six parts)
     account_id = role.account_id
     minted = mint(
         backend,

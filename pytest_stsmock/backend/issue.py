@@ -39,13 +39,25 @@ def mint(
     arguments through :func:`issue_session`."""
     rng = backend.rng
     if now.microsecond:  # (a subtraction: the same moment as replace(), a third of its cost)
-        now = now - _dt.timedelta(microseconds=now.microsecond)
+        now = now - _timedelta(0, 0, now.microsecond)
     key_id = ids.access_key_id(rng, account_id, temporary=True)
     secret = ids.secret_access_key(rng)
     token = ids.session_token(rng, regional=not global_endpoint, region=region)
     if minimum_token_size:
         token = ids.pad_token(rng, token, minimum_token_size)
-    return Minted(key_id, secret, token, now, now + _dt.timedelta(seconds=duration_seconds))
+    span = _SPANS.get(duration_seconds)
+    if span is None:
+        if len(_SPANS) >= 256:
+            _SPANS.clear()
+        span = _SPANS[duration_seconds] = _timedelta(0, duration_seconds)
+    return _new_minted(Minted, (key_id, secret, token, now, now + span))
+
+
+_timedelta = _dt.timedelta  # (positional arguments: no keyword parsing)
+_new_minted = tuple.__new__  # Minted without its Python-level __new__
+#: A session's validity by its length in seconds (timedeltas are immutable; a test
+#: uses a handful of durations).
+_SPANS: dict[int, _dt.timedelta] = {}
 
 
 def register(backend: STSBackend, session: Session) -> Session:

@@ -3,9 +3,8 @@
 The operations layer (``pytest_stsmock/operations/``) is the only code that
 knows the botocore model's member names (``RoleArn``, ``TransitiveTagKeys``,
 ``PolicyArns``...).  It turns the decoded parameters into one of these small
-frozen dataclasses and hands it to the backend, so the backend reads
-attributes, never a params dict, and can be driven and tested without the
-wire format.
+dataclasses and hands it to the backend, so the backend reads attributes,
+never a params dict, and can be driven and tested without the wire format.
 
 Design decisions:
 
@@ -14,6 +13,11 @@ Design decisions:
   treats an absent list and an empty one the same way).
 * Session tags stay a sequence of ``(key, value)`` pairs, not a dict, because
   duplicate keys (in any case) are an error the backend must still see.
+* The parts shared as defaults (``MfaCode``, ``SessionPolicyRequest``,
+  ``ProvidedContext``) are frozen; the three made for every request
+  (``AssumeRoleRequest``, ``SessionTokenRequest``, ``FederationTokenRequest``)
+  are not, since a frozen dataclass's ``__init__`` pays an
+  ``object.__setattr__`` per field and nothing changes a request once made.
 * Values are already validated against the model's constraints (lengths,
   patterns, enums) by the protocol layer; the backend checks the rules that
   depend on state (a role exists, a tag conflicts with the calling session).
@@ -66,7 +70,7 @@ class ProvidedContext:
     assertion: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AssumeRoleRequest:
     """AssumeRole: which role, under what session name, with what the caller passes."""
 
@@ -84,7 +88,7 @@ class AssumeRoleRequest:
     minimum_token_size: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SessionTokenRequest:
     """GetSessionToken: long-term credentials exchanged for a session, optionally with MFA."""
 
@@ -93,7 +97,7 @@ class SessionTokenRequest:
     minimum_token_size: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FederationTokenRequest:
     """GetFederationToken: a federated user's name, its session policies and tags."""
 

@@ -143,7 +143,8 @@ def grant(
         _trust(role, "sts:SetSourceIdentity", request, keys)
 
     duration = _duration(role, request, now)
-    partition = request.role_arn.split(":")[1]
+    arn = request.role_arn
+    partition = arn[4 : arn.index(":", 4)]  # (find_role checked the ARN's six parts)
     account_id = role.account_id
     minted = mint(
         backend,
