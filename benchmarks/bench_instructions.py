@@ -153,6 +153,38 @@ def _keep(folder: Path, into: Path) -> None:
     print(f"callgrind dumps kept in {into} (phase per dump: {into / 'phases'})")
 
 
+def callgrind_phases(
+    script: str, child_args: list[str], keep: str | None = None
+) -> list[tuple[str, int]] | None:
+    """Run ``script --child=FILE *child_args`` under callgrind, one dump per
+    ``time.sleep(0)``: (phase name, instructions) per dump, or None (said why).
+    ``keep`` also copies the dumps there (see ``--keep``)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        print("skipped: valgrind is not installed (Debian: apt-get install valgrind)")
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        phases_file = folder / "phases"
+        command = [
+            valgrind,
+            "--tool=callgrind",
+            "--dump-before=time_sleep",
+            f"--callgrind-out-file={folder}/cg.%p",
+            sys.executable,
+            os.path.abspath(script),
+            f"--child={phases_file}",
+            *child_args,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not phases_file.exists():
+            print(f"the callgrind run failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+            return None
+        if keep:
+            _keep(folder, Path(keep))
+        return list(zip(phases_file.read_text().splitlines(), _totals(folder), strict=False))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
@@ -174,31 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(args.calls, names, Path(args.child))
         return 0
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        print("skipped: valgrind is not installed (Debian: apt-get install valgrind)")
+    phases = callgrind_phases(__file__, [f"--calls={args.calls}", *names], args.keep)
+    if phases is None:
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        phases_file = folder / "phases"
-        command = [
-            valgrind,
-            "--tool=callgrind",
-            "--dump-before=time_sleep",
-            f"--callgrind-out-file={folder}/cg.%p",
-            sys.executable,
-            os.path.abspath(__file__),
-            f"--calls={args.calls}",
-            f"--child={phases_file}",
-            *names,
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0 or not phases_file.exists():
-            print(f"the callgrind run failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
-            return 0
-        counts = dict(zip(phases_file.read_text().splitlines(), _totals(folder), strict=False))
-        if args.keep:
-            _keep(folder, Path(args.keep))
+    counts = dict(phases)
     print(f"instructions per call, {args.calls} calls a batch (callgrind)\n")
     if any(name not in NO_FLOOR for name in names):
         print(f"{'operation':30} {'floor':>12} {'plugin':>12} {'x floor':>8} {'plugin extra':>13}")

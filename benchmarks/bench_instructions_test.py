@@ -21,10 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -93,18 +90,6 @@ def child(tests: int, phases_file: Path) -> None:
     phases_file.write_text("\n".join(marks))
 
 
-def _totals(folder: Path) -> list[int]:
-    """The instruction count of each dump, in dump order (``cg.<pid>.<n>``)."""
-    dumps = sorted(folder.glob("cg.*.*"), key=lambda p: int(p.name.rsplit(".", 1)[1]))
-    totals = []
-    for dump in dumps:
-        for line in dump.read_text().splitlines():
-            if line.startswith(("summary:", "totals:")):
-                totals.append(int(line.split()[1]))
-                break
-    return totals
-
-
 def report(sums: dict[str, int], tests: int) -> None:
     print(f"instructions per test, {tests} tests of each kind (callgrind)\n")
     print(f"{'phase':28} {'floor':>10} {'plugin':>10} {'extra':>9}")
@@ -135,32 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(args.tests, Path(args.child))
         return 0
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        print("skipped: valgrind is not installed (Debian: apt-get install valgrind)")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench_instructions import callgrind_phases
+
+    phases = callgrind_phases(__file__, [f"--tests={args.tests}"])
+    if phases is None:
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        phases_file = folder / "phases"
-        command = [
-            valgrind,
-            "--tool=callgrind",
-            "--dump-before=time_sleep",
-            f"--callgrind-out-file={folder}/cg.%p",
-            sys.executable,
-            os.path.abspath(__file__),
-            f"--tests={args.tests}",
-            f"--child={phases_file}",
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0 or not phases_file.exists():
-            print(f"the callgrind run failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
-            return 0
-        sums: dict[str, Any] = defaultdict(int)
-        for label, count in zip(
-            phases_file.read_text().splitlines(), _totals(folder), strict=False
-        ):
-            sums[label] += count
+    sums: dict[str, Any] = defaultdict(int)
+    for label, count in phases:
+        sums[label] += count
     report(sums, args.tests)
     return 0
 
