@@ -21,13 +21,13 @@ def assume_role_with_web_identity(
 ) -> dict[str, Any]:
     result = webidentity.assume_role_with_web_identity(
         ctx.backend,
-        webidentity.WebIdentityRequest(
-            role_arn=params["RoleArn"],
-            session_name=params["RoleSessionName"],
-            token=params["WebIdentityToken"],
-            duration_seconds=params.get("DurationSeconds"),
-            session_policies=members.session_policies(params),
-            minimum_token_size=params.get("MinimumSessionTokenSize", 0),
+        webidentity.WebIdentityRequest(  # (positionally, in its fields' order)
+            params["RoleArn"],
+            params["RoleSessionName"],
+            params["WebIdentityToken"],
+            params.get("DurationSeconds"),
+            members.session_policies(params),
+            params.get("MinimumSessionTokenSize", 0),
         ),
         now=ctx.now,
         region=ctx.region,

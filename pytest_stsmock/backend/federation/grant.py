@@ -18,6 +18,15 @@ Nothing changes in the backend unless every check passed.
 The request and result types are plain (not frozen) slotted dataclasses: they
 are made on every sign-in, and a frozen dataclass's ``__init__`` pays an
 ``object.__setattr__`` per field.  Nothing mutates them after construction.
+
+The per-call path is kept lean (a sign-in is benchmarked against botocore's
+floor): callers build :class:`FederatedRequest` with its six required fields
+positionally and pass only the optional ones they set; the :class:`Session`
+takes its ten required fields positionally (CPython matches each keyword
+against every parameter name) and only the optional fields a federated session
+sets; a sign-in without tags or session policies skips the policy parser; the
+``request_keys`` dict the operation made for this request is extended in place
+rather than copied.
 """
 
 from __future__ import annotations
@@ -108,11 +117,25 @@ def grant(
     global_endpoint: bool,
     request_keys: Mapping[str, Any],
 ) -> Granted:
-    """Check everything after the sign-in proof and issue the role session."""
+    """Check everything after the sign-in proof and issue the role session.
+
+    ``request_keys``, when a dict, is this request's own (each
+    ``OperationContext.request_keys`` read makes a new one): it is extended in
+    place with the sign-in's keys and becomes the evaluation's key set.
+    """
     tags: dict[str, str] = {}
-    if request.tags or request.transitive_tag_keys:  # nothing to check in the usual sign-in
-        tags = validate_tags(request.tags, request.transitive_tag_keys)
-    policies = parse_session_policies(backend, None, request.session_policies, tags)  # type: ignore[arg-type]
+    transitive = request.transitive_tag_keys
+    if request.tags or transitive:  # nothing to check in the usual sign-in
+        tags = validate_tags(request.tags, transitive)
+    requested = request.session_policies
+    sent = requested.sent
+    if tags or sent:
+        policies = parse_session_policies(backend, None, requested, tags)  # type: ignore[arg-type]
+        documents = list(policies.documents)
+        packed_size = policies.packed_size
+    else:  # the usual sign-in: nothing to parse or pack, and no PackedPolicySize sent
+        documents = []
+        packed_size = None
 
     role = backend.find_role(request.role_arn)
     if role is None:
@@ -122,24 +145,31 @@ def grant(
 
     # The keys in the policy engine's lookup form (lower-case names, text values):
     # request_keys and request.keys come that way.
-    keys: dict[str, str | tuple[str, ...]] = dict(request_keys)
+    keys: dict[str, str | tuple[str, ...]] = (
+        request_keys if type(request_keys) is dict else dict(request_keys)
+    )
     keys.update(request.keys)
     if tags:
         keys.update({lookup_name(f"aws:RequestTag/{k}"): v for k, v in tags.items()})
-    keys["aws:tagkeys"] = tuple(tags)
-    keys["sts:transitivetagkeys"] = tuple(request.transitive_tag_keys)
-    keys["sts:rolesessionname"] = request.session_name
-    if request.source_identity is not None:
-        if request.source_identity.lower().startswith("aws:"):
-            raise msg.reserved_source_identity(request.source_identity)
-        keys["sts:sourceidentity"] = request.source_identity
-    for name, value in role.tags.items():
-        keys[lookup_name(f"aws:ResourceTag/{name}")] = value
-        keys[lookup_name(f"iam:ResourceTag/{name}")] = value
+        keys["aws:tagkeys"] = tuple(tags)
+    else:
+        keys["aws:tagkeys"] = ()
+    keys["sts:transitivetagkeys"] = tuple(transitive)
+    session_name = request.session_name
+    keys["sts:rolesessionname"] = session_name
+    source_identity = request.source_identity
+    if source_identity is not None:
+        if source_identity.lower().startswith("aws:"):
+            raise msg.reserved_source_identity(source_identity)
+        keys["sts:sourceidentity"] = source_identity
+    if role.tags:
+        for name, value in role.tags.items():
+            keys[lookup_name(f"aws:ResourceTag/{name}")] = value
+            keys[lookup_name(f"iam:ResourceTag/{name}")] = value
     _trust(role, request.action, request, keys)
     if tags:
         _trust(role, "sts:TagSession", request, keys)
-    if request.source_identity is not None:
+    if source_identity is not None:
         _trust(role, "sts:SetSourceIdentity", request, keys)
 
     duration = _duration(role, request, now)
@@ -155,28 +185,29 @@ def grant(
         region=region,
         minimum_token_size=request.minimum_token_size,
     )
+    # Session's ten required fields positionally, in their declared order; of the
+    # optional ones only those a federated session sets (the rest keep their defaults).
     session = Session(
-        kind="assumed-role",
-        access_key_id=minted.access_key_id,
-        secret_access_key=minted.secret_access_key,
-        session_token=minted.session_token,
-        arn=f"arn:{partition}:sts::{account_id}:assumed-role/{role.name}/{request.session_name}",
-        user_id=f"{role.unique_id}:{request.session_name}",
-        account_id=account_id,
-        principal_arn=role.arn,
-        issued_at=minted.issued_at,
-        expiration=minted.expiration,
+        "assumed-role",
+        minted[0],  # access_key_id
+        minted[1],  # secret_access_key
+        minted[2],  # session_token
+        f"arn:{partition}:sts::{account_id}:assumed-role/{role.name}/{session_name}",
+        f"{role.unique_id}:{session_name}",
+        account_id,
+        role.arn,
+        minted[3],  # issued_at
+        minted[4],  # expiration
         global_endpoint=global_endpoint,
         role=role,
-        session_name=request.session_name,
+        session_name=session_name,
         tags=tags,
-        transitive_tag_keys=list(request.transitive_tag_keys),
-        source_identity=request.source_identity,
-        policy=request.session_policies.policy,
-        policy_arns=list(request.session_policies.policy_arns),
-        session_policies=list(policies.documents),
+        transitive_tag_keys=list(transitive),
+        source_identity=source_identity,
+        policy=requested.policy,
+        policy_arns=list(requested.policy_arns),
+        session_policies=documents,
         federated_provider=request.principal.federated_provider,
     )
     register(backend, session)
-    sends_packed = request.session_policies.sent or bool(tags)
-    return Granted(session, policies.packed_size if sends_packed else None)
+    return Granted(session, packed_size if sent or tags else None)

@@ -31,6 +31,8 @@ from pytest_stsmock.errors import StsMockError
 from ._keys import SigningKey, draw_rsa_key
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     from pytest_stsmock.backend.accounts import Account
 
 __all__ = ["SOURCE_IDENTITY_CLAIM", "TAGS_CLAIM", "OIDCProvider", "provider_id"]
@@ -100,6 +102,8 @@ class OIDCProvider:
         self.tags = dict(tags or {})
         self.create_date = account.backend.now()
         self.keys: list[SigningKey] = [draw_rsa_key(account.backend) for _ in range(2)]
+        #: (the keys it was made from, {kid: (kind, public key)}): see rsa_public_key.
+        self._by_kid: tuple[list[SigningKey], dict[str, tuple[str, Any]]] | None = None
 
     def __repr__(self) -> str:
         return f"OIDCProvider({self.arn!r})"
@@ -140,6 +144,24 @@ class OIDCProvider:
             if key.kid == kid:
                 return key
         return None
+
+    def rsa_public_key(self, kid: str) -> rsa.RSAPublicKey | None:
+        """The public key of the current key :meth:`key` finds for ``kid``, when it is an
+        RSA key; else None.
+
+        A parsed-key cache (never a verdict): the table is remade whenever
+        ``keys`` no longer holds the same key objects (compared by identity, so
+        :meth:`rotate_keys` and any change to the list are seen).
+        """
+        keys = self.keys
+        cached = self._by_kid
+        if cached is None or cached[0] != keys:
+            table: dict[str, tuple[str, Any]] = {}
+            for key in keys:
+                table.setdefault(key.kid, (key.kind, key.public_key))  # the first one wins
+            cached = self._by_kid = (list(keys), table)
+        found = cached[1].get(kid)
+        return found[1] if found is not None and found[0] == "RSA" else None  # type: ignore[no-any-return]
 
     def rotate_keys(self) -> None:
         """Retire the first key (tokens it signed stop verifying) and publish a new one."""

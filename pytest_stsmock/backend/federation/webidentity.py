@@ -23,6 +23,13 @@ Order of checks (AWS's messages, ours where noted in ``_messages``):
 
 Verified claims are never cached (nor any verdict); the provider's parsed keys are, and
 so is the parse of a token's text (:data:`PARSED_TOKENS`).
+
+The usual token (RS* with a ``kid``, integer times, one audience) takes a
+short path through each check: the RSA public key by ``kid`` from the
+provider's table (:meth:`OIDCProvider.rsa_public_key`), verified on every
+call; a failure there goes to the general path, which verifies again and
+refuses with its reason, so both paths give one answer.  The claim checks'
+fast tests accept only what the general tests accept.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ from pytest_stsmock.backend.requests import SessionPolicyRequest
 from pytest_stsmock.errors import AwsError
 
 from .grant import NO_SESSION_POLICIES, FederatedRequest, grant
-from .oidc import SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, OIDCProvider, provider_id
+from .oidc import SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, OIDCProvider
 from .outbound import ISSUER_SUFFIX
 
 if TYPE_CHECKING:
@@ -156,7 +163,7 @@ def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> 
     issuer = claims.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise msg.web_identity_missing_claim("iss")
-    if _is_outbound_issuer(backend, issuer):
+    if issuer.endswith(ISSUER_SUFFIX) and _is_outbound_issuer(backend, issuer):
         raise AwsError(
             "IDPRejectedClaim",
             msg.WEB_IDENTITY_OUTBOUND,
@@ -166,7 +173,12 @@ def _provider(backend: STSBackend, role_arn: str, claims: Mapping[str, Any]) -> 
     # The account's own providers first (what backend.find_oidc_provider reads
     # first too); only a miss asks the backend, which may look beside moto.
     account = backend.accounts.get(account_id)
-    found = None if account is None else account.oidc_providers.get(provider_id(issuer))
+    found = (
+        None
+        if account is None
+        # (provider_id, inline)
+        else account.oidc_providers.get(issuer[8:] if issuer.startswith("https://") else issuer)
+    )
     if found is None:
         found = backend.find_oidc_provider(account_id, issuer)
     if found is None:
@@ -198,6 +210,16 @@ def _verify_signature(
 ) -> None:
     alg = header.get("alg")
     kid = header.get("kid")
+    # The usual token: RS* and a kid naming one of the provider's RSA keys.
+    rsa_args = _RSA_ARGS.get(alg) if type(alg) is str else None
+    if rsa_args is not None and type(kid) is str:
+        public = provider.rsa_public_key(kid)
+        if public is not None:
+            try:
+                public.verify(signature, signing_input, rsa_args[0], rsa_args[1])
+                return
+            except Exception:  # any failure: the general path below refuses, with its reason
+                pass
 
     def refuse(why: str) -> AwsError:
         return _invalid(msg.WEB_IDENTITY_KEY, why)
@@ -272,6 +294,21 @@ def _check_claims(provider: OIDCProvider, claims: Mapping[str, Any], now: _dt.da
         )
     epoch = int(now.timestamp())
     exp = claims.get("exp")
+    nbf = claims.get("nbf")
+    iat = claims.get("iat")
+    latest = epoch + CLOCK_SKEW
+    sub = claims.get("sub")
+    if (
+        type(exp) is int
+        and epoch < exp
+        and type(nbf) is int
+        and nbf <= latest
+        and type(iat) is int
+        and iat <= latest
+        and type(sub) is str
+        and sub
+    ):
+        return matched  # the usual token: every check below would pass
     if isinstance(exp, bool) or not isinstance(exp, (int, float)):
         error = msg.web_identity_missing_claim("exp")
         error.explanation = "the token has no numeric exp claim"
@@ -280,8 +317,7 @@ def _check_claims(provider: OIDCProvider, claims: Mapping[str, Any], now: _dt.da
         error = msg.web_identity_expired(epoch, int(exp))
         error.explanation = f"the token expired {epoch - int(exp)} s before this request"
         raise error
-    for name in ("nbf", "iat"):
-        value = claims.get(name)
+    for name, value in (("nbf", nbf), ("iat", iat)):
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -293,7 +329,6 @@ def _check_claims(provider: OIDCProvider, claims: Mapping[str, Any], now: _dt.da
                 f"{CLOCK_SKEW} s of clock skew tolerated"
             )
             raise error
-    sub = claims.get("sub")
     if not isinstance(sub, str) or not sub:
         error = msg.web_identity_missing_claim("sub")
         error.explanation = "the token has no sub claim"
@@ -371,7 +406,10 @@ def assume_role_with_web_identity(
     provider = _provider(backend, request.role_arn, claims)
     _verify_signature(provider, header, signing_input, signature)
     audience = _check_claims(provider, claims, now)
-    tags, transitive, source_identity = _session_claims(claims)
+    if TAGS_CLAIM in claims or SOURCE_IDENTITY_CLAIM in claims:
+        tags, transitive, source_identity = _session_claims(claims)
+    else:  # the usual token asks for neither
+        tags, transitive, source_identity = {}, [], None
     subject: str = claims["sub"]
 
     def denied(why: str) -> AwsError:
@@ -381,23 +419,25 @@ def assume_role_with_web_identity(
             explanation=f"the token of {provider.arn} (sub {subject!r}) was verified, but\n{why}",
         )
 
-    principal = provider.principal
+    # (all thirteen fields positionally, in their declared order: no keyword matching)
+    federated = FederatedRequest(
+        ACTION,
+        request.role_arn,
+        request.session_name,
+        provider.principal,
+        condition_keys(provider, claims, audience),
+        denied,
+        request.duration_seconds,
+        request.session_policies,
+        tuple(tags.items()) if tags else (),
+        transitive,
+        source_identity,
+        None,  # not_after: SAML's SessionNotOnOrAfter
+        request.minimum_token_size,
+    )
     granted = grant(
         backend,
-        FederatedRequest(
-            action=ACTION,
-            role_arn=request.role_arn,
-            session_name=request.session_name,
-            principal=principal,
-            keys=condition_keys(provider, claims, audience),
-            denied=denied,
-            duration_seconds=request.duration_seconds,
-            session_policies=request.session_policies,
-            tags=tuple(tags.items()) if tags else (),
-            transitive_tag_keys=transitive,
-            source_identity=source_identity,
-            minimum_token_size=request.minimum_token_size,
-        ),
+        federated,
         now=now,
         region=region,
         global_endpoint=global_endpoint,
