@@ -100,6 +100,8 @@ def _trust(
 
 def _duration(role: Role, request: FederatedRequest, now: _dt.datetime) -> int:
     requested = request.duration_seconds
+    if requested is None and request.not_after is None:
+        return DEFAULT_DURATION  # the usual sign-in
     if requested is not None and requested > role.max_session_duration:
         raise AwsError("ValidationError", msg.MAX_SESSION_DURATION)
     duration = requested if requested is not None else DEFAULT_DURATION

@@ -129,14 +129,20 @@ PARSED_TOKENS_MAX = 256
 
 def parse_token(token: str) -> Parsed:
     """(header, claims, signing input, signature) of a compact JWS, or 'not a valid JWT'."""
+    header, claims, signing_input, signature = _parsed(token)
+    return dict(header), dict(claims), signing_input, signature
+
+
+def _parsed(token: str) -> Parsed:
+    """:func:`parse_token` without the copies: the sign-in below only reads the
+    header and claims it gets (never stores or changes them)."""
     found = PARSED_TOKENS.get(token)
     if found is None:
         found = _decode(token)
         if len(PARSED_TOKENS) >= PARSED_TOKENS_MAX:
             PARSED_TOKENS.clear()
         PARSED_TOKENS[token] = found
-    header, claims, signing_input, signature = found
-    return dict(header), dict(claims), signing_input, signature
+    return found
 
 
 def _decode(token: str) -> Parsed:
@@ -402,7 +408,7 @@ def assume_role_with_web_identity(
     global_endpoint: bool,
     request_keys: Mapping[str, Any],
 ) -> WebIdentityResult:
-    header, claims, signing_input, signature = parse_token(request.token)
+    header, claims, signing_input, signature = _parsed(request.token)
     provider = _provider(backend, request.role_arn, claims)
     _verify_signature(provider, header, signing_input, signature)
     audience = _check_claims(provider, claims, now)
@@ -443,11 +449,6 @@ def assume_role_with_web_identity(
         global_endpoint=global_endpoint,
         request_keys=request_keys,
     )
-    return WebIdentityResult(
-        session=granted.session,
-        packed_size=granted.packed_size,
-        subject=subject,
-        audience=audience,
-        provider=provider.arn,
-        source_identity=source_identity,
+    return WebIdentityResult(  # (positionally, in its fields' order)
+        granted.session, granted.packed_size, subject, audience, provider.arn, source_identity
     )
