@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from pytest_stsmock import STSBackend
 from pytest_stsmock.backend.federation import webidentity
+from pytest_stsmock.backend.federation._keys import draw_rsa_key
 from pytest_stsmock.errors import AwsError
 from tests.federation.federation_helpers import GITHUB_SUB, error_of
 from tests.federation.test_web_identity import assume, ci_role, github
@@ -54,3 +55,33 @@ def test_a_token_that_is_not_a_jwt_is_refused_every_time() -> None:
         with pytest.raises(AwsError, match="not a valid JWT"):
             webidentity.parse_token("not.a-jwt")
         assert "not.a-jwt" not in webidentity.PARSED_TOKENS
+
+
+def test_the_key_table_sees_a_key_replaced_in_place(
+    sts_backend: STSBackend, ci_role: Any, github: Any
+) -> None:
+    """The provider's kid -> public key table is a parsed-key cache: changing
+    ``keys`` in place (not only through rotate_keys) retires the old key."""
+    by_first = github.token(sub=GITHUB_SUB, kid=github.kids[0])
+    assume(ci_role, by_first)  # fills the table
+    github.keys[0] = draw_rsa_key(sts_backend)
+    with pytest.raises(ClientError) as exc:
+        assume(ci_role, by_first)
+    assert error_of(exc)[0] == "InvalidIdentityToken"
+    assume(ci_role, github.token(sub=GITHUB_SUB, kid=github.kids[0]))
+    assert len(sts_backend.sessions) == 2
+
+
+def test_a_tampered_signature_after_a_good_one_is_refused_with_the_reason(
+    sts_backend: STSBackend, ci_role: Any, github: Any
+) -> None:
+    token = github.token(sub=GITHUB_SUB)
+    assume(ci_role, token)
+    head, payload, signature = token.split(".")
+    flipped = ("A" if signature[10] != "A" else "B").join((signature[:10], signature[11:]))
+    with pytest.raises(ClientError) as exc:
+        assume(ci_role, f"{head}.{payload}.{flipped}")
+    assert error_of(exc)[0] == "InvalidIdentityToken"
+    assert len(sts_backend.sessions) == 1
+    explanation = sts_backend.calls[-1].explanation or ""
+    assert f"does not verify with the key {github.kids[0]!r}" in explanation
