@@ -161,7 +161,7 @@ class OIDCProvider:
                 table.setdefault(key.kid, (key.kind, key.public_key))  # the first one wins
             cached = self._by_kid = (list(keys), table)
         found = cached[1].get(kid)
-        return found[1] if found is not None and found[0] == "RSA" else None  # type: ignore[no-any-return]
+        return found[1] if found is not None and found[0] == "RSA" else None
 
     def rotate_keys(self) -> None:
         """Retire the first key (tokens it signed stop verifying) and publish a new one."""
