@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_stsmock import _messages as msg
 from pytest_stsmock.backend.authz import labeled_trust
 from pytest_stsmock.backend.credentials import Session
-from pytest_stsmock.backend.issue import mint, register
+from pytest_stsmock.backend.issue import Minted, mint, register
 from pytest_stsmock.backend.policy.context import lookup_name
 from pytest_stsmock.backend.policy.evaluate import (
     PrincipalInfo,
@@ -52,6 +52,7 @@ from pytest_stsmock.errors import AwsError
 
 if TYPE_CHECKING:
     from pytest_stsmock.backend import STSBackend
+    from pytest_stsmock.backend.policy.document import PolicyDocument
     from pytest_stsmock.backend.principals import Role
 
 DEFAULT_DURATION = 3600
@@ -187,29 +188,77 @@ def grant(
         region=region,
         minimum_token_size=request.minimum_token_size,
     )
-    # Session's ten required fields positionally, in their declared order; of the
-    # optional ones only those a federated session sets (the rest keep their defaults).
-    session = Session(
-        "assumed-role",
-        minted[0],  # access_key_id
-        minted[1],  # secret_access_key
-        minted[2],  # session_token
+    session = new_federated_session(
+        minted,
         f"arn:{partition}:sts::{account_id}:assumed-role/{role.name}/{session_name}",
         f"{role.unique_id}:{session_name}",
         account_id,
-        role.arn,
-        minted[3],  # issued_at
-        minted[4],  # expiration
-        global_endpoint=global_endpoint,
-        role=role,
-        session_name=session_name,
-        tags=tags,
-        transitive_tag_keys=list(transitive),
-        source_identity=source_identity,
-        policy=requested.policy,
-        policy_arns=list(requested.policy_arns),
-        session_policies=documents,
-        federated_provider=request.principal.federated_provider,
+        role,
+        session_name,
+        tags,
+        list(transitive),
+        source_identity,
+        requested,
+        documents,
+        request.principal.federated_provider,
+        global_endpoint,
     )
     register(backend, session)
     return Granted(session, packed_size if sent or tags else None)
+
+
+_new_object = object.__new__
+
+
+def new_federated_session(
+    minted: Minted,
+    arn: str,
+    user_id: str,
+    account_id: str,
+    role: Role,
+    session_name: str,
+    tags: dict[str, str],
+    transitive_tag_keys: list[str],
+    source_identity: str | None,
+    requested: SessionPolicyRequest,
+    session_policies: list[PolicyDocument],
+    federated_provider: str | None,
+    global_endpoint: bool,
+) -> Session:
+    """``Session(kind="assumed-role", ...)`` for a federated sign-in, its attributes set
+    directly: a dataclass ``__init__`` called by keyword goes through a keyword dict
+    and a match of each name (as ``default_user`` does for the default user).
+    ``tests/federation/test_grant_session.py`` checks that every field is set and
+    equal to what the constructor makes.
+    """
+    session: Session = _new_object(Session)
+    session.kind = "assumed-role"
+    session.access_key_id = minted[0]
+    session.secret_access_key = minted[1]
+    session.session_token = minted[2]
+    session.arn = arn
+    session.user_id = user_id
+    session.account_id = account_id
+    session.principal_arn = role.arn
+    session.issued_at = minted[3]
+    session.expiration = minted[4]
+    session.principal = None
+    session.role = role
+    session.session_name = session_name
+    session.tags = tags
+    session.transitive_tag_keys = transitive_tag_keys
+    session.source_identity = source_identity
+    session.mfa_authenticated = False
+    session.mfa_authenticated_at = None
+    session.chained = False
+    session.policy = requested.policy
+    session.policy_arns = list(requested.policy_arns)
+    session.session_policies = session_policies
+    session.parent = None
+    session.provided_contexts = ()
+    session.federated_provider = federated_provider
+    session.global_endpoint = global_endpoint
+    session.scope_policies = ()
+    session.scoped_session_description = None
+    session.cached_caller = None
+    return session
