@@ -15,9 +15,10 @@ token or assertion has been verified, both come here with a
 
 Nothing changes in the backend unless every check passed.
 
-The request and result types are plain (not frozen) slotted dataclasses: they
-are made on every sign-in, and a frozen dataclass's ``__init__`` pays an
-``object.__setattr__`` per field.  Nothing mutates them after construction.
+The request type is a plain (not frozen) slotted dataclass: one is made on
+every sign-in, and a frozen dataclass's ``__init__`` pays an
+``object.__setattr__`` per field.  Nothing mutates it after construction.  The
+result is a NamedTuple made without its Python-level ``__new__``.
 
 The per-call path is kept lean (a sign-in is benchmarked against botocore's
 floor): callers build :class:`FederatedRequest` with its six required fields
@@ -34,7 +35,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pytest_stsmock import _messages as msg
 from pytest_stsmock.backend.authz import labeled_trust
@@ -84,10 +85,14 @@ class FederatedRequest:
     minimum_token_size: int = 0
 
 
-@dataclass(slots=True)
-class Granted:
+class Granted(NamedTuple):
+    """The new session and the PackedPolicySize to send (None: not sent)."""
+
     session: Session
     packed_size: int | None
+
+
+_new_tuple = tuple.__new__  # a NamedTuple without its Python-level __new__
 
 
 def _trust(
@@ -204,7 +209,7 @@ def grant(
         global_endpoint,
     )
     register(backend, session)
-    return Granted(session, packed_size if sent or tags else None)
+    return _new_tuple(Granted, (session, packed_size if sent or tags else None))
 
 
 _new_object = object.__new__

@@ -41,7 +41,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -94,8 +94,10 @@ class WebIdentityRequest:
     minimum_token_size: int = 0
 
 
-@dataclass(slots=True)
-class WebIdentityResult:
+class WebIdentityResult(NamedTuple):
+    """What the answer needs besides the session (made without the Python-level
+    ``__new__``: see ``_new_tuple``)."""
+
     session: Session
     packed_size: int | None
     subject: str
@@ -449,6 +451,10 @@ def assume_role_with_web_identity(
         global_endpoint=global_endpoint,
         request_keys=request_keys,
     )
-    return WebIdentityResult(  # (positionally, in its fields' order)
-        granted.session, granted.packed_size, subject, audience, provider.arn, source_identity
+    return _new_tuple(
+        WebIdentityResult,
+        (granted.session, granted.packed_size, subject, audience, provider.arn, source_identity),
     )
+
+
+_new_tuple = tuple.__new__
