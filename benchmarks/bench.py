@@ -7,14 +7,16 @@
     python benchmarks/bench.py --only calls    # one part: calls, start, threads or suite
 
 Everything is measured in one run.  Per-call rows are interleaved: every round
-enters each row's setup in turn (the order rotates from round to round), warms
+enters each row's setup in turn, the rows of one operation back to back (the
+order of operations and of contenders rotates from round to round), warms
 up, then times a batch of calls with the garbage collector off; a row's number
 is the median of its rounds, and its ratio to the floor is the median of
-the per-round ratios.  The floor row sends the same client's request to
-a ``before-send`` handler that hands back a canned response, so it costs what
-botocore's own serialize / sign / parse costs and nothing more: no mock can be
-faster than it.  The ``test:`` rows time what one test does: enter the mock,
-``boto3.client("sts")`` from boto3's (warm) default session, one call, exit.
+the per-round ratios, each of a floor and a plugin batch timed moments apart.
+The floor row sends the same client's request to a ``before-send`` handler
+that hands back a canned response, so it costs what botocore's own serialize /
+sign / parse costs and nothing more: no mock can be faster than it.  The
+``test:`` rows time what one test does: enter the mock, ``boto3.client("sts")``
+from boto3's (warm) default session, one call, exit.
 
 The other parts live beside this file and run from here too:
 ``bench_start.py`` (fresh interpreters: import, first activation, the
@@ -620,9 +622,20 @@ def run_rows(
     rows: list[Row], clients: Clients, rounds: int, scale: float, warmup: int
 ) -> list[Result]:
     results = [Result(row) for row in rows]
+    # The rows of one operation run back to back, so the two halves of a per-round
+    # ratio are timed seconds apart, not a round apart: a drift of the machine
+    # (another process, the CPU's clock) then weighs on both alike.  The order of
+    # the operations and, within one, of its contenders rotates from round to round.
+    groups: dict[str, list[Result]] = {}
+    for result in results:
+        groups.setdefault(result.row.operation, []).append(result)
+    ordered = list(groups.values())
     for index in range(rounds):
-        shift = index % len(results)
-        for result in results[shift:] + results[:shift]:
+        turn: list[Result] = []
+        for group in ordered[index % len(ordered) :] + ordered[: index % len(ordered)]:
+            shift = index % len(group)
+            turn += group[shift:] + group[:shift]
+        for result in turn:
             if result.error is not None:
                 continue
             row = result.row

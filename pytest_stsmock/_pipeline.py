@@ -13,10 +13,15 @@ Decoding is memoized by request text (see ``_DECODED``); authentication, the
 operation and encoding run for every request.
 
 Threads (an HTTP server's, a user's thread pool) share one backend.  The
-backend's lock is held only while the operation runs, the one step that reads
-and changes backend state together (minting a session, using an MFA code);
-an operation that changes nothing (``operations.LOCK_FREE_OPERATIONS``:
-GetCallerIdentity) runs without it.
+backend's lock covers what changes state.  The most called operations
+(``operations.LOCK_FREE_OPERATIONS``: GetCallerIdentity, GetAccessKeyInfo,
+GetSessionToken, GetFederationToken, AssumeRole) run without it and take it
+themselves only to change state (using an MFA code, drawing and registering a
+session), so their policy decisions run while other threads decide theirs;
+the other operations run under it whole.  A lock-free decision reads dicts
+another thread's IAM call may change: if Python refuses to walk one that
+changed size (``RuntimeError``), the operation, which changes state last,
+has changed nothing, and is run again under the lock.
 Decoding, the SigV4 check, authentication and encoding run outside it: they
 only read the backend (single dictionary look-ups), and their caches are
 filled with single assignments, which the GIL makes atomic.  The request id
@@ -262,7 +267,15 @@ def _handle(backend: STSBackend, request: HttpRequest, request_id: str, name: st
         else:
             operation = OPERATIONS.get(operation_name) or lookup(operation_name)
             if operation_name in LOCK_FREE_OPERATIONS:
-                result = operation(ctx, params)
+                try:
+                    result = operation(ctx, params)
+                except RuntimeError:
+                    # A dict the decision walked (a principal's inline policies) changed
+                    # size under another thread's IAM call.  Nothing was changed yet (the
+                    # operation changes state last, under the lock): decide again, with
+                    # the lock, as one step.
+                    with backend.lock:
+                        result = operation(ctx, params)
             else:
                 with backend.lock:
                     result = operation(ctx, params)

@@ -291,43 +291,44 @@ def assume_role(
         mfa_at = None if parent is None else parent.mfa_authenticated_at
     partition = role_arn[4 : role_arn.index(":", 4)]  # (find_role checked its six parts)
     account_id = role.account_id
-    minted = mint(
-        backend,
-        account_id,
-        now,
-        duration,
-        global_endpoint=global_endpoint,
-        region=region,
-        minimum_token_size=request.minimum_token_size,
-    )
-    session = Session(
-        kind="assumed-role",
-        access_key_id=minted.access_key_id,
-        secret_access_key=minted.secret_access_key,
-        session_token=minted.session_token,
-        arn=f"arn:{partition}:sts::{account_id}:assumed-role/{role.name}/{session_name}",
-        user_id=f"{role.unique_id}:{session_name}",
-        account_id=account_id,
-        principal_arn=role.arn,
-        issued_at=minted.issued_at,
-        expiration=minted.expiration,
-        global_endpoint=global_endpoint,
-        role=role,
-        session_name=session_name,
-        tags=session_tags,
-        transitive_tag_keys=[*carried_keys, *transitive_keys],
-        source_identity=source_identity,
-        mfa_authenticated=mfa_at is not None,
-        mfa_authenticated_at=mfa_at,
-        chained=chained,
-        policy=requested_policies.policy,
-        policy_arns=list(requested_policies.policy_arns),
-        session_policies=list(policies.documents),
-        parent=parent,
-        provided_contexts=request.provided_contexts,
-    )
-    register(backend, session)
-    if mfa is not None:
-        mfa.consume()
+    with backend.lock:  # what changes state: the MFA code, the draws, the session
+        if mfa is not None:
+            mfa.consume()
+        minted = mint(
+            backend,
+            account_id,
+            now,
+            duration,
+            global_endpoint=global_endpoint,
+            region=region,
+            minimum_token_size=request.minimum_token_size,
+        )
+        session = Session(
+            kind="assumed-role",
+            access_key_id=minted.access_key_id,
+            secret_access_key=minted.secret_access_key,
+            session_token=minted.session_token,
+            arn=f"arn:{partition}:sts::{account_id}:assumed-role/{role.name}/{session_name}",
+            user_id=f"{role.unique_id}:{session_name}",
+            account_id=account_id,
+            principal_arn=role.arn,
+            issued_at=minted.issued_at,
+            expiration=minted.expiration,
+            global_endpoint=global_endpoint,
+            role=role,
+            session_name=session_name,
+            tags=session_tags,
+            transitive_tag_keys=[*carried_keys, *transitive_keys],
+            source_identity=source_identity,
+            mfa_authenticated=mfa_at is not None,
+            mfa_authenticated_at=mfa_at,
+            chained=chained,
+            policy=requested_policies.policy,
+            policy_arns=list(requested_policies.policy_arns),
+            session_policies=list(policies.documents),
+            parent=parent,
+            provided_contexts=request.provided_contexts,
+        )
+        register(backend, session)
     sends_packed = bool(requested_policies.policy or requested_policies.policy_arns or request.tags)
     return Assumed(session, policies.packed_size if sends_packed else None)

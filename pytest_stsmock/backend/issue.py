@@ -61,7 +61,8 @@ _SPANS: dict[int, _dt.timedelta] = {}
 
 
 def register(backend: STSBackend, session: Session) -> Session:
-    """Make ``session``'s credentials known to ``backend``; ``session`` back."""
+    """Make ``session``'s credentials known to ``backend``; ``session`` back.  The
+    caller holds ``backend.lock`` from :func:`mint` to here."""
     backend._register_session(session)
     return session
 
@@ -82,28 +83,29 @@ def issue_session(
     **context: Any,
 ) -> Session:
     """Create, register and return a session valid for ``duration_seconds`` from ``now``."""
-    minted = mint(
-        backend,
-        account_id,
-        now,
-        duration_seconds,
-        global_endpoint=global_endpoint,
-        region=region,
-        minimum_token_size=minimum_token_size,
-    )
-    session = Session(
-        kind=kind,
-        access_key_id=minted.access_key_id,
-        secret_access_key=minted.secret_access_key,
-        session_token=minted.session_token,
-        arn=arn,
-        user_id=user_id,
-        account_id=account_id,
-        principal_arn=principal_arn,
-        issued_at=minted.issued_at,
-        expiration=minted.expiration,
-        global_endpoint=global_endpoint,
-        **context,
-    )
-    backend._register_session(session)
+    with backend.lock:  # the draws and the registration, as one step among threads
+        minted = mint(
+            backend,
+            account_id,
+            now,
+            duration_seconds,
+            global_endpoint=global_endpoint,
+            region=region,
+            minimum_token_size=minimum_token_size,
+        )
+        session = Session(
+            kind=kind,
+            access_key_id=minted.access_key_id,
+            secret_access_key=minted.secret_access_key,
+            session_token=minted.session_token,
+            arn=arn,
+            user_id=user_id,
+            account_id=account_id,
+            principal_arn=principal_arn,
+            issued_at=minted.issued_at,
+            expiration=minted.expiration,
+            global_endpoint=global_endpoint,
+            **context,
+        )
+        backend._register_session(session)
     return session

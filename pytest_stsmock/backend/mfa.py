@@ -121,6 +121,10 @@ class MFADevice:
             "from another device?"
         )
 
-    def consume(self, step: int) -> None:
-        """Remember that the code of window ``step`` has been used."""
+    def consume(self, step: int) -> bool:
+        """Remember that the code of window ``step`` has been used; False if it already
+        was (the caller holds the backend's lock, which makes this check-and-set one step)."""
+        if step in self._used_steps:
+            return False
         self._used_steps.add(step)
+        return True

@@ -33,9 +33,24 @@ class MfaUse:
 
     device: MFADevice
     step: int
+    code: str
+    at: _dt.datetime
 
     def consume(self) -> None:
-        self.device.consume(self.step)
+        """Mark the code used; AccessDenied if it was used since it was checked.
+
+        The operations that take the backend's lock only to change state
+        (AssumeRole, GetSessionToken) check the code without it, so two threads
+        may both find the same unused code.  They call this under the lock,
+        before anything is drawn or registered: the second one is refused, as
+        AWS refuses a code used twice, and changes nothing.
+        """
+        if not self.device.consume(self.step):
+            raise AwsError(
+                "AccessDenied",
+                msg.MFA_INVALID_CODE,
+                explanation=self.device.why_refused(self.code, self.at),
+            )
 
 
 def _owner(device: MFADevice) -> str:
@@ -76,7 +91,7 @@ def check_mfa(
         raise AwsError(
             "AccessDenied", msg.MFA_INVALID_CODE, explanation=device.why_refused(code, now)
         )
-    return MfaUse(device, step)
+    return MfaUse(device, step, code, now)
 
 
 def validate_tags(

@@ -68,34 +68,35 @@ def get_session_token(
     check_region_active(backend.account(caller.account_id), region)
     principal = _long_term_principal(caller, "GetSessionToken")
     mfa = check_mfa(backend, principal, request.mfa, now)
-    minted = mint(
-        backend,
-        caller.account_id,
-        now,
-        _duration(caller, request.duration_seconds),
-        global_endpoint=global_endpoint,
-        region=region,
-        minimum_token_size=request.minimum_token_size,
-    )
-    session = Session(
-        kind="session-token",
-        access_key_id=minted.access_key_id,
-        secret_access_key=minted.secret_access_key,
-        session_token=minted.session_token,
-        arn=caller.arn,
-        user_id=caller.user_id,
-        account_id=caller.account_id,
-        principal_arn=caller.arn,
-        issued_at=minted.issued_at,
-        expiration=minted.expiration,
-        global_endpoint=global_endpoint,
-        principal=principal,
-        mfa_authenticated=mfa is not None,
-        mfa_authenticated_at=minted.issued_at if mfa is not None else None,
-    )
-    register(backend, session)
-    if mfa is not None:
-        mfa.consume()
+    with backend.lock:  # what changes state: the MFA code, the draws, the session
+        if mfa is not None:
+            mfa.consume()
+        minted = mint(
+            backend,
+            caller.account_id,
+            now,
+            _duration(caller, request.duration_seconds),
+            global_endpoint=global_endpoint,
+            region=region,
+            minimum_token_size=request.minimum_token_size,
+        )
+        session = Session(
+            kind="session-token",
+            access_key_id=minted.access_key_id,
+            secret_access_key=minted.secret_access_key,
+            session_token=minted.session_token,
+            arn=caller.arn,
+            user_id=caller.user_id,
+            account_id=caller.account_id,
+            principal_arn=caller.arn,
+            issued_at=minted.issued_at,
+            expiration=minted.expiration,
+            global_endpoint=global_endpoint,
+            principal=principal,
+            mfa_authenticated=mfa is not None,
+            mfa_authenticated_at=minted.issued_at if mfa is not None else None,
+        )
+        register(backend, session)
     return session
 
 

@@ -108,11 +108,20 @@ def iam_operations() -> dict[str, Operation]:
 #: Operations of the model that need no signature (AWS accepts them unsigned).
 UNSIGNED_OPERATIONS = frozenset({"AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"})
 
-#: STS operations that only answer from what authentication resolved and change
-#: nothing: the pipeline runs them without the backend's lock (item 4 of the
-#: threads design: the lock covers what changes state), so a thread calling them
-#: never waits for another thread's AssumeRole.
-LOCK_FREE_OPERATIONS = frozenset({"GetCallerIdentity"})
+#: STS operations the pipeline runs without the backend's lock (the threads
+#: design: the lock covers what changes state).  GetCallerIdentity and
+#: GetAccessKeyInfo change nothing; the others take the lock themselves around
+#: what they change (the MFA code, the session's draws and registration), last,
+#: after every check, so a thread's policy decision never waits for another's.
+LOCK_FREE_OPERATIONS = frozenset(
+    {
+        "GetCallerIdentity",
+        "GetAccessKeyInfo",
+        "GetSessionToken",
+        "GetFederationToken",
+        "AssumeRole",
+    }
+)
 
 
 def not_implemented(name: str) -> Operation:

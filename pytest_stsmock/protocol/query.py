@@ -99,15 +99,8 @@ def parse_form(raw: bytes | str) -> dict[str, str]:
     return form
 
 
-#: "3A" and "3a" -> ":" for every ASCII byte: the escapes in a request (an ARN's colons
-#: and slashes, say) decode by lookup.
-_ASCII_ESCAPES = {
-    high + low: chr(int(high + low, 16)) for high in "01234567" for low in "0123456789abcdefABCDEF"
-}
-
-
 def _unquote_plus(text: str) -> str:
-    """``urllib.parse.unquote_plus``, with a fast path when every escape is an ASCII byte."""
+    """``urllib.parse.unquote_plus``, with fast paths when every escape is an ASCII byte."""
     text = text.replace("+", " ")
     # An ARN's colons and slashes, as botocore and requests escape them: two C-level
     # replaces.  (The replacements are not hex digits, so no new escape can appear.)
@@ -117,15 +110,18 @@ def _unquote_plus(text: str) -> str:
         text = text.replace("%2F", "/")
     if "%" not in text:
         return text
-    pieces = text.split("%")
-    out = [pieces[0]]
-    for piece in pieces[1:]:
-        char = _ASCII_ESCAPES.get(piece[:2])
-        if char is None:  # a multi-byte UTF-8 sequence or a stray "%": the stdlib's rules
+    if text.isascii() and "\\" not in text:
+        # A policy document's many escapes, decoded by C code: each ``%XX`` becomes a
+        # ``\xXX`` escape of Python's unicode_escape codec (the text holds no other
+        # backslash).  A stray ``%`` is a truncated escape there; an escape of a byte
+        # above 0x7F would be read as Latin-1, not as UTF-8: both take the stdlib's path.
+        try:
+            decoded = text.replace("%", "\\x").encode("ascii").decode("unicode_escape")
+        except UnicodeDecodeError:
             return unquote(text)
-        out.append(char)
-        out.append(piece[2:])
-    return "".join(out)
+        if decoded.isascii():
+            return decoded
+    return unquote(text)
 
 
 def decode(model: ServiceModel, form: Mapping[str, str]) -> tuple[OperationModel, dict[str, Any]]:

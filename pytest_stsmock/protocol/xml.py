@@ -38,6 +38,7 @@ Design decisions:
   test compares the two on random results of every output shape.
 * Times in UTC, the backend's own, are formatted through a small cache
   (formatting costs more than the look-up and answers repeat an expiry).
+  Escaping and each scalar type's text live in ``protocol._xml_text``.
 * **Member order is the model's**, except where AWS was recorded answering
   in another order: :data:`WIRE_ORDER` lists those (GetCallerIdentity sends
   Arn, UserId, Account; AssumeRole sends AssumedRoleUser before
@@ -57,10 +58,8 @@ Design decisions:
 
 from __future__ import annotations
 
-import base64
 import datetime
 import functools
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -69,6 +68,13 @@ from botocore.model import OperationModel
 from pytest_stsmock.errors import AwsError
 from pytest_stsmock.protocol._xml_compile import Leaf as _Leaf
 from pytest_stsmock.protocol._xml_compile import compile_leaf, compile_nested
+from pytest_stsmock.protocol._xml_text import SCALARS as _SCALARS
+from pytest_stsmock.protocol._xml_text import SHORT as _SHORT
+from pytest_stsmock.protocol._xml_text import UNSAFE_ASCII as _UNSAFE_ASCII
+from pytest_stsmock.protocol._xml_text import escape as _escape
+from pytest_stsmock.protocol._xml_text import plain as _plain
+from pytest_stsmock.protocol._xml_text import text as _text
+from pytest_stsmock.protocol._xml_text import unsafe as _unsafe
 from pytest_stsmock.protocol.model import wire_name
 
 __all__ = ["WIRE_ORDER", "encode_error", "encode_result"]
@@ -82,41 +88,6 @@ WIRE_ORDER: dict[str, tuple[str, ...]] = {
     "GetCallerIdentityResponse": ("Arn", "UserId", "Account"),
     "AssumeRoleResponse": ("AssumedRoleUser", "Credentials", "PackedPolicySize", "SourceIdentity"),
 }
-
-
-def _plain(text: str) -> bool:
-    """True when ``text`` can be written as it is (nothing to escape or replace)."""
-    if len(text) > _SHORT and text.isascii():  # a session token, say
-        # bytes.translate is one C table pass: about five times a regex scan's speed
-        # on long text (on short text the regex wins: no encoding to make).
-        return len(text.encode("ascii").translate(None, _UNSAFE_ASCII)) == len(text)
-    return _unsafe(text) is None
-
-
-def _escape(text: str) -> str:
-    if (_unsafe(text) is None) if len(text) <= _SHORT else _plain(text):  # nothing to escape
-        return text
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#xD;")
-    if not _XML_SAFE(text):
-        # XML 1.0 cannot carry most control characters, even escaped; AWS's own
-        # answer is unknown.  Replace them so the document stays parseable.
-        text = _XML_UNSAFE.sub("\ufffd", text)
-    return text
-
-
-_UNSAFE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_unsafe = _UNSAFE.search
-_SHORT = 64
-_UNSAFE_ASCII = bytes([*range(0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20)]) + b"&<>"
-_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_XML_SAFE = re.compile("[^\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*").fullmatch
 
 
 def encode_result(op: OperationModel, result: Mapping[str, Any], request_id: str) -> bytes:
@@ -184,62 +155,6 @@ def encode_error(error: AwsError, request_id: str, default_namespace: str) -> by
         f"  <RequestId>{request_id}</RequestId>\n"
         f"</ErrorResponse>\n"
     ).encode()
-
-
-# --- scalar text --------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    return _escape(value if isinstance(value, str) else str(value))
-
-
-def _boolean(value: Any) -> str:
-    if isinstance(value, str):
-        return _escape(value)
-    return "true" if value else "false"
-
-
-def _timestamp(value: Any) -> str:
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is _UTC:  # the backend's own times
-            return _iso_utc(value)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=_UTC)
-        return _iso(value.astimezone(_UTC))
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _iso(datetime.datetime.fromtimestamp(value, _UTC))
-    return _text(value)
-
-
-def _iso(t: datetime.datetime) -> str:
-    # isoformat is C code: "YYYY-MM-DDTHH:MM:SS" then the offset, which is UTC here.
-    return t.isoformat(timespec="seconds")[:19] + "Z"
-
-
-#: Formatting a time costs more than a look-up, and a test's answers carry the
-#: same expiry again and again.  Only times in ``timezone.utc`` are cached:
-#: equal keys then have equal text (times in other zones compare equal across
-#: zones).
-_iso_utc = functools.lru_cache(maxsize=256)(_iso)
-
-
-def _blob(value: Any) -> str:
-    if isinstance(value, str):
-        value = value.encode("utf-8")
-    return base64.b64encode(value).decode("ascii")
-
-
-def _number(value: Any) -> str:
-    return repr(value) if isinstance(value, float) else _text(value)
-
-
-_SCALARS: dict[str, Callable[[Any], str]] = {
-    "boolean": _boolean,
-    "timestamp": _timestamp,
-    "blob": _blob,
-    "float": _number,
-    "double": _number,
-}
 
 
 # --- element writers ------------------------------------------------------------

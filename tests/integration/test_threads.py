@@ -170,3 +170,120 @@ def test_get_caller_identity_changes_nothing_and_never_waits_for_the_lock() -> N
         assert errors == []
         assert arns == ["arn:aws:iam::123456789012:user/stsmock"] * 4
         assert [call.operation for call in backend.calls] == ["GetCallerIdentity"] * 5
+
+
+def test_assume_role_decides_outside_the_lock_and_registers_inside() -> None:
+    with mock_sts() as backend:
+        role = backend.default_account.create_role("target", trust_policy=TRUST)
+        closed = backend.default_account.create_role(
+            "closed",
+            trust_policy={
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "111122223333"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            },
+        )
+        client = _client(backend)
+        client.assume_role(RoleArn=role.arn, RoleSessionName="warm")
+        with pytest.raises(ClientError):  # warm: the first denial makes the message key
+            client.assume_role(RoleArn=closed.arn, RoleSessionName="warm")
+        outcome: dict[str, Any] = {}
+
+        def refused() -> None:
+            with pytest.raises(ClientError) as caught:
+                client.assume_role(RoleArn=closed.arn, RoleSessionName="s1")
+            outcome["refused"] = caught.value.response["Error"]["Code"]
+
+        def answered() -> None:
+            creds = client.assume_role(RoleArn=role.arn, RoleSessionName="s1")["Credentials"]
+            outcome["answered"] = creds["AccessKeyId"]
+
+        with backend.lock:  # another thread is registering a session
+            errors = _run(1, lambda _: refused(), 20)  # the whole decision, without the lock
+            assert errors == [] and outcome["refused"] == "AccessDenied"
+            waiting = threading.Thread(target=answered, daemon=True)
+            waiting.start()
+            waiting.join(0.3)
+            assert waiting.is_alive() and "answered" not in outcome  # waits to register
+            assert len(backend.sessions) == 1
+        waiting.join(TIMEOUT)
+        assert backend.session(outcome["answered"]) is not None
+        assert len(backend.sessions) == 2
+
+
+def test_two_threads_sending_one_mfa_code_at_once_get_one_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pytest_stsmock.backend.mfa import MFADevice
+
+    checked = threading.Barrier(2)
+    matching_step = MFADevice.matching_step
+
+    def both_check_first(self: MFADevice, code: str, at: Any) -> int | None:
+        step = matching_step(self, code, at)
+        checked.wait(20)  # both threads have found the code unused before either uses it
+        return step
+
+    with mock_sts() as backend:
+        user = backend.default_account.create_user("alice")
+        device = user.add_mfa_device()
+        clients = [_client(backend, **user.create_access_key().client_kwargs) for _ in range(2)]
+        for client in clients:
+            client.get_caller_identity()  # warm
+        monkeypatch.setattr(MFADevice, "matching_step", both_check_first)
+        code = device.code()
+        results: list[str] = []
+        refusals: list[tuple[str, str]] = []
+
+        def work(index: int) -> None:
+            try:
+                creds = clients[index].get_session_token(
+                    SerialNumber=device.serial_number, TokenCode=code
+                )["Credentials"]
+                results.append(creds["AccessKeyId"])
+            except ClientError as error:
+                refusals.append(
+                    (error.response["Error"]["Code"], error.response["Error"]["Message"])
+                )
+
+        assert _run(2, work, 60) == []
+        assert len(results) == 1 and backend.session(results[0]) is not None
+        assert refusals == [
+            (
+                "AccessDenied",
+                "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+            )
+        ]
+        assert len(backend.sessions) == 1
+        refused = [call for call in backend.calls if call.error_code == "AccessDenied"]
+        assert len(refused) == 1 and "already used" in (refused[0].explanation or "")
+
+
+def test_a_decision_that_meets_a_dict_changing_under_it_is_made_again_under_the_lock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pytest_stsmock.backend import authz, iam
+
+    effective_policies = iam.effective_policies
+    held: list[bool] = []
+
+    def changed_once(principal: Any) -> Any:
+        held.append(backend.lock._is_owned())  # type: ignore[attr-defined]
+        if len(held) == 1:  # as Python says when another thread's PutUserPolicy lands
+            raise RuntimeError("dictionary changed size during iteration")
+        return effective_policies(principal)
+
+    with mock_sts() as backend:
+        role = backend.default_account.create_role("target", trust_policy=TRUST)
+        client = _client(backend)
+        monkeypatch.setattr(authz, "effective_policies", changed_once)
+        creds = client.assume_role(RoleArn=role.arn, RoleSessionName="s1")["Credentials"]
+        assert held[:2] == [False, True]  # first without the lock, then again with it
+        assert backend.session(creds["AccessKeyId"]) is not None
+        assert len(backend.sessions) == 1
+        assert [(c.operation, c.error_code) for c in backend.calls] == [("AssumeRole", None)]

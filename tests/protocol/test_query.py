@@ -385,6 +385,13 @@ def test_form_unquoting_agrees_with_the_standard_library(text: str) -> None:
     assert _unquote_plus(encoded) == unquote_plus(encoded) == text
 
 
-@pytest.mark.parametrize("raw", ["%", "%4", "%zz", "a%3Ab%3ac", "%E2%82%AC", "+%2B+", "%%41"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        *("%", "%4", "%zz", "a%3Ab%3ac", "%E2%82%AC", "+%2B+", "%%41", "%41%"),
+        *("%7B%22Version%22%3A%222012-10-17%22%7D", "%5C%22%5Cx41", "a\\b%41", "%80", "%7f"),
+        *("%00%0A%0d", "caf\u00e9%41", "%4%41", "%x41"),
+    ],
+)
 def test_form_unquoting_of_odd_escapes(raw: str) -> None:
     assert _unquote_plus(raw) == unquote_plus(raw)

@@ -15,8 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
+from pytest_stsmock.protocol._xml_text import UNSAFE as _UNSAFE
+from pytest_stsmock.protocol._xml_text import plain as _plain
 from pytest_stsmock.protocol.model import load_service_model
-from pytest_stsmock.protocol.xml import _UNSAFE, _plain, encode_error, encode_result
+from pytest_stsmock.protocol.xml import encode_error, encode_result
 from tests.helpers.shapes import EXAMPLE_TIME, example_output, synthetic_model
 
 STS = load_service_model()

@@ -21,8 +21,12 @@ from typing import Any
 from botocore.model import OperationModel
 
 from pytest_stsmock.errors import AwsError
+from pytest_stsmock.protocol._xml_text import SHORT as _SHORT
+from pytest_stsmock.protocol._xml_text import escape as _escape
+from pytest_stsmock.protocol._xml_text import plain as _plain
+from pytest_stsmock.protocol._xml_text import unsafe as _unsafe
 from pytest_stsmock.protocol.model import wire_name
-from pytest_stsmock.protocol.xml import _SHORT, WIRE_ORDER, _escape, _plain, _unsafe
+from pytest_stsmock.protocol.xml import WIRE_ORDER
 
 __all__ = ["encode_error", "encode_result"]
 

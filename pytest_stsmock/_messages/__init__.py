@@ -1,4 +1,4 @@
-"""The messages pytest-stsmock sends on the wire, in one place (two kinds aside, below).
+"""The messages pytest-stsmock sends on the wire, in one package (two kinds aside, below).
 
 Strings marked AWS are reproduced byte for byte from real AWS responses:
 trailing periods, missing periods and double spaces included.  Strings marked
@@ -14,11 +14,20 @@ Two kinds of message live beside the code that owns their grammar instead:
 
 HTTP statuses are not chosen here: :data:`pytest_stsmock.errors.HTTP_STATUS`
 maps each error code to its status.
+
+This module holds authentication, SigV4, the query protocol and the STS
+operations' messages; two families have their own module and are re-exported
+here, so every caller reads ``msg.NAME``: :mod:`._messages.iam` (the IAM
+subset) and :mod:`._messages.federation` (web identity, SAML,
+GetWebIdentityToken).
 """
 
 from __future__ import annotations
 
-from .errors import AWS_FAULT_NAMESPACE, AwsError
+from pytest_stsmock.errors import AWS_FAULT_NAMESPACE, AwsError
+
+from .federation import *  # noqa: F403  (re-exported: callers read msg.NAME)
+from .iam import *  # noqa: F403
 
 # -- authentication (AWS) ----------------------------------------------------
 INVALID_TOKEN = "The security token included in the request is invalid."
@@ -319,151 +328,6 @@ def access_key_not_decodable(key_id: str) -> str:
     return f"The access key ID {key_id} is not in a format that identifies an AWS account."
 
 
-# -- IAM -------------------------------------------------------------------------
-# AWS (IAM API reference and recorded answers): the NoSuchEntity, EntityAlreadyExists,
-# DeleteConflict and LimitExceeded sentences built by ``backend.iam``; OURS where marked.
-
-IAM_INVALID_JSON = "This policy contains invalid Json"
-IAM_INVALID_AUTH_CODE = "Authentication code for device is not valid."
-
-
-def no_such_entity(message: str) -> AwsError:
-    return AwsError("NoSuchEntity", message)
-
-
-def entity_already_exists(message: str) -> AwsError:
-    return AwsError("EntityAlreadyExists", message)
-
-
-def delete_conflict(message: str) -> AwsError:
-    return AwsError("DeleteConflict", message)
-
-
-def limit_exceeded(message: str) -> AwsError:
-    return AwsError("LimitExceeded", message)
-
-
-def iam_not_found(kind: str, name: str) -> AwsError:
-    """AWS: a user, role, group or inline ("user policy"...) entity that is not there."""
-    return no_such_entity(f"The {kind} with name {name} cannot be found.")
-
-
-def iam_exists(kind: str, name: str) -> AwsError:
-    """AWS: ``User with name alice already exists.`` (Role, Group alike)."""
-    return entity_already_exists(f"{kind} with name {name} already exists.")
-
-
-def policy_not_attachable(arn: str) -> AwsError:
-    return no_such_entity(f"Policy {arn} does not exist or is not attachable.")
-
-
-def policy_not_found(arn: str) -> AwsError:
-    return no_such_entity(f"Policy {arn} was not found.")
-
-
-def policy_exists(name: str) -> AwsError:
-    return entity_already_exists(
-        f"A policy called {name} already exists. Duplicate names are not allowed."
-    )
-
-
-def access_key_not_found(access_key_id: str) -> AwsError:
-    return no_such_entity(f"The Access Key with id {access_key_id} cannot be found.")
-
-
-def access_key_quota(quota: int) -> AwsError:
-    return limit_exceeded(f"Cannot exceed quota for AccessKeysPerUser: {quota}")
-
-
-#: AWS: what DeleteUser / DeleteRole / DeleteGroup / DeletePolicy say while something hangs on.
-MUST_DELETE_KEYS = "Cannot delete entity, must delete access keys first."
-MUST_DELETE_POLICIES = "Cannot delete entity, must delete policies first."
-MUST_DETACH_POLICIES = "Cannot delete entity, must detach all policies first."
-MUST_DELETE_MFA = "Cannot delete entity, must delete MFA device first."
-MUST_LEAVE_GROUPS = "Cannot delete entity, must remove user from all groups first."
-MUST_EMPTY_GROUP = "Cannot delete entity, must remove users from group first."
-POLICY_ATTACHED = "Cannot delete a policy attached to entities."
-TOO_MANY_TAGS = "The number of tags has reached the maximum limit."
-NEED_USER_NAME = "Must specify userName when calling with non-User credentials"
-MFA_EXISTS = "MFADevice entity at the same path and name already exists."
-MFA_IN_USE = "MFA Device is already in use."
-MFA_STILL_IN_USE = "MFA Device is still in use."
-
-
-def not_in_group(user: str, group: str) -> AwsError:
-    """OURS: RemoveUserFromGroup for a user who is not in the group."""
-    return no_such_entity(f"The user with name {user} is not in group {group}.")
-
-
-def no_virtual_device(serial: str) -> AwsError:
-    """OURS: a virtual MFA serial number the account does not have."""
-    return no_such_entity(f"VirtualMFADevice with serial number {serial} doesn't exist.")
-
-
-def device_not_assigned(serial: str, user: str) -> AwsError:
-    """OURS: DeactivateMFADevice for a device that is not the user's."""
-    return no_such_entity(f"MFA Device with serial number {serial} is not assigned to user {user}.")
-
-
-def invalid_principal(arn: str) -> AwsError:
-    """AWS (IAM): a trust policy naming a user or role that does not exist."""
-    return AwsError(
-        "MalformedPolicyDocument",
-        f'Invalid principal in policy: "AWS":"{arn}"',
-        explanation=f"the trust policy names {arn}, which does not exist",
-    )
-
-
-def invalid_authentication_code() -> AwsError:
-    return AwsError("InvalidAuthenticationCode", IAM_INVALID_AUTH_CODE)
-
-
-def iam_not_in_subset(operation: str) -> AwsError:
-    """OURS: an IAM operation pytest-stsmock does not answer; nothing is sent to AWS."""
-    return AwsError(
-        "NotImplemented",
-        f"pytest-stsmock does not answer the IAM operation {operation}; it answers the IAM "
-        "subset listed in the README. Activate moto's mock_aws beside the mock for the rest "
-        "(no IAM request leaves the machine).",
-    )
-
-
-def oidc_provider_not_found(arn: str) -> AwsError:
-    """AWS (public reports): Get/DeleteOpenIDConnectProvider for an ARN that is not there."""
-    return no_such_entity(f"OpenIDConnect Provider not found for arn {arn}")
-
-
-def oidc_provider_exists(url: str) -> AwsError:
-    """OURS: CreateOpenIDConnectProvider for a URL the account has a provider for."""
-    return entity_already_exists(f"Provider with url {url} already exists.")
-
-
-def saml_provider_not_found(arn: str) -> AwsError:
-    """AWS (public reports): Get/DeleteSAMLProvider for an ARN that is not there."""
-    return no_such_entity(f"Manifest not found for arn {arn}")
-
-
-def saml_provider_exists(name: str) -> AwsError:
-    """OURS: CreateSAMLProvider for a name the account has a provider of."""
-    return entity_already_exists(f"SAMLProvider with name {name} already exists.")
-
-
-def saml_metadata_invalid(reason: str) -> AwsError:
-    """AWS's code and sentence for metadata IAM cannot read; our reason in the explanation."""
-    why = f"the metadata was refused: {reason}"
-    return AwsError("InvalidInput", "Could not parse metadata", explanation=why)
-
-
-def iam_invalid_input(reason: str) -> AwsError:
-    """OURS: an IAM request value our seeding rules refuse (the sentence says what to send)."""
-    return AwsError("InvalidInput", reason)
-
-
-def invalid_marker(marker: str) -> AwsError:
-    """OURS: a Marker that no earlier List answer gave."""
-    return AwsError("ValidationError", f"Invalid Marker: {marker} was not returned by a List call.")
-
-
 def internal_failure() -> AwsError:
     """OURS: a bug of ours, answered as AWS answers a server fault."""
     return AwsError(
@@ -491,101 +355,3 @@ def http_refusal(status: int, detail: str) -> AwsError:
     """OURS: the standalone server's answer to a request it could not read."""
     code, template = HTTP_REFUSALS.get(status, HTTP_REFUSALS[400])
     return AwsError(code, template.format(detail))
-
-
-# -- federation: web identity (AWS unless marked OURS) -----------------------------
-WEB_IDENTITY_DENIED = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
-WEB_IDENTITY_NOT_JWT = (
-    "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)"
-)
-WEB_IDENTITY_KEY = (
-    "Couldn't retrieve verification key from your identity provider,  "
-    "please reference AssumeRoleWithWebIdentity documentation for requirements"
-)
-WEB_IDENTITY_AUDIENCE = "Incorrect token audience"
-# OURS: a token minted by GetWebIdentityToken, which AWS documents it refuses here.
-WEB_IDENTITY_OUTBOUND = "Tokens issued by AWS STS GetWebIdentityToken cannot be used here."
-# OURS: the https://aws.amazon.com/tags claim is not the documented object.
-WEB_IDENTITY_TAGS_CLAIM = (
-    "The https://aws.amazon.com/tags claim must be an object with principal_tags "
-    "(an object of single-string lists) and optionally transitive_tag_keys (a list of strings)."
-)
-
-
-def web_identity_missing_claim(claim: str) -> AwsError:
-    """AWS for aud (``Missing a required claim: aud``); by analogy for iss, sub and exp."""
-    return AwsError("InvalidIdentityToken", f"Missing a required claim: {claim}")
-
-
-def web_identity_no_provider(issuer: str) -> AwsError:
-    """AWS: the issuer is echoed exactly as the token has it."""
-    return AwsError(
-        "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for {issuer}"
-    )
-
-
-def web_identity_expired(now: int, expires: int) -> AwsError:
-    return AwsError(
-        "ExpiredTokenException",
-        f"Token expired: current date/time {now} must be before the expiration date/time {expires}",
-    )
-
-
-def web_identity_not_yet_valid(now: int, claim: str, moment: int) -> AwsError:
-    """OURS: nbf or iat later than now plus the tolerated clock skew."""
-    return AwsError(
-        "InvalidIdentityToken",
-        f"Token is not yet valid: current date/time {now} must not be before the {claim} "
-        f"date/time {moment}",
-    )
-
-
-# -- federation: SAML (AWS unless marked OURS) -------------------------------------
-SAML_DENIED = "Not authorized to perform sts:AssumeRoleWithSAML"
-SAML_SIGNATURE = "Response signature invalid"
-SAML_EXPIRED = "Response has expired"
-SAML_REDEEM = "Token must be redeemed within 5 minutes of issuance"
-SAML_SESSION_NAME_REQUIRED = "RoleSessionName is required in AuthnResponse"
-SAML_SESSION_NAME_PATTERN = "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"
-# OURS: not base64, not XML, a DTD, comments, or not a SAML 2.0 Response.
-SAML_MALFORMED = "Invalid SAML response: it must be a base64-encoded SAML 2.0 Response."
-# OURS: the assertion's Audience or Recipient is not AWS's sign-in endpoint.
-SAML_AUDIENCE = (
-    "The SAML assertion's Audience and Recipient must be https://signin.aws.amazon.com/saml."
-)
-# OURS: Conditions NotBefore in the future.
-SAML_NOT_YET_VALID = "Response is not yet valid"
-# OURS: a SessionDuration attribute outside 900..43200.
-SAML_SESSION_DURATION = "SessionDuration in AuthnResponse must be between 900 and 43200 seconds"
-
-
-def saml_no_provider(request_id: str) -> AwsError:
-    return AwsError(
-        "InvalidIdentityToken",
-        "Specified provider doesn't exist (Service: AWSOpenIdDiscoveryService; Status Code: 400; "
-        f"Error Code: AuthSamlManifestNotFoundException; Request ID: {request_id})",
-    )
-
-
-def saml_wrong_issuer(request_id: str) -> AwsError:
-    return AwsError(
-        "InvalidIdentityToken",
-        "Issuer not present in specified provider (Service: AWSOpenIdDiscoveryService; "
-        "Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; "
-        f"Request ID: {request_id}; Proxy: null)",
-    )
-
-
-# -- federation: GetWebIdentityToken (OURS: AWS's texts are not on record) ----------
-OUTBOUND_GLOBAL_ENDPOINT = (
-    "GetWebIdentityToken is not available on the STS global endpoint; use a regional endpoint."
-)
-OUTBOUND_DISABLED = "Outbound web identity federation is not enabled for this account."
-OUTBOUND_ESCALATION = (
-    "The requested token duration would extend beyond the expiration of the calling session."
-)
-OUTBOUND_TOO_LARGE = "The requested token payload size exceeds the maximum allowed size."
-OUTBOUND_NO_ORIGIN = (
-    "SubjectMode OriginIdentity needs a trusted identity propagation context with "
-    "aws:OriginIdentity/Subject in the calling session."
-)
