@@ -8,7 +8,10 @@ reach our transport; everything else is still moto's.  moto may be imported
 before or after activation: :func:`patch_stubber` covers the first case and
 :func:`patch_stubber_if_imported_late` the second (``transports.install`` has it
 called right after moto's stubber module is imported; aiobotocore's adapter also
-calls it before each of its STS requests).
+calls it before each of its STS requests).  The wrapper is built once and
+reused by later activations while the class and the ``__call__`` it wraps are
+still the same objects (``_built``); a ``__call__`` replaced meanwhile (a spy,
+another tool's wrapper) gets a wrapper of its own.
 """
 
 from __future__ import annotations

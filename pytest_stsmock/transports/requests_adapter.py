@@ -4,7 +4,9 @@ Answers URLs on STS hosts (and IAM hosts, unless ``iam=False`` or moto's
 ``mock_aws`` is active: then moto answers IAM) and passes every other request to whatever
 ``requests`` would have done without it.  One class attribute is swapped, so
 whatever patched ``HTTPAdapter.send`` earlier (a user's own ``responses``
-mock, say) still sees the rest.  The response is built by requests' own
+mock, say) still sees the rest.  The wrapper is built once and reused while
+``HTTPAdapter`` and the ``send`` it wraps are unchanged (a ``send`` replaced
+between activations gets a wrapper of its own).  The response is built by requests' own
 ``build_response`` from a urllib3 response, as a real transport would.
 (``responses`` was the first tool for this; a private RequestsMock cost tens
 of microseconds per activation and fixed its pass-through target at
