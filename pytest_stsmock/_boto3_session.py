@@ -97,7 +97,9 @@ def forget_resolved_credentials(*, profile_unset: bool = False) -> None:
     if session is None:
         return
     core = getattr(session, "_session", None)
-    if core is None or not _has_what_we_need(core) or _user_configured(core):
+    ref, needed = _checked  # _has_what_we_need's memory, read inline: twice per activation
+    known = needed is _NEEDED and ref is not None and ref() is core
+    if core is None or not (known or _has_what_we_need(core)) or _user_configured(core):
         boto3.DEFAULT_SESSION = None  # type: ignore[attr-defined]
         return
     core._credentials = None

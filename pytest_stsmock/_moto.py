@@ -8,7 +8,10 @@ reach our transport; everything else is still moto's.  moto may be imported
 before or after activation: :func:`patch_stubber` covers the first case and
 :func:`patch_stubber_if_imported_late` the second (``transports.install`` has it
 called right after moto's stubber module is imported; aiobotocore's adapter also
-calls it before each of its STS requests).
+calls it before each of its STS requests).  The wrapper is built once and
+reused by later activations while the class and the ``__call__`` it wraps are
+still the same objects (``_built``); a ``__call__`` replaced meanwhile (a spy,
+another tool's wrapper) gets a wrapper of its own.
 """
 
 from __future__ import annotations
@@ -49,12 +52,24 @@ def stubber_imported() -> bool:
     return STUBBER_MODULE in sys.modules
 
 
+#: The last wrapper made: (moto's stubber class, the ``__call__`` it wraps, the wrapper,
+#: its undo).  Activations reuse it while the class and its ``__call__`` are the same.
+_built: list[tuple[Any, Any, Any, Callable[[], None]]] = []
+
+
 def patch_stubber() -> Callable[[], None] | None:
     """Wrap moto's stubber to decline STS; the undo, or None if moto is absent or wrapped."""
     stubber = _stubber()
-    if stubber is None or getattr(stubber.__call__, "_stsmock", False):
+    if stubber is None:
         return None
     original = stubber.__call__
+    if getattr(original, "_stsmock", False):
+        return None
+    if _built:
+        built_class, built_original, built_call, built_undo = _built[0]
+        if built_class is stubber and built_original is original:
+            stubber.__call__ = built_call
+            return built_undo
 
     def __call__(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
         if registry.is_active() and event_name.startswith("before-send.sts."):
@@ -67,6 +82,7 @@ def patch_stubber() -> Callable[[], None] | None:
     def undo() -> None:
         stubber.__call__ = original
 
+    _built[:] = [(stubber, original, __call__, undo)]
     return undo
 
 

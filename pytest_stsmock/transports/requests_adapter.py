@@ -4,7 +4,9 @@ Answers URLs on STS hosts (and IAM hosts, unless ``iam=False`` or moto's
 ``mock_aws`` is active: then moto answers IAM) and passes every other request to whatever
 ``requests`` would have done without it.  One class attribute is swapped, so
 whatever patched ``HTTPAdapter.send`` earlier (a user's own ``responses``
-mock, say) still sees the rest.  The response is built by requests' own
+mock, say) still sees the rest.  The wrapper is built once and reused while
+``HTTPAdapter`` and the ``send`` it wraps are unchanged (a ``send`` replaced
+between activations gets a wrapper of its own).  The response is built by requests' own
 ``build_response`` from a urllib3 response, as a real transport would.
 (``responses`` was the first tool for this; a private RequestsMock cost tens
 of microseconds per activation and fixed its pass-through target at
@@ -34,14 +36,24 @@ from . import _convert, registry
 MODULE = _MODULE = "requests.adapters"
 
 
+#: The last wrapper made: (the class, the ``send`` it wraps, the wrapper, its undo).
+#: Activations reuse it while ``HTTPAdapter.send`` is still that original (building the
+#: closure and importing two modules again cost about a tenth of an activation).
+_built: list[tuple[Any, Any, Any, Callable[[], None]]] = []
+
+
 def patch() -> Callable[[], None]:
     """Answer ``requests`` calls to STS hosts while a mock is active; the undo."""
-    # import_module, not ``import requests.adapters``: right after a late import the
-    # package does not have its ``adapters`` attribute yet.
-    adapters = importlib.import_module(_MODULE)
-    http_response = importlib.import_module("urllib3").HTTPResponse
+    # Not ``import requests.adapters``: right after a late import the package does not
+    # have its ``adapters`` attribute yet (the module is in sys.modules already).
+    adapters = sys.modules.get(_MODULE) or importlib.import_module(_MODULE)
     adapter_cls = adapters.HTTPAdapter
     original = adapter_cls.send
+    if _built:
+        built_cls, built_original, built_send, built_undo = _built[0]
+        if built_cls is adapter_cls and built_original is original:
+            adapter_cls.send = built_send
+            return built_undo
     is_active = registry.is_active
     answer = registry.answer
 
@@ -64,7 +76,7 @@ def patch() -> Callable[[], None]:
             ),
             service,
         )
-        raw = http_response(
+        raw = importlib.import_module("urllib3").HTTPResponse(
             body=io.BytesIO(response.body),
             headers=response.headers,
             status=response.status,
@@ -78,6 +90,7 @@ def patch() -> Callable[[], None]:
     def undo() -> None:
         adapter_cls.send = original
 
+    _built[:] = [(adapter_cls, original, send, undo)]
     return undo
 
 

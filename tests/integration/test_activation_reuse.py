@@ -69,3 +69,62 @@ def test_a_plain_mock_sts_is_the_mock_its_constructor_makes() -> None:
     with quick as backend:
         sts().get_caller_identity()
         assert backend.calls[-1].operation == "GetCallerIdentity"
+
+
+# -- requests' HTTPAdapter.send ---------------------------------------------------------
+
+
+def _presigned() -> str:
+    url: str = sts().generate_presigned_url("get_caller_identity", HttpMethod="GET")
+    return url
+
+
+def test_the_requests_wrapper_is_reused_and_the_original_comes_back() -> None:
+    import requests
+    import requests.adapters
+
+    original = requests.adapters.HTTPAdapter.send
+    with mock_sts():
+        first = requests.adapters.HTTPAdapter.send
+        assert first is not original
+    assert requests.adapters.HTTPAdapter.send is original
+    with mock_sts() as backend:
+        assert requests.adapters.HTTPAdapter.send is first  # built once
+        assert requests.get(_presigned(), timeout=5).status_code == 200
+        assert backend.calls[-1].operation == "GetCallerIdentity"
+    assert requests.adapters.HTTPAdapter.send is original
+
+
+def test_a_requests_send_patched_between_activations_is_wrapped_anew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A user's transport installed between two activations (``responses``, say) is what
+    the second activation passes other hosts to, and what its exit puts back."""
+    import requests
+    import requests.adapters
+
+    original = requests.adapters.HTTPAdapter.send
+    with mock_sts():
+        first = requests.adapters.HTTPAdapter.send
+    seen: list[str] = []
+
+    def transport(self: Any, request: Any, **kwargs: Any) -> Any:
+        seen.append(request.url)
+        response = requests.Response()
+        response.status_code, response._content, response.request = 200, b"mine", request
+        return response
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", transport)
+    with mock_sts() as backend:
+        wrapper = requests.adapters.HTTPAdapter.send
+        assert wrapper is not first and wrapper is not transport
+        assert requests.get(_presigned(), timeout=5).status_code == 200  # the mock's
+        assert backend.calls[-1].operation == "GetCallerIdentity" and seen == []
+        assert requests.get("https://example.com/x", timeout=5).text == "mine"
+        assert seen == ["https://example.com/x"]
+    assert requests.adapters.HTTPAdapter.send is transport
+    monkeypatch.undo()
+    with mock_sts():
+        # the wrapper of the user's transport is not reused for the real original
+        assert requests.adapters.HTTPAdapter.send not in (wrapper, transport, original)
+    assert requests.adapters.HTTPAdapter.send is original

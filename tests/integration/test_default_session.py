@@ -192,3 +192,21 @@ def test_a_profile_restored_at_exit_is_resolved_again_after_nested_mocks(
         monkeypatch.setenv("AWS_SESSION_TOKEN", "set-by-the-test")
     monkeypatch.delenv("AWS_SESSION_TOKEN")
     assert key_of(default_client()) == "AKIAPROFILEPROFILE00"
+
+
+def test_a_new_default_session_is_checked_again_not_taken_from_the_last_ones_memory() -> None:
+    """Whether a session has every attribute relied on is remembered per session object: a
+    new default session made between activations is checked for itself."""
+    default_client()
+    with mock_sts():  # the first default session is checked, and remembered
+        pass
+    with mock_sts():
+        pass
+    boto3.setup_default_session()
+    fresh = boto3.DEFAULT_SESSION
+    assert fresh is not None
+    del fresh._session._auth_token  # as a botocore without that attribute would make it
+    with mock_sts() as backend:
+        assert boto3.DEFAULT_SESSION is not fresh  # dropped, the safe road
+        assert key_of(default_client()) == backend.default_access_key.access_key_id
+    assert key_of(default_client()) == REAL_KEY
