@@ -21,6 +21,8 @@ Order of checks (AWS's messages, ours where noted in ``_messages``):
 6. ``sub`` required.
 7. The tags claim and source identity claim, then :mod:`.grant`.
 
+Steps 4-7 (and the trust policy's condition keys) are in :mod:`._oidc_claims`.
+
 Verified claims are never cached (nor any verdict); the provider's parsed keys are, and
 so is the parse of a token's text (:data:`PARSED_TOKENS`).
 
@@ -48,10 +50,10 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from jwt.algorithms import get_default_algorithms
 
 from pytest_stsmock import _messages as msg
-from pytest_stsmock.backend.policy.context import normalize_value
 from pytest_stsmock.backend.requests import SessionPolicyRequest
 from pytest_stsmock.errors import AwsError
 
+from ._oidc_claims import CLOCK_SKEW, check_claims, condition_keys, invalid, session_claims
 from .grant import NO_SESSION_POLICIES, FederatedRequest, grant
 from .oidc import SOURCE_IDENTITY_CLAIM, TAGS_CLAIM, OIDCProvider
 from .outbound import ISSUER_SUFFIX
@@ -71,8 +73,6 @@ __all__ = [
     "parse_token",
 ]
 
-CLOCK_SKEW = 300
-GOOGLE = "accounts.google.com"
 _ALGORITHMS = get_default_algorithms()
 _EC = {"ES256": "secp256r1", "ES384": "secp384r1", "ES512": "secp521r1"}
 #: RS*: what cryptography's verify takes (PKCS#1 v1.5 and the hash; both stateless, made once).
@@ -104,10 +104,6 @@ class WebIdentityResult(NamedTuple):
     audience: str
     provider: str
     source_identity: str | None
-
-
-def _invalid(message: str, why: str) -> AwsError:
-    return AwsError("InvalidIdentityToken", message, explanation=why)
 
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
@@ -156,12 +152,12 @@ def _decode(token: str) -> Parsed:
         claims = json.loads(_segment(parts[1]))
         signature = _segment(parts[2]) if parts[2] else b""
     except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError) as exc:
-        raise _invalid(
+        raise invalid(
             msg.WEB_IDENTITY_NOT_JWT,
             f"the web identity token is not a JWT (three base64url segments of JSON): {exc}",
         ) from None
     if not isinstance(header, dict) or not isinstance(claims, dict):
-        raise _invalid(
+        raise invalid(
             msg.WEB_IDENTITY_NOT_JWT, "the JWT's header and payload must both be JSON objects"
         )
     return header, claims, f"{parts[0]}.{parts[1]}".encode(), signature
@@ -230,7 +226,7 @@ def _verify_signature(
                 pass
 
     def refuse(why: str) -> AwsError:
-        return _invalid(msg.WEB_IDENTITY_KEY, why)
+        return invalid(msg.WEB_IDENTITY_KEY, why)
 
     if not isinstance(alg, str):
         alg_name = None
@@ -274,133 +270,6 @@ def _verify_signature(
     )
 
 
-def _check_claims(provider: OIDCProvider, claims: Mapping[str, Any], now: _dt.datetime) -> str:
-    """The audience that matched, after the aud, time and sub checks."""
-    aud = claims.get("aud")
-    if aud is None:
-        error = msg.web_identity_missing_claim("aud")
-        error.explanation = "the token has no aud claim"
-        raise error
-    client_ids = provider.client_ids
-    matched = None
-    if type(aud) is str and aud in client_ids:
-        matched = aud  # the common case: one audience, a client id
-    if provider.id == GOOGLE:
-        azp = claims.get("azp")
-        if isinstance(azp, str) and azp in client_ids:
-            matched = azp  # Google: the authorized party is the client id
-    if matched is None:
-        for candidate in aud if isinstance(aud, list) else [aud]:
-            if isinstance(candidate, str) and candidate in client_ids:
-                matched = candidate
-                break
-    if matched is None:
-        raise _invalid(
-            msg.WEB_IDENTITY_AUDIENCE,
-            f"the token's aud {aud!r} is not among the client ids {provider.client_ids} "
-            f"of {provider.arn}",
-        )
-    epoch = int(now.timestamp())
-    exp = claims.get("exp")
-    nbf = claims.get("nbf")
-    iat = claims.get("iat")
-    latest = epoch + CLOCK_SKEW
-    sub = claims.get("sub")
-    if (
-        type(exp) is int
-        and epoch < exp
-        and type(nbf) is int
-        and nbf <= latest
-        and type(iat) is int
-        and iat <= latest
-        and type(sub) is str
-        and sub
-    ):
-        return matched  # the usual token: every check below would pass
-    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
-        error = msg.web_identity_missing_claim("exp")
-        error.explanation = "the token has no numeric exp claim"
-        raise error
-    if epoch >= exp:
-        error = msg.web_identity_expired(epoch, int(exp))
-        error.explanation = f"the token expired {epoch - int(exp)} s before this request"
-        raise error
-    for name, value in (("nbf", nbf), ("iat", iat)):
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _invalid(msg.WEB_IDENTITY_NOT_JWT, f"the token's {name} claim is not a number")
-        if value > epoch + CLOCK_SKEW:
-            error = msg.web_identity_not_yet_valid(epoch, name, int(value))
-            error.explanation = (
-                f"the token's {name} is {int(value) - epoch} s in the future, more than the "
-                f"{CLOCK_SKEW} s of clock skew tolerated"
-            )
-            raise error
-    if not isinstance(sub, str) or not sub:
-        error = msg.web_identity_missing_claim("sub")
-        error.explanation = "the token has no sub claim"
-        raise error
-    return matched
-
-
-def _session_claims(claims: Mapping[str, Any]) -> tuple[dict[str, str], list[str], str | None]:
-    """Tags, transitive keys and source identity the token asks for."""
-    tags: dict[str, str] = {}
-    keys: list[str] = []
-    raw = claims.get(TAGS_CLAIM)
-    if raw is not None:
-        principal_tags = raw.get("principal_tags", {}) if isinstance(raw, dict) else None
-        transitive = raw.get("transitive_tag_keys", []) if isinstance(raw, dict) else None
-        if not isinstance(principal_tags, dict) or not isinstance(transitive, list):
-            raise _invalid(msg.WEB_IDENTITY_TAGS_CLAIM, f"the {TAGS_CLAIM} claim is malformed")
-        for key, values in principal_tags.items():
-            if isinstance(values, str):
-                values = [values]
-            if not (isinstance(values, list) and len(values) == 1 and isinstance(values[0], str)):
-                raise _invalid(
-                    msg.WEB_IDENTITY_TAGS_CLAIM, f"the value of principal tag {key!r} is malformed"
-                )
-            tags[key] = values[0]
-        if not all(isinstance(k, str) for k in transitive):
-            raise _invalid(msg.WEB_IDENTITY_TAGS_CLAIM, "transitive_tag_keys must be strings")
-        keys = list(transitive)
-    source = claims.get(SOURCE_IDENTITY_CLAIM)
-    if source is not None and not isinstance(source, str):
-        raise _invalid(msg.WEB_IDENTITY_NOT_JWT, f"the {SOURCE_IDENTITY_CLAIM} claim is not text")
-    return tags, keys, source
-
-
-def condition_keys(
-    provider: OIDCProvider, claims: Mapping[str, Any], audience: str
-) -> dict[str, Any]:
-    """The keys a trust policy can test: ``<provider>:aud/sub/azp/amr``, aws:FederatedProvider.
-
-    In the policy engine's lookup form (lower-case names, text or tuples of text).
-    """
-    aud_key, sub_key, azp_key, amr_key, oaud_key = provider.condition_key_names
-    keys: dict[str, Any] = {
-        aud_key: audience,
-        sub_key: claims["sub"],
-        "aws:federatedprovider": provider.arn,
-    }
-    azp = claims.get("azp")
-    if isinstance(azp, str):
-        keys[azp_key] = azp
-        if provider.id == GOOGLE:  # AWS: for Google, :aud is azp when present, :oaud the aud
-            keys[aud_key] = azp
-            original = claims.get("aud")
-            oaud = normalize_value(original)
-            if oaud is not None:
-                keys[oaud_key] = oaud
-    amr = claims.get("amr")
-    if isinstance(amr, str):
-        keys[amr_key] = (amr,)
-    elif isinstance(amr, list) and all(isinstance(a, str) for a in amr):
-        keys[amr_key] = tuple(amr)
-    return keys
-
-
 def assume_role_with_web_identity(
     backend: STSBackend,
     request: WebIdentityRequest,
@@ -413,9 +282,9 @@ def assume_role_with_web_identity(
     header, claims, signing_input, signature = _parsed(request.token)
     provider = _provider(backend, request.role_arn, claims)
     _verify_signature(provider, header, signing_input, signature)
-    audience = _check_claims(provider, claims, now)
+    audience = check_claims(provider, claims, now)
     if TAGS_CLAIM in claims or SOURCE_IDENTITY_CLAIM in claims:
-        tags, transitive, source_identity = _session_claims(claims)
+        tags, transitive, source_identity = session_claims(claims)
     else:  # the usual token asks for neither
         tags, transitive, source_identity = {}, [], None
     subject: str = claims["sub"]
