@@ -113,14 +113,25 @@ class ResourceDecision(Decision):
 
 class _Outcome(NamedTuple):
     applies: Tri
-    why: str
+    #: Why the statement does not apply: the text, or a ``str.format`` template and its
+    #: values, written out only when an explanation is read (the misses of a trust
+    #: policy's other statements are the hot path's common case).
+    why: str | tuple[str, ...]
     match: PrincipalMatch | None = None
     conditions: list[tuple[ConditionTest, Outcome]] | None = None
 
     def explain(self) -> str:
-        if self.conditions is None:
-            return self.why
-        return describe_conditions(self.conditions)
+        if self.conditions is not None:
+            return describe_conditions(self.conditions)
+        why = self.why
+        if isinstance(why, tuple):
+            return why[0].format(*why[1:])
+        return why
+
+
+#: The templates of the commonest misses, by NotAction (True) or Action (False).
+_ACTION_MISS = {True: "its NotAction excludes {}", False: "its Action does not include {}"}
+_PRINCIPAL_MISS = "its Principal {} does not match {}"
 
 
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__: the hot path
@@ -130,9 +141,7 @@ def _check(stmt: Statement, ctx: RequestContext) -> _Outcome:
     """Does ``stmt`` apply to ``ctx``?  ``None`` means a condition cannot be evaluated."""
     hit = stmt.actions.match(ctx.action)
     if hit == stmt.not_action:
-        element = "NotAction" if stmt.not_action else "Action"
-        verb = "excludes" if stmt.not_action else "does not include"
-        return _new(_Outcome, (False, f"its {element} {verb} {ctx.action}", None, None))
+        return _new(_Outcome, (False, (_ACTION_MISS[stmt.not_action], ctx.action), None, None))
     match: PrincipalMatch | None = None
     if stmt.principal is not None:
         if stmt.not_principal:
@@ -143,10 +152,8 @@ def _check(stmt: Statement, ctx: RequestContext) -> _Outcome:
             session = ctx.principal.arn if ctx.principal.type in _SESSION_TYPES else None
             match = stmt.principal.matches(ctx.identities, session)
             if match is None:
-                return _Outcome(
-                    False,
-                    f"its Principal {stmt.principal.display} does not match {ctx.principal.arn}",
-                )
+                why = (_PRINCIPAL_MISS, stmt.principal.display, ctx.principal.arn)
+                return _new(_Outcome, (False, why, None, None))
     if stmt.resources is not None:
         results = [r.match(ctx.resource, ctx.lookup) for r in stmt.resources]
         if stmt.not_resource:
