@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
@@ -15,7 +17,15 @@ import moto  # noqa: F401
 import pytest
 import requests  # noqa: F401
 
-import pytest_stsmock.transports.install  # noqa: F401
+import pytest_stsmock.backend.federation
+import pytest_stsmock.transports.install
+
+# The federation stack likewise (cryptography, PyJWT, lxml, signxml, and our modules
+# that import them on first use): a certificate signed with a hash class from a
+# re-imported cryptography is refused ("Algorithm must be a registered hash
+# algorithm").  With the whole suite, an earlier test has imported them already.
+for _module in pkgutil.iter_modules(pytest_stsmock.backend.federation.__path__):
+    importlib.import_module(f"pytest_stsmock.backend.federation.{_module.name}")
 
 pytest_plugins = ["pytester"]
 
