@@ -150,8 +150,9 @@ class OIDCProvider:
         RSA key; else None.
 
         A parsed-key cache (never a verdict): the table is remade whenever
-        ``keys`` no longer holds the same key objects (compared by identity, so
-        :meth:`rotate_keys` and any change to the list are seen).
+        ``keys`` no longer equals the list it was made from (compared key by key,
+        identical objects matching at once, so :meth:`rotate_keys` and any change
+        to the list are seen).
         """
         keys = self.keys
         cached = self._by_kid
