@@ -6,13 +6,20 @@
     python benchmarks/bench.py --profile       # also cProfile the plugin's per-call path
     python benchmarks/bench.py --only calls    # one part: calls, start, threads or suite
 
-Everything is measured in one run.  Per-call rows are interleaved: every round
-enters each row's setup in turn, the rows of one operation back to back (the
-order of operations and of contenders rotates from round to round), warms
-up, then times a batch of calls with the garbage collector off; a row's number
-is the median of its rounds, and its ratio to the floor is the median of
-the per-round ratios, each of a floor and a plugin batch timed moments apart.
-The floor row sends the same client's request to a ``before-send`` handler
+Everything is measured in one run.  Every round enters each row's setup in
+turn, the rows of one operation back to back (the order of operations and of
+contenders rotates from round to round), and warms up.  A per-call row is
+then timed beside its floor: the floor's setup is entered inside the row's
+(its canned answer sits on a client of its own), and ten pairs of short
+batches alternate between the two, with the garbage collector off.  A row's
+number is the median of its rounds, and its ratio to the floor is the median
+of the per-round ratios, each of two sums timed within the same few hundred
+milliseconds: on a machine whose speed drifts within seconds, that is what
+keeps a ratio from moving run to run (whole batches timed one after the
+other read a GetCallerIdentity 1.10x to 1.21x in five runs; paired, three
+runs read 1.18x to 1.19x).  The ``test:`` rows, whose floor answers boto3's
+default session, and rows without a floor are timed alone, once a round.
+The floor row sends the same request (the same keys, its own client) to a ``before-send`` handler
 that hands back a canned response, so it costs what botocore's own serialize /
 sign / parse costs and nothing more: no mock can be faster than it.  The
 ``test:`` rows time what one test does: enter the mock, ``boto3.client("sts")``
@@ -280,6 +287,12 @@ class Clients:
 
     shared: BaseClient
     iam: BaseClient | None = None  # IAM, the same key; made before moto's import too
+    #: The floor rows' own clients (the same keys).  With them a floor's canned answer
+    #: sits on a client no contender uses, so the floor can be timed inside a
+    #: contender's setup, batch by batch beside it (see ``run_rows``); without them
+    #: the floor takes ``shared`` and is timed on its own.
+    floor: BaseClient | None = None
+    iam_floor: BaseClient | None = None
     _moto: BaseClient | None = None
     _moto_iam: BaseClient | None = None
 
@@ -316,10 +329,11 @@ def floor(body: bytes) -> Setup:
 
     @contextlib.contextmanager
     def setup(clients: Clients) -> Iterator[BaseClient]:
-        events = clients.shared.meta.events
+        client = clients.floor or clients.shared
+        events = client.meta.events
         events.register_first("before-send.sts", _canned(body), unique_id="bench-floor")
         try:
-            yield clients.shared
+            yield client
         finally:
             events.unregister("before-send.sts", unique_id="bench-floor")
 
@@ -360,11 +374,12 @@ def iam_floor(body: bytes) -> Setup:
 
     @contextlib.contextmanager
     def setup(clients: Clients) -> Iterator[BaseClient]:
-        assert clients.iam is not None
-        events = clients.iam.meta.events
+        client = clients.iam_floor or clients.iam
+        assert client is not None
+        events = client.meta.events
         events.register_first("before-send.iam", _canned(body), unique_id="bench-floor")
         try:
-            yield clients.iam
+            yield client
         finally:
             events.unregister("before-send.iam", unique_id="bench-floor")
 
@@ -432,6 +447,10 @@ class Row:
     call: Callable[[Any], object]
     batch: int = 100  # calls per timed batch in a full run
     target: Target | None = None
+    #: A floor row: its contenders may be timed beside it, batch by batch (``run_rows``).
+    #: False where its setup cannot run inside theirs (the test: rows' floor answers
+    #: boto3's default session, which the contenders' tests use too).
+    paired: bool = True
 
 
 def get_caller_identity(client: BaseClient) -> object:
@@ -523,7 +542,7 @@ ASSUME_CALL = Target(ratio=TARGET_ASSUME_ROLE)
 TEST = "test: client + 1 call"
 
 ROWS: list[Row] = [
-    Row(TEST, "floor", test_floor, test_without_mock, batch=20),
+    Row(TEST, "floor", test_floor, test_without_mock, batch=20, paired=False),
     Row(TEST, "plugin", nothing, test_with_plugin, batch=20, target=Target(TARGET_PER_TEST)),
     Row(TEST, "moto", nothing, test_with_moto, batch=3),
     Row("get_caller_identity", "floor", floor(GET_CALLER_IDENTITY_XML), get_caller_identity),
@@ -589,6 +608,9 @@ class Result:
     row: Row
     samples: list[float] = field(default_factory=list)  # ns per call, one per round
     error: str | None = None
+    #: The floor's ns per call in each round, timed beside this row's batches (paired
+    #: groups); empty when the floor row's own rounds are the reference.
+    floor_samples: list[float] = field(default_factory=list)
 
 
 def _spread(samples: list[float]) -> tuple[float, float, float]:
@@ -602,6 +624,10 @@ def _spread(samples: list[float]) -> tuple[float, float, float]:
 #: The clock of the per-call rows: wall time, or (--cpu) this thread's CPU time, which
 #: a loaded machine inflates far less (the time the thread waits for a core is not in it).
 CLOCK: Callable[[], int] = time.perf_counter_ns
+
+#: Pairs of short batches per round of a paired row: floor, contender, contender,
+#: floor, ... so both halves of a ratio are timed within milliseconds of each other.
+PAIRS = 10
 
 
 def _time_batch(call: Callable[[Any], object], state: Any, n: int) -> float:
@@ -618,36 +644,98 @@ def _time_batch(call: Callable[[Any], object], state: Any, n: int) -> float:
         gc.enable()
 
 
+def _time_pairs(
+    call: Callable[[Any], object],
+    state: Any,
+    floor_call: Callable[[Any], object],
+    floor_state: Any,
+    n: int,
+) -> tuple[float, float]:
+    """(contender, floor) ns per call over :data:`PAIRS` pairs of ``n``-call batches,
+    alternating which goes first, with the garbage collector off."""
+    gc.collect()
+    gc.disable()
+    try:
+        clock = CLOCK
+        mine = floor = 0
+        for index in range(PAIRS):
+            for which in (0, 1) if index % 2 else (1, 0):
+                start = clock()
+                if which:
+                    for _ in range(n):
+                        call(state)
+                    mine += clock() - start
+                else:
+                    for _ in range(n):
+                        floor_call(floor_state)
+                    floor += clock() - start
+        return mine / (PAIRS * n), floor / (PAIRS * n)
+    finally:
+        gc.enable()
+
+
+def _run_alone(result: Result, clients: Clients, n: int, warmup: int) -> None:
+    row = result.row
+    with row.setup(clients) as state:
+        for _ in range(warmup):
+            row.call(state)
+        result.samples.append(_time_batch(row.call, state, n))
+
+
+def _run_paired(result: Result, floor: Result, clients: Clients, n: int, warmup: int) -> None:
+    """``result``'s row timed beside its floor: the floor's setup inside the row's (its
+    canned answer sits on a client of its own), batches of the two alternating."""
+    row, floor_row = result.row, floor.row
+    with row.setup(clients) as state, floor_row.setup(clients) as floor_state:
+        if floor_state is state:  # one client for both: the floor would answer the row
+            raise RuntimeError("a paired floor needs a client of its own (Clients.floor)")
+        for _ in range(warmup):
+            row.call(state)
+            floor_row.call(floor_state)
+        mine, base = _time_pairs(row.call, state, floor_row.call, floor_state, n)
+    result.samples.append(mine)
+    result.floor_samples.append(base)
+    floor.samples.append(base)
+
+
 def run_rows(
     rows: list[Row], clients: Clients, rounds: int, scale: float, warmup: int
 ) -> list[Result]:
+    """Time every row, ``rounds`` times in an interleaved order.
+
+    In a group whose floor row is ``paired`` (and has a client of its own), each
+    other row is timed beside the floor: inside the row's setup, :data:`PAIRS`
+    pairs of short batches alternate between the two, and the round's ratio is
+    of those two sums, timed within the same few hundred milliseconds.  On this
+    machine, whose speed drifts within seconds, that is what keeps a ratio from
+    moving run to run.  The floor row's own samples are then every such batch
+    series.  Elsewhere each row is timed alone once a round and a ratio is of
+    the same round's floor batch.
+    """
     results = [Result(row) for row in rows]
-    # The rows of one operation run back to back, so the two halves of a per-round
-    # ratio are timed seconds apart, not a round apart: a drift of the machine
-    # (another process, the CPU's clock) then weighs on both alike.  The order of
-    # the operations and, within one, of its contenders rotates from round to round.
+    # The rows of one operation run back to back, and the order of the operations
+    # and, within one, of its contenders rotates from round to round.
     groups: dict[str, list[Result]] = {}
     for result in results:
         groups.setdefault(result.row.operation, []).append(result)
     ordered = list(groups.values())
     for index in range(rounds):
-        turn: list[Result] = []
         for group in ordered[index % len(ordered) :] + ordered[: index % len(ordered)]:
-            shift = index % len(group)
-            turn += group[shift:] + group[:shift]
-        for result in turn:
-            if result.error is not None:
-                continue
-            row = result.row
-            try:
-                with row.setup(clients) as state:
-                    for _ in range(warmup):
-                        row.call(state)
-                    result.samples.append(
-                        _time_batch(row.call, state, max(5, int(row.batch * scale)))
-                    )
-            except Exception as error:  # a report, not a gate: show it and go on
-                result.error = f"{type(error).__name__}: {error}"
+            floor = next((r for r in group if r.row.contender == "floor"), None)
+            paired = floor is not None and floor.row.paired and clients.floor is not None
+            members = [r for r in group if not (paired and r is floor)]
+            shift = index % len(members)
+            for result in members[shift:] + members[:shift]:
+                if result.error is not None:
+                    continue
+                n = max(5, int(result.row.batch * scale))
+                try:
+                    if paired and floor is not None:
+                        _run_paired(result, floor, clients, max(2, n // PAIRS), warmup)
+                    else:
+                        _run_alone(result, clients, n, warmup)
+                except Exception as error:  # a report, not a gate: show it and go on
+                    result.error = f"{type(error).__name__}: {error}"
     return results
 
 
@@ -665,7 +753,7 @@ def _verdict(ok: bool) -> str:
 
 
 def _ratio(samples: list[float], floor_samples: list[float] | None) -> float | None:
-    """Median over rounds of (this row / the floor row) in the same round: a slow moment
+    """Median over rounds of (this row / the floor) in the same round: a slow moment
     of the machine weighs on both halves of each ratio alike."""
     if not floor_samples or len(floor_samples) != len(samples):
         return None
@@ -689,7 +777,7 @@ def report_rows(results: list[Result]) -> list[dict[str, Any]]:
             print(f"{row.operation:<24} {row.contender:<9} skipped: {entry['error']}")
             continue
         median, low, high = _spread(result.samples)
-        ratio = _ratio(result.samples, floors.get(row.operation))
+        ratio = _ratio(result.samples, result.floor_samples or floors.get(row.operation))
         entry.update(
             median_ns=median,
             p25_ns=low,
@@ -806,10 +894,13 @@ def main(argv: list[str] | None = None) -> int:
         if "calls" in parts:
             with mock_sts(seed=SEED) as backend:  # the fixed seed's key, for the shared client
                 keys = backend.default_access_key.client_kwargs
+            iam_config = Config(retries={"max_attempts": 1})
             clients = Clients(
                 shared=_client(**keys),
-                iam=boto3.Session().client(
-                    "iam", region_name=REGION, config=Config(retries={"max_attempts": 1}), **keys
+                iam=boto3.Session().client("iam", region_name=REGION, config=iam_config, **keys),
+                floor=_client(**keys),
+                iam_floor=boto3.Session().client(
+                    "iam", region_name=REGION, config=iam_config, **keys
                 ),
             )
             out["rows"] = report_rows(run_rows(ROWS, clients, rounds, scale, warmup))

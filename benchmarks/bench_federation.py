@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds = args.rounds or (5 if args.quick else 15)
     scale = 0.2 if args.quick else 1.0
     INPUTS.update(_inputs())
-    clients = Clients(shared=bench._client())
+    clients = Clients(shared=bench._client(), floor=bench._client())
     results = bench.run_rows(ROWS, clients, rounds=rounds, scale=scale, warmup=5)
     bench.report_rows(results)
     return 0
