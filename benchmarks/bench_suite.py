@@ -1,6 +1,6 @@
 """What a whole test suite waits for: pytest on a generated file, the mock against its stand-ins.
 
-    python benchmarks/bench_suite.py             # 500 tests, 3 interleaved rounds, also -n 2
+    python benchmarks/bench_suite.py             # 500 tests, 7 interleaved rounds, also -n 2
     python benchmarks/bench_suite.py --quick     # 100 tests, 1 round
     python benchmarks/bench_suite.py --no-xdist  # serial runs only
 
@@ -21,9 +21,13 @@ runs under three contenders, each in its own folder with its own
 
 ``canned`` and ``moto`` run with ``-p no:stsmock``, so the plugin's own
 loading cost counts against it.  Each run is ``python -m pytest`` in a fresh
-process; wall time is what is measured.  Rounds interleave the contenders
-(the order rotates), and a ratio is the median of per-round ratios, so a slow
-moment of a loaded machine weighs on both sides of each ratio alike.
+process; wall time is what is measured.  In each round the canned and the
+plugin runs go back to back (which goes first alternates), and a ratio is the
+median of per-round ratios, so a slow moment of the machine weighs on both
+sides of each ratio alike.  One 500-test run lasts seconds, and this machine's
+speed moves by a fifth within seconds, so one ratio is worth little: seven
+rounds.  moto, fifteen times slower, runs in the first two rounds only, each
+run against its round's canned run.
 """
 
 from __future__ import annotations
@@ -272,13 +276,28 @@ def run_once(folder: Path, name: str, workers: int, expected: int) -> tuple[floa
 
 
 def measure(
-    folders: dict[str, Path], contenders: list[str], workers: int, rounds: int, expected: int
+    folders: dict[str, Path],
+    contenders: list[str],
+    workers: int,
+    rounds: int,
+    expected: int,
+    moto_rounds: int | None = None,
 ) -> dict[str, list[float]]:
+    """Wall seconds per contender and round (CPU seconds go to :data:`CPU`).
+
+    The canned and plugin runs of a round go back to back, in an order that
+    alternates, so the two halves of each ratio are a few seconds apart; moto,
+    fifteen times slower, runs in the first ``moto_rounds`` rounds only (all of
+    them when None), after them.
+    """
     samples: dict[str, list[float]] = {name: [] for name in contenders}
     cpu: dict[str, list[float]] = {name: [] for name in contenders}
+    pair = [name for name in contenders if name != "moto"]
     for index in range(rounds + 1):  # the first pass warms the OS caches and is not kept
-        shift = index % len(contenders)
-        for name in contenders[shift:] + contenders[:shift]:
+        turn = pair if index % 2 else pair[::-1]
+        if "moto" in contenders and (moto_rounds is None or index <= moto_rounds):
+            turn = [*turn, "moto"]
+        for name in turn:
             if name in FAILED:
                 continue
             try:
@@ -307,7 +326,8 @@ def report(samples: dict[str, list[float]], label: str, expected: int) -> dict[s
         print(f"\n{label}: no canned run to compare with")
         return {"error": FAILED.get("canned", "no canned run")}
     base = samples["canned"]
-    print(f"\n{label}: {expected} tests, {len(base)} rounds")
+    rounds = ", ".join(f"{name} {len(values)}" for name, values in samples.items())
+    print(f"\n{label}: {expected} tests, rounds: {rounds}")
     print(
         f"{'contender':<9} {'median':>8} {'min-max':>15} {'per test':>9} {'x canned':>9} "
         f"{'cpu':>8} {'x canned':>9}  target"
@@ -316,9 +336,10 @@ def report(samples: dict[str, list[float]], label: str, expected: int) -> dict[s
     out: dict[str, Any] = {}
     for name, values in samples.items():
         median = statistics.median(values)
-        ratio = statistics.median(v / b for v, b in zip(values, base, strict=True))
+        # (moto may have fewer rounds: each of its runs against its round's canned run)
+        ratio = statistics.median(v / b for v, b in zip(values, base, strict=False))
         cpu = CPU[name]
-        cpu_ratio = statistics.median(v / b for v, b in zip(cpu, cpu_base, strict=True))
+        cpu_ratio = statistics.median(v / b for v, b in zip(cpu, cpu_base, strict=False))
         target = ""
         entry: dict[str, Any] = {
             "median_s": median,
@@ -343,7 +364,10 @@ def report(samples: dict[str, list[float]], label: str, expected: int) -> dict[s
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--tests", type=int, default=500, help="tests in the generated file")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per mode")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds per mode")
+    parser.add_argument(
+        "--moto-rounds", type=int, default=2, help="of which moto runs in the first N"
+    )
     parser.add_argument("--quick", action="store_true", help="100 tests, 1 round")
     parser.add_argument("--no-xdist", action="store_true", help="serial runs only")
     parser.add_argument("--no-moto", action="store_true", help="leave moto out")
@@ -364,7 +388,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         )
         modes = [("serial", 0)] + ([] if args.no_xdist else [("-n 2", 2)])
         for label, workers in modes:
-            samples = measure(folders, contenders, workers, rounds, expected)
+            samples = measure(folders, contenders, workers, rounds, expected, args.moto_rounds)
             out[label] = report(samples, f"pytest {label}", expected)
     return out
 
