@@ -147,6 +147,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     finally:
         # Remove this very list: lists compare by value, so list.remove could pick another.
         _observe.observers[:] = [other for other in _observe.observers if other is not seen]
+        # The reports are made: let the backends go.  An item lives as long as the
+        # session, so a stash entry would keep every test's backend (its calls, its
+        # sessions) alive to the end of the run, for the garbage collector to walk.
+        del item.stash[_SEEN]
 
 
 @pytest.hookimpl(wrapper=True)

@@ -175,6 +175,35 @@ def test_ok(sts_backend):
     assert "stsmock: denied calls" not in result.stdout.str()
 
 
+def test_a_finished_tests_backend_is_let_go(pytester: pytest.Pytester) -> None:
+    # The report reads the backends a test activated; once it is made they must not live
+    # on (an item lasts as long as the session: 10,000 tests would keep 10,000 backends).
+    # A process of its own: in-process, this very test's own report would hold them.
+    pytester.makepyfile(
+        test_user=_PREAMBLE
+        + """
+import gc, weakref
+from pytest_stsmock import mock_sts
+REFS = []
+
+def test_fixture(sts_backend):
+    sts().get_caller_identity()
+    REFS.append(weakref.ref(sts_backend))
+
+@mock_sts
+def test_decorator():
+    sts().get_caller_identity()
+    from pytest_stsmock.transports.registry import innermost
+    REFS.append(weakref.ref(innermost()))
+
+def test_after():
+    gc.collect()
+    assert len(REFS) == 2 and [ref() for ref in REFS] == [None, None]
+"""
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=3)
+
+
 def test_decorator_tests_get_the_report_too(pytester: pytest.Pytester) -> None:
     result = _run(
         pytester,
