@@ -27,8 +27,10 @@ from boto3's (warm) default session, one call, exit.
 
 The other parts live beside this file and run from here too:
 ``bench_start.py`` (fresh interpreters: import, first activation, the
-plugin's cost to a pytest start), ``bench_threads.py`` (threads sharing a
-backend) and ``bench_suite.py`` (pytest on a generated 500-test file).
+plugin's cost to a pytest start; in a full run also counted in instructions
+by ``bench_instructions_start.py``, when valgrind is installed),
+``bench_threads.py`` (threads sharing a backend) and ``bench_suite.py``
+(pytest on a generated 500-test file).
 
 This is a report, not a gate: it always exits 0, and a row that cannot run
 (moto not installed, say) is reported as skipped.
@@ -911,6 +913,10 @@ def main(argv: list[str] | None = None) -> int:
             import bench_start
 
             out["start"] = bench_start.main(quick)
+            if not args.quick:  # the plugin's share of a pytest start, in instructions
+                import bench_instructions_start
+
+                bench_instructions_start.main([])
         if "threads" in parts:
             import bench_threads
 
